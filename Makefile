@@ -1,0 +1,34 @@
+# Two commands do all the set-up on a fresh machine:
+#   make run    virtualenv, install, migrate, demo data, serve on http://127.0.0.1:8000 (SQLite default)
+#   make test   virtualenv, install, lint, run the test suite (DATABASE_URL/REDIS_URL switch on PG/Redis)
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint migrate bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+run: migrate
+	DEMO_MODE=1 $(PY) manage.py seed_demo
+	DEMO_MODE=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+test: lint
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

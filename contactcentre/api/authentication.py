@@ -1,0 +1,39 @@
+"""Authentication for people (session with CSRF) and for systems (hashed bearer tokens)."""
+
+import hmac
+
+from rest_framework import authentication, exceptions
+
+from contactcentre.api.models import ApiClient, hash_secret
+from contactcentre.api.services import api_client_touch
+
+
+class ApiTokenAuthentication(authentication.BaseAuthentication):
+    """`Authorization: Bearer <prefix>.<secret>`; only the hash of the secret is stored."""
+
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).decode("latin-1")
+        if not header:
+            return None
+        keyword, _, token = header.partition(" ")
+        if keyword != self.keyword:
+            return None
+        prefix, _, secret = token.strip().partition(".")
+        client = (
+            ApiClient.objects.select_related("organisation").filter(token_prefix=prefix, is_active=True).first()
+            if prefix and secret
+            else None
+        )
+        if client is None or not hmac.compare_digest(client.token_hash, hash_secret(secret)):
+            raise exceptions.AuthenticationFailed("Ongeldig of ingetrokken token.")
+        api_client_touch(client=client)
+        return client, client
+
+    def authenticate_header(self, request) -> str:
+        return f'{self.keyword} realm="api"'
+
+
+class CsrfSessionAuthentication(authentication.SessionAuthentication):
+    """DRF's session authentication, which enforces CSRF on every unsafe method."""

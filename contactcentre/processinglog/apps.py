@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProcessinglogConfig(AppConfig):
+    name = "contactcentre.processinglog"
+    label = "processinglog"
+    verbose_name = _("Verwerkingenlogboek")

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from contactcentre.api import health
+
+api_v1 = [
+    path("", include("contactcentre.api.urls")),
+    path("", include("contactcentre.registry.api.urls")),
+    path("", include("contactcentre.processinglog.api.urls")),
+    path("", include("lifeevents.api.urls")),
+    path("", include("contactcentre.interactions.api.urls")),
+    path("", include("casemanagement.api.urls")),
+    path("", include("contactcentre.firstline.api.urls")),
+]
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include(api_v1)),
+    path("admin/", admin.site.urls),
+]
