@@ -51,9 +51,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "channels",
-    "contactcentre.api",
+    # Project apps in layer order (DESIGN.md); seed_demo and role sync walk them in this order.
     "contactcentre.registry",
     "contactcentre.processinglog",
+    "contactcentre.api",
     "lifeevents",
     "contactcentre.interactions",
     "casemanagement",

@@ -6,3 +6,7 @@ class ApiConfig(AppConfig):
     name = "contactcentre.api"
     label = "api"
     verbose_name = _("API-plumbing")
+    role_permissions = {
+        "supervisor": ["api.view_apiclient"],
+        "functional_admin": ["api.view_apiclient", "api.add_apiclient", "api.change_apiclient"],
+    }

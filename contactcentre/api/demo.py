@@ -14,11 +14,11 @@ DEMO_USERS = [
 ]
 
 
-def seed() -> list[tuple[str, str, str]]:
-    """Create the demo users; returns (username, role label, password) for printing."""
+def seed() -> list[str]:
+    """Create the demo users; returns the log-ins to print."""
     roles.roles_sync()
     user_model = get_user_model()
-    made = []
+    made = ["Demo log-ins (http://127.0.0.1:8000/admin/):"]
     for username, role, first_name, last_name in DEMO_USERS:
         user, _ = user_model.objects.get_or_create(
             username=username, defaults={"first_name": first_name, "last_name": last_name}
@@ -27,5 +27,5 @@ def seed() -> list[tuple[str, str, str]]:
         user.set_password(DEMO_PASSWORD)
         user.save()
         user.groups.set([Group.objects.get(name=role)])
-        made.append((username, roles.ROLE_LABELS[role], DEMO_PASSWORD))
+        made.append(f"  {roles.ROLE_LABELS[role]:<24} {username:<12} {DEMO_PASSWORD}")
     return made

@@ -1,5 +1,10 @@
-"""Roles are Django groups with permissions. Later features add their permission codenames here."""
+"""Roles are Django groups with permissions.
 
+Each app declares what its roles may do on its AppConfig, as `role_permissions = {role: [perm, ...]}`,
+so a feature adds its permissions in its own app; `roles_sync` merges them.
+"""
+
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
@@ -15,31 +20,22 @@ ROLE_LABELS = {
     FUNCTIONAL_ADMIN: "Functioneel beheerder",
 }
 
-_FIRST_LINE = [
-    "registry.view_party",
-    "registry.view_organisation",
-    "processinglog.add_processingrecord",
-]
 
-ROLE_PERMISSIONS: dict[str, list[str]] = {
-    AGENT: _FIRST_LINE,
-    COUNTER_CLERK: _FIRST_LINE,
-    SUPERVISOR: [*_FIRST_LINE, "processinglog.view_processingrecord", "api.view_apiclient"],
-    FUNCTIONAL_ADMIN: [
-        "registry.view_organisation",
-        "registry.change_organisation",
-        "api.view_apiclient",
-        "api.add_apiclient",
-        "api.change_apiclient",
-    ],
-}
+
+def role_permissions() -> dict[str, list[str]]:
+    """Every app's declared role permissions, merged."""
+    merged: dict[str, list[str]] = {role: [] for role in ROLE_LABELS}
+    for config in apps.get_app_configs():
+        for role, perms in getattr(config, "role_permissions", {}).items():
+            merged[role].extend(perms)
+    return merged
 
 
 @transaction.atomic
 def roles_sync() -> dict[str, list[str]]:
     """Create the role groups and set exactly their permissions; returns codenames not (yet) defined."""
     missing: dict[str, list[str]] = {}
-    for role, perms in ROLE_PERMISSIONS.items():
+    for role, perms in role_permissions().items():
         group, _ = Group.objects.get_or_create(name=role)
         found = []
         for dotted in perms:

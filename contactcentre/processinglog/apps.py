@@ -6,3 +6,4 @@ class ProcessinglogConfig(AppConfig):
     name = "contactcentre.processinglog"
     label = "processinglog"
     verbose_name = _("Verwerkingenlogboek")
+    role_permissions = {"supervisor": ["processinglog.view_processingrecord"]}
