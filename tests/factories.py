@@ -47,7 +47,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "a-strong-test-password-1")
+    password = factory.django.Password("a-strong-test-password-1")
 
     @factory.post_generation
     def role(self, create, extracted, **kwargs):

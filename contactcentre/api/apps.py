@@ -10,3 +10,6 @@ class ApiConfig(AppConfig):
         "supervisor": ["api.view_apiclient"],
         "functional_admin": ["api.view_apiclient", "api.add_apiclient", "api.change_apiclient"],
     }
+
+    def ready(self) -> None:
+        from contactcentre.api import schema  # noqa: F401  (registers the OpenAPI auth extensions)

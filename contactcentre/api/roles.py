@@ -21,7 +21,6 @@ ROLE_LABELS = {
 }
 
 
-
 def role_permissions() -> dict[str, list[str]]:
     """Every app's declared role permissions, merged."""
     merged: dict[str, list[str]] = {role: [] for role in ROLE_LABELS}

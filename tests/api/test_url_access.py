@@ -1,0 +1,70 @@
+"""Deny by default: every URL pattern, called anonymously, answers 401/403 (or, for the admin's
+HTML pages, a redirect to its log-in), unless it is on this short, named allowlist."""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = {
+    "healthz": "liveness probe",
+    "readyz": "readiness probe",
+    "api-schema": "OpenAPI document",
+    "api-docs": "interactive API docs",
+    "admin:login": "admin log-in page",
+    "admin:logout": "log-out",
+}
+# Public by design, named in their own app's tests: knowledge base search/read/feedback, life events,
+# Twilio webhooks (signature-checked). Added here when they exist.
+PUBLIC_PREFIXES = ("lifeevents-public-", "kb-public-", "twilio-")
+
+SAMPLE = {
+    "int": "1",
+    "slug": "voorbeeld",
+    "str": "voorbeeld",
+    "uuid": "00000000-0000-0000-0000-000000000001",
+    "path": "x",
+}
+
+
+def _walk(resolver, prefix="", namespace=""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), f"{namespace}{entry.name}" if entry.name else None
+
+
+def _concrete(route: str) -> str | None:
+    route = route.lstrip("^").rstrip("$").replace("\\Z", "")
+    route = re.sub(r"<(?:(\w+):)?\w+>", lambda m: SAMPLE.get(m.group(1) or "str", "x"), route)
+    route = re.sub(r"\(\?P<\w+>[^)]*\)", "1", route)
+    if any(ch in route for ch in "()[]?*+\\"):
+        return None  # a regex we cannot fill in generically; the admin's catch-all
+    return "/" + route
+
+
+def all_routes():
+    return sorted({(path, name) for route, name in _walk(get_resolver()) if (path := _concrete(route))}, key=str)
+
+
+def test_every_route_was_enumerated():
+    names = {name for _, name in all_routes()}
+    assert {"healthz", "api-me", "admin:index"} <= names
+
+
+@pytest.mark.parametrize(("path", "name"), all_routes(), ids=lambda value: str(value))
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_anonymous_caller_is_refused(client, path, name, method):
+    if name in PUBLIC or (name and name.startswith(PUBLIC_PREFIXES)):
+        pytest.skip(f"public: {PUBLIC.get(name, 'public endpoint')}")
+    response = getattr(client, method)(path)
+    if path.startswith("/admin/"):
+        assert response.status_code in (302, 403, 404), path
+        if response.status_code == 302:
+            assert response["Location"].startswith("/admin/login/")
+        return
+    assert response.status_code in (401, 403), f"{method.upper()} {path} answered {response.status_code}"
