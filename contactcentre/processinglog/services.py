@@ -2,9 +2,16 @@
 
 from collections.abc import Iterable
 
+from django.utils.translation import gettext as _
+
 from contactcentre.api.logging import current_trace_id
+from contactcentre.errors import AccessDenied
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.pseudonyms import subject_pseudonym
+from contactcentre.processinglog.purposes import STAFF_PURPOSES, Purpose
+
+# Subject of a denied attempt before any person was identified (e.g. a search without a purpose).
+UNKNOWN_SUBJECT = "-"
 
 
 def _actor_fields(actor) -> dict:
@@ -44,11 +51,67 @@ def processing_log_record(
     base = _actor_fields(actor) | {
         "action": action,
         "object_type": object_type,
-        "object_id": str(object_id),
-        "purpose": purpose,
-        "purpose_reference": str(purpose_reference),
+        "object_id": str(object_id)[:64],
+        "purpose": str(purpose)[:64],
+        "purpose_reference": str(purpose_reference)[:64],
         "outcome": outcome,
         "trace_id": current_trace_id.get(),
     }
     records = [ProcessingRecord(subject=subject_pseudonym(pid), **base) for pid in dict.fromkeys(party_ids)]
     return ProcessingRecord.objects.bulk_create(records)
+
+
+def purpose_is_valid(*, actor, purpose: str, purpose_reference: str) -> bool:
+    """Citizens act for themselves; everyone else names a staff purpose and what it refers to."""
+    if getattr(actor, "is_citizen", False):
+        return purpose in ("", Purpose.SELF_SERVICE)
+    if actor is None:
+        return bool(purpose)
+    return purpose in STAFF_PURPOSES and bool(str(purpose_reference or "").strip())
+
+
+def purpose_require(
+    *,
+    actor,
+    purpose: str,
+    purpose_reference: str,
+    action: str,
+    object_type: str,
+    party_ids: Iterable[int] = (),
+    object_id: str = "",
+) -> str:
+    """Raise AccessDenied (403) and log a "denied" record when no valid purpose is stated.
+
+    Returns the effective purpose. Call it before opening a transaction that the refusal would roll
+    back, so the denied record is kept.
+    """
+    purpose = str(purpose or "")
+    if getattr(actor, "is_citizen", False) and not purpose:
+        purpose = Purpose.SELF_SERVICE
+    if purpose_is_valid(actor=actor, purpose=purpose, purpose_reference=purpose_reference):
+        return purpose
+    party_ids = list(party_ids)
+    denied = {
+        "actor": actor,
+        "action": action,
+        "object_type": object_type,
+        "purpose": purpose or "none",
+        "purpose_reference": purpose_reference or "",
+        "object_id": object_id,
+        "outcome": ProcessingRecord.Outcome.DENIED,
+    }
+    if party_ids:
+        processing_log_record(party_ids=party_ids, **denied)
+    else:
+        _denied_without_subject(**denied)
+    raise AccessDenied(
+        _("Geef eerst het doel op (het contact of de zaak) voordat u persoonsgegevens opent."),
+        code="purpose_required",
+        field_errors={"purpose": [_("Doel en kenmerk (contactmoment of zaak) zijn verplicht.")]},
+    )
+
+
+def _denied_without_subject(*, actor, **fields) -> None:
+    ProcessingRecord.objects.create(
+        subject=UNKNOWN_SUBJECT, trace_id=current_trace_id.get(), **_actor_fields(actor), **fields
+    )

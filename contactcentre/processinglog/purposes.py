@@ -1,0 +1,19 @@
+"""Processing activities (purposes) and the purpose-binding rule: no purpose, no data."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Purpose(models.TextChoices):
+    CONTACT = "contact", _("Afhandelen van het klantcontact")
+    CASE = "case", _("Behandelen van een zaak")
+    SECOND_LINE = "second_line", _("Behandelen van een doorverwijzing (tweede lijn)")
+    SUPERVISION = "supervision", _("Toezicht en kwaliteitscontrole")
+    SELF_SERVICE = "self_service", _("Burger bekijkt of wijzigt eigen gegevens")
+    VERIFICATION = "verification", _("Verifiëren van een nieuw contactgegeven")
+    SYSTEM = "system", _("Systeemtaak")
+
+
+# Purposes a person or system acting on someone else's data may state; each needs a reference
+# (the contact moment id, the case or escalation reference, the audit ticket).
+STAFF_PURPOSES = frozenset({Purpose.CONTACT, Purpose.CASE, Purpose.SECOND_LINE, Purpose.SUPERVISION})

@@ -1,0 +1,378 @@
+"""Reads of the registry: finding parties, their base data as a viewer may see it, consents.
+
+Contract used by the layers above (interactions, firstline, the integrated customer view):
+- `party_queryset_for_view()`: parties with everything `party_base_data_view` needs prefetched.
+- `party_base_data_view(party=, viewer=, assurance=)`: a dict of what that viewer may see. It does no
+  queries on a party from `party_queryset_for_view()` (the viewer's roles are read once per viewer
+  object) and does not log: the caller logs the read with its own purpose, or uses `party_base_data_read`.
+- `party_find(...)`: purpose-bound search that logs; `party_lookup(...)`: the same match without
+  logging or purpose check, for callers that log themselves (firstline identity resolution).
+- `consents_for_party(party=)`, `consent_is_granted(party=, purpose=, organisation=None)`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from contactcentre.errors import AccessDenied, NotFound, ValidationFailed
+from contactcentre.processinglog.models import ProcessingRecord
+from contactcentre.processinglog.services import processing_log_record, purpose_require
+from contactcentre.registry import visibility
+from contactcentre.registry.assurance import AssuranceLevel, assurance_at_least
+from contactcentre.registry.masking import mask_address, mask_email, mask_iban, mask_phone
+from contactcentre.registry.models import (
+    Address,
+    BankAccount,
+    BaseDataChange,
+    Consent,
+    DataSourceRule,
+    DigitalAddress,
+    Organisation,
+    Party,
+)
+from contactcentre.registry.validators import normalise_bsn, normalise_email, normalise_kvk_number, normalise_phone
+
+PARTY_FIND_LIMIT = 20
+
+# --- viewers -------------------------------------------------------------------------------------
+
+
+def viewer_roles(viewer) -> frozenset[str]:
+    """The visibility roles of a user (group names), an API client, or a citizen. Cached on the object."""
+    if viewer is None or not getattr(viewer, "is_authenticated", False):
+        return frozenset()
+    if getattr(viewer, "is_api_client", False):
+        return frozenset({visibility.API_CLIENT})
+    if getattr(viewer, "is_citizen", False):
+        return frozenset({visibility.CITIZEN})
+    cached = getattr(viewer, "_registry_roles", None)
+    if cached is None:
+        active = viewer.is_active
+        cached = frozenset(viewer.groups.values_list("name", flat=True)) if active else frozenset()
+        viewer._registry_roles = cached
+    return cached
+
+
+def _level(roles: frozenset[str], attribute: str, assurance: str) -> str | None:
+    """'full', 'masked' or None for this attribute, the most permissive over the viewer's roles."""
+    best = None
+    for role in roles:
+        full_at, masked_at = visibility.VISIBILITY.get(attribute, {}).get(role, (None, None))
+        if full_at and assurance_at_least(assurance, full_at):
+            return "full"
+        if masked_at and assurance_at_least(assurance, masked_at):
+            best = "masked"
+    return best
+
+
+def _secret_address_visible(roles: frozenset[str], assurance: str) -> bool:
+    return any(
+        assurance_at_least(assurance, minimum)
+        for role, minimum in visibility.SECRET_ADDRESS_VISIBLE_AT.items()
+        if role in roles
+    )
+
+
+# --- parties -------------------------------------------------------------------------------------
+
+
+def party_queryset_for_view() -> QuerySet[Party]:
+    """Parties with addresses, digital addresses and bank accounts prefetched (4 queries for any list)."""
+    return Party.objects.prefetch_related(
+        Prefetch("addresses", queryset=Address.objects.order_by("kind")),
+        Prefetch("digital_addresses", queryset=DigitalAddress.objects.order_by("kind", "-is_default", "id")),
+        Prefetch("bank_accounts", queryset=BankAccount.objects.order_by("-is_default", "id")),
+    )
+
+
+def party_get(*, party_id: int) -> Party:
+    party = party_queryset_for_view().filter(pk=party_id).first()
+    if party is None:
+        raise NotFound(_("Deze persoon of organisatie is niet gevonden."))
+    return party
+
+
+def party_base_data_view(*, party: Party, viewer, assurance: str) -> dict:
+    """The party's base data as `viewer` may see it at `assurance` ("low" | "substantial" | "high").
+
+    Attributes the viewer may not see are left out and listed in `restrictions` as "hidden"; attributes
+    shown masked are listed as "masked". A citizen sees everything of their own party, nothing of others.
+    """
+    roles = viewer_roles(viewer)
+    if visibility.CITIZEN in roles:
+        if viewer.party_id != party.pk:
+            raise AccessDenied(_("U kunt alleen uw eigen gegevens inzien."))
+        return _shape(party, lambda attribute: "full", restrictions={})
+
+    restrictions: dict[str, str] = {}
+
+    def level_of(attribute: str) -> str | None:
+        level = _level(roles, attribute, assurance)
+        if (
+            level
+            and party.secret_address
+            and attribute in visibility.ADDRESS_ATTRIBUTES
+            and not _secret_address_visible(roles, assurance)
+        ):
+            level = None
+        restrictions_value = {None: "hidden", "masked": "masked"}.get(level)
+        if restrictions_value:
+            restrictions[attribute] = restrictions_value
+        return level
+
+    return _shape(party, level_of, restrictions=restrictions)
+
+
+def _shape(party: Party, level_of, *, restrictions: dict) -> dict:
+    addresses = {address.kind: address.as_dict() for address in party.addresses.all()}
+    digital = list(party.digital_addresses.all())
+    data: dict = {"id": party.pk, "kind": party.kind, "secret_address": party.secret_address}
+    if party.kind == Party.Kind.BUSINESS:
+        data["kvk_number"] = party.kvk_number or ""
+
+    values = {
+        "name": (party.display_name, None),
+        "date_of_birth": (party.date_of_birth, None),
+        "residential_address": (addresses.get(Address.Kind.RESIDENTIAL), mask_address),
+        "correspondence_address": (addresses.get(Address.Kind.CORRESPONDENCE), mask_address),
+        "emails": (_digital(digital, DigitalAddress.Kind.EMAIL), mask_email),
+        "phones": (_digital(digital, DigitalAddress.Kind.PHONE), mask_phone),
+        "bank_accounts": (
+            [
+                {"iban": account.iban, "is_default": account.is_default, "verified": account.verified_at is not None}
+                for account in party.bank_accounts.all()
+            ],
+            mask_iban,
+        ),
+        "preferred_channel": (party.preferred_channel, None),
+        "preferred_language": (party.preferred_language, None),
+    }
+    for attribute in visibility.VIEW_ATTRIBUTES:
+        level = level_of(attribute)
+        if level is None:
+            continue
+        value, mask = values[attribute]
+        if level == "masked" and value is not None:
+            value = _masked(value, mask)
+        data[attribute] = value
+    data["restrictions"] = restrictions
+    return data
+
+
+def _digital(rows: list[DigitalAddress], kind: str) -> list[dict]:
+    return [
+        {"value": row.value, "is_default": row.is_default, "verified": row.verified_at is not None}
+        for row in rows
+        if row.kind == kind
+    ]
+
+
+def _masked(value, mask):
+    if isinstance(value, list):
+        key = "iban" if value and "iban" in value[0] else "value"
+        return [{**item, key: mask(item[key])} for item in value]
+    return mask(value)
+
+
+def party_base_data_read(*, party_id: int, viewer, assurance: str, purpose: str, purpose_reference: str) -> dict:
+    """Purpose-bound read of one party's base data: checks the purpose, logs the read, shapes the view."""
+    purpose = purpose_require(
+        actor=viewer,
+        purpose=purpose,
+        purpose_reference=purpose_reference,
+        action=ProcessingRecord.Action.READ,
+        object_type="party_base_data",
+        party_ids=[party_id] if Party.objects.filter(pk=party_id).exists() else [],
+        object_id=str(party_id),
+    )
+    party = party_get(party_id=party_id)
+    data = party_base_data_view(party=party, viewer=viewer, assurance=assurance)
+    processing_log_record(
+        actor=viewer,
+        action=ProcessingRecord.Action.READ,
+        object_type="party_base_data",
+        object_id=str(party.pk),
+        party_ids=[party.pk],
+        purpose=purpose,
+        purpose_reference=purpose_reference,
+    )
+    return data
+
+
+def party_lookup(
+    *,
+    bsn: str | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+    kvk_number: str | None = None,
+    surname: str | None = None,
+    date_of_birth: date | None = None,
+) -> QuerySet[Party]:
+    """Parties matching exactly one criterion (or surname + date of birth). No logging: the caller logs.
+
+    Raises ValidationFailed with a field error for a malformed identifier.
+    """
+    given = {
+        key
+        for key, value in {"bsn": bsn, "phone": phone, "email": email, "kvk_number": kvk_number}.items()
+        if value not in (None, "")
+    }
+    by_name = bool(surname) or date_of_birth is not None
+    if len(given) + by_name != 1:
+        raise ValidationFailed(
+            _("Zoek op precies één van: BSN, telefoonnummer, e-mailadres, KvK-nummer, of naam met geboortedatum."),
+            code="search_criteria",
+        )
+    try:
+        if bsn:
+            return Party.objects.filter(bsn=normalise_bsn(bsn))
+        if kvk_number:
+            return Party.objects.filter(kvk_number=normalise_kvk_number(kvk_number))
+        if phone:
+            kind, value, field = DigitalAddress.Kind.PHONE, normalise_phone(phone), "phone"
+        elif email:
+            kind, value, field = DigitalAddress.Kind.EMAIL, normalise_email(email), "email"
+        else:
+            if not surname or date_of_birth is None:
+                raise ValidationFailed(
+                    _("Zoeken op naam kan alleen samen met de geboortedatum."),
+                    field_errors={"date_of_birth" if surname else "surname": [_("Dit veld is verplicht.")]},
+                )
+            return Party.objects.filter(surname__iexact=surname.strip(), date_of_birth=date_of_birth)
+    except ValidationError as error:
+        field = next(key for key in ("bsn", "kvk_number", "phone", "email") if key in given)
+        raise ValidationFailed(_("De invoer is niet geldig."), field_errors={field: error.messages}) from None
+    return Party.objects.filter(pk__in=DigitalAddress.objects.filter(kind=kind, value=value).values("party_id"))
+
+
+def party_find(
+    *,
+    actor,
+    purpose: str,
+    purpose_reference: str,
+    bsn: str | None = None,
+    phone: str | None = None,
+    email: str | None = None,
+    kvk_number: str | None = None,
+    surname: str | None = None,
+    date_of_birth: date | None = None,
+) -> list[Party]:
+    """Purpose-bound search; writes one "search" record per party found. At most PARTY_FIND_LIMIT."""
+    purpose = purpose_require(
+        actor=actor,
+        purpose=purpose,
+        purpose_reference=purpose_reference,
+        action=ProcessingRecord.Action.SEARCH,
+        object_type="party",
+    )
+    if getattr(actor, "is_citizen", False):
+        raise AccessDenied(_("Zoeken naar personen is niet beschikbaar."))
+    parties = list(
+        party_lookup(
+            bsn=bsn,
+            phone=phone,
+            email=email,
+            kvk_number=kvk_number,
+            surname=surname,
+            date_of_birth=date_of_birth,
+        ).order_by("id")[:PARTY_FIND_LIMIT]
+    )
+    processing_log_record(
+        actor=actor,
+        action=ProcessingRecord.Action.SEARCH,
+        object_type="party",
+        party_ids=[party.pk for party in parties],
+        purpose=purpose,
+        purpose_reference=purpose_reference,
+    )
+    return parties
+
+
+def party_find_by_bsn(*, actor, purpose: str, purpose_reference: str, bsn: str) -> Party | None:
+    found = party_find(actor=actor, purpose=purpose, purpose_reference=purpose_reference, bsn=bsn)
+    return found[0] if found else None
+
+
+def party_find_by_phone(*, actor, purpose: str, purpose_reference: str, phone: str) -> list[Party]:
+    return party_find(actor=actor, purpose=purpose, purpose_reference=purpose_reference, phone=phone)
+
+
+def party_find_by_email(*, actor, purpose: str, purpose_reference: str, email: str) -> list[Party]:
+    return party_find(actor=actor, purpose=purpose, purpose_reference=purpose_reference, email=email)
+
+
+def party_find_by_name(
+    *, actor, purpose: str, purpose_reference: str, surname: str, date_of_birth: date
+) -> list[Party]:
+    return party_find(
+        actor=actor,
+        purpose=purpose,
+        purpose_reference=purpose_reference,
+        surname=surname,
+        date_of_birth=date_of_birth,
+    )
+
+
+# --- consents ------------------------------------------------------------------------------------
+
+
+def consents_for_party(*, party: Party | int) -> list[Consent]:
+    party_id = getattr(party, "pk", party)
+    return list(Consent.objects.filter(party_id=party_id).select_related("organisation").order_by("purpose", "id"))
+
+
+def consent_is_granted(*, party: Party | int, purpose: str, organisation: Organisation | str | None = None) -> bool:
+    """Ask at the moment of use: a withdrawal counts at once. A consent towards one organisation
+    overrides a general one for the same purpose; no registration means no consent."""
+    party_id = getattr(party, "pk", party)
+    rows = Consent.objects.filter(party_id=party_id, purpose=purpose)
+    if organisation is None:
+        rows = rows.filter(organisation__isnull=True)
+    else:
+        is_code = isinstance(organisation, str)
+        org_filter = Q(organisation__code=organisation) if is_code else Q(organisation=organisation)
+        rows = rows.filter(org_filter | Q(organisation__isnull=True))
+    states = {row["organisation_id"] is None: row["granted"] for row in rows.values("organisation_id", "granted")}
+    if False in states:  # the organisation-specific registration
+        return states[False]
+    return states.get(True, False)
+
+
+# --- rules and changes ---------------------------------------------------------------------------
+
+
+def data_source_rules() -> dict[str, DataSourceRule]:
+    return {rule.attribute: rule for rule in DataSourceRule.objects.select_related("source_organisation")}
+
+
+def data_source_rule_get(*, attribute: str) -> DataSourceRule | None:
+    return DataSourceRule.objects.select_related("source_organisation").filter(attribute=attribute).first()
+
+
+def base_data_changes_for_party(*, party: Party | int) -> QuerySet[BaseDataChange]:
+    return BaseDataChange.objects.filter(party_id=getattr(party, "pk", party)).order_by("-created_at", "-id")
+
+
+__all__ = [
+    "AssuranceLevel",
+    "base_data_changes_for_party",
+    "consent_is_granted",
+    "consents_for_party",
+    "data_source_rule_get",
+    "data_source_rules",
+    "party_base_data_read",
+    "party_base_data_view",
+    "party_find",
+    "party_find_by_bsn",
+    "party_find_by_email",
+    "party_find_by_name",
+    "party_find_by_phone",
+    "party_get",
+    "party_lookup",
+    "party_queryset_for_view",
+    "viewer_roles",
+]
