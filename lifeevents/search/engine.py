@@ -1,0 +1,215 @@
+"""`search_articles`: the one search function every door uses.
+
+Both backends score the same thing, a BM25-like sum over the query's concepts, where each concept
+counts with its best alternative (the word itself, a synonym, compound parts, a typo correction) and
+the question and keywords weigh more than the short answer, which weighs more than the answer:
+
+- PostgreSQL: the stored weighted tsvector (GIN index) finds the candidates with an OR tsquery and
+  `ts_rank` per term, multiplied by the term's IDF, ranks them in SQL. If nothing matches, trigram
+  similarity (pg_trgm) on the question catches what analysis could not repair.
+- Other databases (the embedded SQLite default): BM25F over postings kept in process memory.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from lifeevents.search import analysis
+from lifeevents.search.index import FIELD_WEIGHTS, Vocabulary, get_vocabulary
+
+FIELD_NAMES = ("question", "short_answer", "answer")
+_LIFE_EVENT_SQL = (
+    "EXISTS (SELECT 1 FROM lifeevents_article_life_events le WHERE le.article_id = a.id AND le.lifeevent_id = %s)"
+)
+K1 = 1.2
+B = 0.6
+# ts_rank weights in the order {D, C, B, A}: answer (C) and short answer (B) below question (A).
+PG_WEIGHTS = "{0.0, 0.33, 0.5, 1.0}"
+
+
+@dataclass
+class SearchHit:
+    article: object
+    score: float
+    matched: list[dict] = field(default_factory=list)
+
+    @property
+    def why(self) -> str:
+        return ", ".join(f"{m['term']} ({'/'.join(m['fields'])}, {m['via']})" for m in self.matched)
+
+
+def search_articles(
+    query: str,
+    *,
+    life_event=None,
+    organisation=None,
+    channel: str | None = None,
+    limit: int = 10,
+) -> list[SearchHit]:
+    """Published articles best answering `query`, best first, each with its score and what matched.
+
+    `life_event` and `organisation` filter (instance, id, or slug/code). `channel` is recorded on
+    nothing here but lets doors ask for the same ranking; the short answer is on every hit.
+    """
+    from lifeevents.models import Article, LifeEvent
+
+    limit = max(1, min(int(limit), 50))
+    vocabulary = get_vocabulary()
+    concepts = analysis.analyse_query(query or "", vocabulary)
+    life_event_id = _resolve(life_event, LifeEvent, "slug")
+    organisation_id = _resolve_organisation(organisation)
+    if life_event is not None and life_event_id is None:
+        return []
+    if organisation is not None and organisation_id is None:
+        return []
+
+    if connection.vendor == "postgresql":
+        ranked = _rank_postgres(concepts, vocabulary, life_event_id, organisation_id, limit)
+        if not ranked and (query or "").strip():
+            ranked = _rank_trigram(query, life_event_id, organisation_id, limit)
+    else:
+        ranked = _rank_in_process(concepts, vocabulary, life_event_id, organisation_id, limit)
+    if not ranked:
+        return []
+
+    articles = (
+        Article.objects.select_related("organisation")
+        .prefetch_related("life_events")
+        .in_bulk([article_id for article_id, _ in ranked])
+    )
+    hits = []
+    for article_id, score in ranked:
+        article = articles.get(article_id)
+        if article is None or article.status != Article.Status.PUBLISHED:
+            continue
+        hits.append(SearchHit(article=article, score=round(score, 4), matched=_explain(article, concepts)))
+    return hits
+
+
+def _resolve(value, model, natural_key: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, model):
+        return value.pk
+    if isinstance(value, int):
+        return value
+    return model.objects.filter(**{natural_key: value}).values_list("pk", flat=True).first()
+
+
+def _resolve_organisation(value) -> int | None:
+    from contactcentre.registry.models import Organisation
+
+    return _resolve(value, Organisation, "code")
+
+
+# -------------------------------------------------------------------------------------------- scoring
+
+
+def _rank_in_process(
+    concepts: list[analysis.Concept], vocabulary: Vocabulary, life_event_id, organisation_id, limit: int
+) -> list[tuple[int, float]]:
+    docs = vocabulary.docs
+    scores: dict[int, float] = {}
+    for concept in concepts:
+        best: dict[int, float] = {}
+        for alt in concept.alternatives:
+            share = alt.weight / len(alt.terms)
+            alt_scores: dict[int, float] = {}
+            for term in alt.terms:
+                idf = vocabulary.idf(term)
+                for position in vocabulary.postings.get(term, ()):
+                    doc = docs[position]
+                    tf = sum(w * f.get(term, 0) for w, f in zip(FIELD_WEIGHTS, doc.fields, strict=True))
+                    norm = K1 * (1 - B + B * doc.length / vocabulary.avg_length)
+                    alt_scores[position] = alt_scores.get(position, 0.0) + share * idf * tf * (K1 + 1) / (tf + norm)
+            for position, value in alt_scores.items():
+                if value > best.get(position, 0.0):
+                    best[position] = value
+        for position, value in best.items():
+            scores[position] = scores.get(position, 0.0) + value
+
+    def allowed(position: int) -> bool:
+        doc = docs[position]
+        if life_event_id is not None and life_event_id not in doc.life_event_ids:
+            return False
+        return organisation_id is None or doc.organisation_id == organisation_id
+
+    top = heapq.nlargest(
+        limit, ((score, -docs[p].id, p) for p, score in scores.items() if allowed(p)), key=lambda x: (x[0], x[1])
+    )
+    return [(docs[p].id, score) for score, _, p in top]
+
+
+def _rank_postgres(
+    concepts: list[analysis.Concept], vocabulary: Vocabulary, life_event_id, organisation_id, limit: int
+) -> list[tuple[int, float]]:
+    all_terms = sorted({t for c in concepts for t in c.terms})
+    if not all_terms:
+        return []
+    params: list = []
+    concept_sql = []
+    for concept in concepts:
+        alt_sql = []
+        for alt in concept.alternatives:
+            share = alt.weight / len(alt.terms)
+            parts = []
+            for term in alt.terms:
+                parts.append(f"%s * ts_rank('{PG_WEIGHTS}'::float4[], a.search_vector, %s::tsquery, 1)")
+                params.extend([share * vocabulary.idf(term), term])
+            alt_sql.append("(" + " + ".join(parts) + ")")
+        concept_sql.append(alt_sql[0] if len(alt_sql) == 1 else "GREATEST(" + ", ".join(alt_sql) + ")")
+    score_sql = " + ".join(concept_sql)
+    where = ["a.status = 'published'", "a.search_vector @@ %s::tsquery"]
+    where_params: list = [" | ".join(all_terms)]
+    if organisation_id is not None:
+        where.append("a.organisation_id = %s")
+        where_params.append(organisation_id)
+    if life_event_id is not None:
+        where.append(_LIFE_EVENT_SQL)
+        where_params.append(life_event_id)
+    sql = (
+        f"SELECT a.id, {score_sql} AS score FROM lifeevents_article a WHERE {' AND '.join(where)} "  # noqa: S608
+        "ORDER BY score DESC, a.id LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *where_params, limit])
+        return [(row[0], float(row[1])) for row in cursor.fetchall()]
+
+
+def _rank_trigram(query: str, life_event_id, organisation_id, limit: int) -> list[tuple[int, float]]:
+    """Last resort on PostgreSQL: questions that look like the query letter by letter (pg_trgm)."""
+    text = analysis.normalise(query)[:200]
+    # `<%` (word similarity above pg_trgm.word_similarity_threshold) can use the trigram GIN index.
+    where = ["a.status = 'published'", "%s <%% lower(a.question)"]
+    params: list = [text, text]
+    if organisation_id is not None:
+        where.append("a.organisation_id = %s")
+        params.append(organisation_id)
+    if life_event_id is not None:
+        where.append(_LIFE_EVENT_SQL)
+        params.append(life_event_id)
+    sql = (
+        "SELECT a.id, word_similarity(%s, lower(a.question)) AS score FROM lifeevents_article a "  # noqa: S608
+        f"WHERE {' AND '.join(where)} ORDER BY score DESC, a.id LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit])
+        return [(row[0], float(row[1])) for row in cursor.fetchall()]
+
+
+def _explain(article, concepts: list[analysis.Concept]) -> list[dict]:
+    """Which of the query's terms the article holds, in which fields, and how they were found."""
+    fields = [set(article.search_a.split()), set(article.search_b.split()), set(article.search_c.split())]
+    matched = []
+    for concept in concepts:
+        for alt in sorted(concept.alternatives, key=lambda a: -a.weight):
+            hit_fields = [name for name, terms in zip(FIELD_NAMES, fields, strict=True) if set(alt.terms) <= terms]
+            if hit_fields:
+                matched.append(
+                    {"word": concept.word, "term": " ".join(alt.terms), "fields": hit_fields, "via": alt.via}
+                )
+                break
+    return matched

@@ -1,0 +1,249 @@
+"""The search index: analysed terms per article field, and the cached vocabulary built from them.
+
+Articles store their analysed terms in `search_a` (question, keywords, synonyms), `search_b` (short
+answer) and `search_c` (answer). The vocabulary (document frequencies, the lexicon for compound
+splitting, typo and prefix lookup) and the in-process postings used by the portable backend are built
+from the published articles once per index version and kept per process. The version lives in the
+Django cache (Redis in production) so every process sees a change; writes bump it through
+`index_invalidate`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+import threading
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+
+from lifeevents.search import analysis
+
+VERSION_KEY = "lifeevents:search:version"
+LOCAL_TTL_SECONDS = 300
+_lock = threading.Lock()
+_local: dict[str, tuple[float, Vocabulary]] = {}
+
+
+def article_field_texts(*, question: str, keywords: list, synonyms: list, short_answer: str, answer: str):
+    """The raw text of the three weighted fields."""
+    return (" . ".join([question, *keywords, *synonyms]), short_answer, answer)
+
+
+def article_terms(article, lexicon: frozenset[str] | None) -> tuple[str, str, str]:
+    """Analysed terms of an article's fields, as space-separated strings for the search columns."""
+    texts = article_field_texts(
+        question=article.question,
+        keywords=list(article.keywords or []),
+        synonyms=list(article.synonyms or []),
+        short_answer=article.short_answer,
+        answer=article.answer,
+    )
+    return tuple(" ".join(analysis.analyse_text(text, lexicon)) for text in texts)
+
+
+def lexicon_for(articles) -> frozenset[str]:
+    """The compound-part lexicon of a set of articles plus the synonym table's words."""
+    texts = []
+    for article in articles:
+        texts.extend(
+            article_field_texts(
+                question=article.question,
+                keywords=list(article.keywords or []),
+                synonyms=list(article.synonyms or []),
+                short_answer=article.short_answer,
+                answer=article.answer,
+            )
+        )
+    synonym_words = [" ".join(key) for key in analysis.synonym_table().entries]
+    return analysis.lexicon_from_texts(itertools.chain(texts, synonym_words))
+
+
+# ------------------------------------------------------------------------------------------ vocabulary
+
+
+@dataclass
+class IndexedDoc:
+    id: int
+    organisation_id: int
+    life_event_ids: frozenset[int]
+    fields: tuple[Counter, Counter, Counter]
+    length: float
+
+
+@dataclass
+class Vocabulary:
+    df: dict[str, int]
+    doc_count: int
+    lexicon: frozenset[str]
+    words: dict[str, int]  # surface words with their corpus frequency, for typo correction
+    topical: frozenset[str] = frozenset()  # terms some article has in its question or keywords
+    docs: list[IndexedDoc] = field(default_factory=list)
+    postings: dict[str, list[int]] = field(default_factory=dict)
+    avg_length: float = 1.0
+    _sorted_terms: list[str] = field(default_factory=list)
+    _deletes: dict[str, list[str]] = field(default_factory=dict)
+
+    def idf(self, term: str) -> float:
+        df = self.df.get(term, 0)
+        return math.log(1 + (self.doc_count - df + 0.5) / (df + 0.5))
+
+    def with_prefix(self, prefix: str) -> list[str]:
+        """Indexed terms that extend `prefix` by at most five letters, most frequent first (urgent -> urgentie)."""
+        start = bisect.bisect_left(self._sorted_terms, prefix)
+        found = []
+        for term in self._sorted_terms[start:]:
+            if not term.startswith(prefix):
+                break
+            if term != prefix and len(term) - len(prefix) <= 5:
+                found.append(term)
+        return sorted(found, key=lambda t: -self.df[t])
+
+    def correct(self, word: str) -> str | None:
+        """The most frequent corpus word within edit distance 1 (2 for long words), or None."""
+        if len(word) < 4 or word.isdigit():
+            return None
+        max_distance = 2 if len(word) >= 8 else 1
+        candidates: set[str] = set()
+        probes = {word, *_deletes(word)}
+        if max_distance == 2:
+            probes.update(d2 for d1 in list(probes) for d2 in _deletes(d1))
+        for probe in probes:
+            candidates.update(self._deletes.get(probe, ()))
+        best = None
+        for candidate in candidates:
+            distance = _damerau_levenshtein(word, candidate, max_distance)
+            if distance <= max_distance:
+                key = (distance, -self.words[candidate], candidate)
+                if best is None or key < best[0]:
+                    best = (key, candidate)
+        return best[1] if best else None
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _damerau_levenshtein(a: str, b: str, limit: int) -> int:
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous_previous = None
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous_previous[j - 2] + 1)
+        previous_previous, previous = previous, current
+    return previous[-1]
+
+
+FIELD_WEIGHTS = (3.0, 1.5, 1.0)
+
+
+def build_vocabulary(rows) -> Vocabulary:
+    """rows: (id, organisation_id, life_event_ids, question, keywords, synonyms, short, answer, a, b, c)."""
+    df: Counter = Counter()
+    topical: set[str] = set()
+    words: Counter = Counter()
+    docs: list[IndexedDoc] = []
+    postings: dict[str, list[int]] = {}
+    texts = []
+    for row in rows:
+        article_id, org_id, life_event_ids, question, keywords, synonyms, short, answer, a, b, c = row
+        fields = (Counter(a.split()), Counter(b.split()), Counter(c.split()))
+        terms = set(fields[0]) | set(fields[1]) | set(fields[2])
+        df.update(terms)
+        topical.update(fields[0])
+        length = sum(w * sum(f.values()) for w, f in zip(FIELD_WEIGHTS, fields, strict=True))
+        position = len(docs)
+        docs.append(IndexedDoc(article_id, org_id, frozenset(life_event_ids), fields, length))
+        for term in terms:
+            postings.setdefault(term, []).append(position)
+        field_texts = article_field_texts(
+            question=question, keywords=keywords or [], synonyms=synonyms or [], short_answer=short, answer=answer
+        )
+        texts.extend(field_texts)
+        for text in field_texts:
+            words.update(w for w in analysis.content_words(text) if len(w) >= 4 and not w.isdigit())
+    synonym_words = [" ".join(key) for key in analysis.synonym_table().entries]
+    lexicon = analysis.lexicon_from_texts(itertools.chain(texts, synonym_words))
+    deletes: dict[str, list[str]] = {}
+    for word in words:
+        for probe in {word, *_deletes(word)}:
+            deletes.setdefault(probe, []).append(word)
+    vocabulary = Vocabulary(
+        df=dict(df),
+        doc_count=len(docs),
+        lexicon=lexicon,
+        words=dict(words),
+        topical=frozenset(topical),
+        docs=docs,
+        postings=postings,
+        avg_length=(sum(d.length for d in docs) / len(docs)) if docs else 1.0,
+    )
+    vocabulary._sorted_terms = sorted(df)
+    vocabulary._deletes = deletes
+    return vocabulary
+
+
+def _load_rows():
+    from lifeevents.models import Article
+
+    published = Article.objects.filter(status=Article.Status.PUBLISHED)
+    life_events: dict[int, list[int]] = {}
+    for article_id, life_event_id in Article.life_events.through.objects.filter(
+        article__status=Article.Status.PUBLISHED
+    ).values_list("article_id", "lifeevent_id"):
+        life_events.setdefault(article_id, []).append(life_event_id)
+    for row in published.values_list(
+        "id",
+        "organisation_id",
+        "question",
+        "keywords",
+        "synonyms",
+        "short_answer",
+        "answer",
+        "search_a",
+        "search_b",
+        "search_c",
+    ).iterator(chunk_size=2000):
+        yield (row[0], row[1], life_events.get(row[0], ()), *row[2:])
+
+
+def current_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        if not cache.add(VERSION_KEY, version, timeout=None):
+            version = cache.get(VERSION_KEY) or version
+    return version
+
+
+def get_vocabulary() -> Vocabulary:
+    """The vocabulary of the published articles, rebuilt when the index version changed."""
+    version = current_version()
+    now = time.monotonic()
+    entry = _local.get(version)
+    if entry and now - entry[0] < LOCAL_TTL_SECONDS:
+        return entry[1]
+    with _lock:
+        entry = _local.get(version)
+        if entry and now - entry[0] < LOCAL_TTL_SECONDS:
+            return entry[1]
+        vocabulary = build_vocabulary(_load_rows())
+        _local.clear()
+        _local[version] = (time.monotonic(), vocabulary)
+        return vocabulary
+
+
+def index_invalidate() -> None:
+    """Called by the services (and the cache-invalidation signal) after articles change."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    _local.clear()
