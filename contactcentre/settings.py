@@ -207,6 +207,15 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI served from the installed sidecar package, not a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Choice sets that share a field name with another app's ("kind", "channel", "purpose", "outcome").
+    "ENUM_NAME_OVERRIDES": {
+        "PartyKindEnum": "contactcentre.registry.models.Party.Kind",
+        "RegistryChannelEnum": "contactcentre.registry.models.Channel",
+        "BaseDataAttributeEnum": "contactcentre.registry.models.Attribute",
+        "ConsentPurposeEnum": "contactcentre.registry.models.Consent.Purpose",
+        "ProcessingPurposeEnum": "contactcentre.processinglog.purposes.Purpose",
+        "ProcessingOutcomeEnum": "contactcentre.processinglog.models.ProcessingRecord.Outcome",
+    },
 }
 
 API_PAGE_SIZE = int(os.environ.get("API_PAGE_SIZE", "25"))
