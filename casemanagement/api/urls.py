@@ -1,1 +1,12 @@
-urlpatterns: list = []
+from django.urls import path
+
+from casemanagement.api import views
+
+urlpatterns = [
+    path("cases", views.CaseListView.as_view(), name="case-list"),
+    path("cases/lookup", views.CaseLookupView.as_view(), name="case-lookup"),
+    path("cases/citizen-lookup", views.CitizenCaseLookupView.as_view(), name="case-citizen-lookup"),
+    path("cases/<int:case_id>", views.CaseDetailView.as_view(), name="case-detail"),
+    path("cases/<int:case_id>/statuses", views.CaseStatusView.as_view(), name="case-statuses"),
+    path("case-types", views.CaseTypeListView.as_view(), name="case-type-list"),
+]

@@ -1,8 +1,29 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+_FIRST_LINE = [
+    "interactions.view_contactmoment",
+    "interactions.add_contactmoment",
+    "interactions.change_contactmoment",
+    "interactions.view_callbackrequest",
+    "interactions.add_callbackrequest",
+    "interactions.change_callbackrequest",
+    "interactions.view_workqueue",
+]
+
 
 class InteractionsConfig(AppConfig):
     name = "contactcentre.interactions"
     label = "interactions"
     verbose_name = _("Contactmomenten")
+    role_permissions = {
+        "agent": _FIRST_LINE,
+        "counter_clerk": _FIRST_LINE,
+        # Supervisors run the queues: they may also reassign and cancel callbacks and manage queues.
+        "supervisor": [*_FIRST_LINE, "interactions.change_workqueue", "interactions.delete_callbackrequest"],
+        "functional_admin": [
+            "interactions.view_workqueue",
+            "interactions.add_workqueue",
+            "interactions.change_workqueue",
+        ],
+    }

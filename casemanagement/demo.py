@@ -1,0 +1,108 @@
+"""Demo data for cases: the case types of the shared kennisbank, and demo cases in various states
+(open, overdue, suspended, extended, closed, confidential, secret) for the registry's demo people,
+with a few contact moments and an open callback so the customer view has something to show.
+Idempotent: demo cases have fixed references and are skipped when they exist."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from casemanagement.models import Case, CaseType, Confidentiality
+from casemanagement.services import (
+    case_extend,
+    case_open,
+    case_status_record,
+    case_suspend,
+    case_types_import,
+)
+from contactcentre import kennisbank
+from contactcentre.interactions.models import ContactMoment, WorkQueue
+from contactcentre.interactions.services import callback_request_create, contact_moment_record
+from contactcentre.registry.models import Party
+
+# (case type, days ago opened, statuses to walk through after the first, extra state, confidentiality)
+PLANS = [
+    ("huurtoeslag", 10, ["in-behandeling"], None, Confidentiality.NORMAL),
+    ("verhuizing-doorgeven", 2, [], None, Confidentiality.NORMAL),
+    ("omgevingsvergunning-verbouw", 70, ["in-behandeling"], "extend", Confidentiality.NORMAL),
+    ("zorgtoeslag", 90, ["in-behandeling"], None, Confidentiality.NORMAL),  # overdue
+    ("bijstandsuitkering", 20, [], "suspend", Confidentiality.CONFIDENTIAL),
+    ("kinderbijslag", 120, ["*final"], None, Confidentiality.NORMAL),  # closed
+    ("schuldhulpverlening", 15, [], None, Confidentiality.CONFIDENTIAL),
+    ("wmo-maatwerkvoorziening", 30, [], None, Confidentiality.NORMAL),
+    ("beroep-verkeersboete", 40, [], None, Confidentiality.SECRET),
+    ("ww-uitkering", 5, [], None, Confidentiality.NORMAL),
+    ("aow-aanvraag", 200, ["*final"], None, Confidentiality.NORMAL),
+]
+PEOPLE = 24
+
+
+def seed() -> list[str]:
+    case_types_import(rows=kennisbank.load("case_types"), article_rows=kennisbank.load("articles"))
+    types = {ct.code: ct for ct in CaseType.objects.select_related("organisation").prefetch_related("status_types")}
+    people = list(Party.objects.filter(kind=Party.Kind.PERSON).order_by("id")[:PEOPLE])
+    now = timezone.now()
+    made = 0
+    for index, party in enumerate(people):
+        for slot in range(1 + index % 3):
+            code, days, walk, extra, confidentiality = PLANS[(index + slot * 4) % len(PLANS)]
+            case_type = types.get(code)
+            reference = f"DEMO{index:03d}{slot}"
+            if case_type is None or Case.objects.filter(reference=reference).exists():
+                continue
+            opened = now - timedelta(days=days)
+            case = case_open(
+                case_type=case_type,
+                party=party,
+                actor=None,
+                reference=reference,
+                opened_at=opened,
+                confidentiality=confidentiality,
+            )
+            statuses = list(case_type.status_types.all())
+            for step, status_code in enumerate(walk, start=1):
+                if status_code == "*final":
+                    status_code = next(st.code for st in statuses if st.is_final)
+                case_status_record(
+                    case=case, status_code=status_code, actor=None, set_at=opened + timedelta(days=step * 3)
+                )
+            if extra == "extend" and case_type.extension_days:
+                case_extend(case=case, days=case_type.extension_days, reason="Advies welstandscommissie", actor=None)
+            if extra == "suspend":
+                case_suspend(case=case, reason="Wacht op bankafschriften van de aanvrager", actor=None)
+            made += 1
+    contacts = _contacts(people[:6], now)
+    return [f"Zaken: {len(types)} zaaktypen, {made} nieuwe demozaken, {contacts} nieuwe contactmomenten."]
+
+
+def _contacts(people: list[Party], now) -> int:
+    made = 0
+    queue = WorkQueue.objects.filter(code="kcc-terugbellen").first()
+    for index, party in enumerate(people):
+        contact, created = contact_moment_record(
+            channel=["phone", "email", "counter", "web", "sms", "webchat"][index % 6],
+            actor=None,
+            party=party,
+            identified_by="bsn",
+            assurance="substantial",
+            topic="Status aanvraag",
+            question="Wanneer hoor ik iets over mijn aanvraag?",
+            answer="De status is doorgegeven.",
+            started_at=now - timedelta(days=index + 1),
+            external_id=f"demo-contact-{index}",
+        )
+        if not created:
+            continue
+        made += 1
+        contact.ended_at = contact.started_at + timedelta(minutes=6)
+        contact.outcome = ContactMoment.Outcome.STATUS_GIVEN
+        contact.save(update_fields=["ended_at", "outcome"])
+        if index == 0 and queue is not None:
+            callback_request_create(
+                queue=queue,
+                phone_number="0612345678",
+                question="Wil graag uitleg over de hoogte van de toeslag.",
+                party=party,
+                actor=None,
+            )
+    return made

@@ -1,0 +1,179 @@
+"""Case types with ordered statuses, cases of parties at every connected organisation, status history.
+
+Sized for a nation's worth of data (millions of cases): every read path the first line uses has an
+index (party, reference, organisation), and what lists show (current status, deadline, open/closed)
+is stored on the case so a list is one indexed query with joins to small tables.
+"""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from contactcentre.registry.models import Organisation, Party
+from lifeevents.models import Article, LifeEvent
+
+
+class CaseType(models.Model):
+    """A kind of case an organisation handles, e.g. "Huurtoeslag" at Dienst Toeslagen."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="case_types", verbose_name=_("organisatie")
+    )
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    name = models.CharField(_("naam"), max_length=200)
+    description = models.TextField(_("omschrijving"), blank=True)
+    legal_term_days = models.PositiveIntegerField(_("wettelijke termijn (dagen)"))
+    extension_days = models.PositiveIntegerField(_("mogelijke verlenging (dagen)"), default=0)
+    first_line_capable = models.BooleanField(_("eerste lijn handelt zelf af"), default=False)
+    # Declared here, on the higher layer: the knowledge base knows nothing of case types.
+    life_events = models.ManyToManyField(
+        LifeEvent, related_name="case_types", blank=True, verbose_name=_("levensgebeurtenissen")
+    )
+    articles = models.ManyToManyField(Article, related_name="case_types", blank=True, verbose_name=_("kennisartikelen"))
+    is_active = models.BooleanField(_("actief"), default=True)
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        verbose_name = _("zaaktype")
+        verbose_name_plural = _("zaaktypen")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StatusType(models.Model):
+    """One step of a case type, in order; `citizen_text` is what the citizen is told."""
+
+    case_type = models.ForeignKey(
+        CaseType, on_delete=models.CASCADE, related_name="status_types", verbose_name=_("zaaktype")
+    )
+    order = models.PositiveSmallIntegerField(_("volgorde"))
+    code = models.SlugField(_("code"), max_length=80)
+    name = models.CharField(_("naam"), max_length=200)
+    citizen_text = models.TextField(_("tekst voor de burger"))
+    notify_citizen = models.BooleanField(_("burger krijgt bericht"), default=False)
+    is_final = models.BooleanField(_("eindstatus"), default=False)
+
+    class Meta:
+        ordering = ["case_type", "order"]
+        verbose_name = _("statustype")
+        verbose_name_plural = _("statustypen")
+        constraints = [
+            models.UniqueConstraint(fields=["case_type", "code"], name="statustype_unique_code"),
+            models.UniqueConstraint(fields=["case_type", "order"], name="statustype_unique_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_type.code}: {self.name}" if self.case_type_id else self.name
+
+
+class Confidentiality(models.TextChoices):
+    """How much of a case the first line may see (see casemanagement.policy)."""
+
+    NORMAL = "normal", _("Normaal")
+    CONFIDENTIAL = "confidential", _("Vertrouwelijk")
+    SECRET = "secret", _("Geheim")
+
+
+class Case(models.Model):
+    # Foreign keys whose lookups are covered by a composite index below carry no index of their own.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="cases", verbose_name=_("organisatie"), db_index=False
+    )
+    case_type = models.ForeignKey(CaseType, on_delete=models.PROTECT, related_name="cases", verbose_name=_("zaaktype"))
+    reference = models.CharField(_("zaaknummer"), max_length=40)
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="cases", verbose_name=_("partij"), db_index=False
+    )
+    status = models.ForeignKey(
+        StatusType,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("huidige status"),
+        db_index=False,
+    )
+    status_set_at = models.DateTimeField(_("status sinds"), null=True, blank=True)
+    opened_at = models.DateTimeField(_("geopend"), default=timezone.now)
+    deadline = models.DateField(_("uiterste datum"))
+    extended_days = models.PositiveIntegerField(_("verlengd met (dagen)"), default=0)
+    extension_reason = models.CharField(_("reden verlenging"), max_length=500, blank=True)
+    suspended_since = models.DateTimeField(_("opgeschort sinds"), null=True, blank=True)
+    suspended_days = models.PositiveIntegerField(_("opgeschorte dagen"), default=0)
+    suspension_reason = models.CharField(_("reden opschorting"), max_length=500, blank=True)
+    closed_at = models.DateTimeField(_("afgesloten"), null=True, blank=True)
+    confidentiality = models.CharField(
+        _("vertrouwelijkheid"), max_length=16, choices=Confidentiality.choices, default=Confidentiality.NORMAL
+    )
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        verbose_name = _("zaak")
+        verbose_name_plural = _("zaken")
+        permissions = [("view_confidential_case", _("Vertrouwelijke en geheime zaken inzien"))]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "reference"], name="case_unique_reference_per_org"),
+        ]
+        indexes = [
+            # Cases of a party (customer view, status lookup), optionally by current status.
+            models.Index(fields=["party", "status"], name="case_party_status_idx"),
+            # Case by reference from doors that do not know the organisation (phone, SMS).
+            models.Index(fields=["reference"], name="case_reference_idx"),
+            # A second-line organisation's own cases, newest first.
+            models.Index(fields=["organisation", "-opened_at"], name="case_org_opened_idx"),
+            # Overdue work lists look only at open cases.
+            models.Index(fields=["deadline"], name="case_open_deadline_idx", condition=Q(closed_at__isnull=True)),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_since is not None
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        """Past its deadline while open; a suspended case's clock is stopped."""
+        if not self.is_open or self.is_suspended:
+            return False
+        return self.deadline < (today or timezone.localdate())
+
+    def computed_deadline(self) -> date:
+        """Opened + legal term + extension + days suspended (calendar days)."""
+        opened = timezone.localtime(self.opened_at).date()
+        return opened + timedelta(days=self.case_type.legal_term_days + self.extended_days + self.suspended_days)
+
+
+class CaseStatus(models.Model):
+    """The history of a case: every status it was given, by whom and when."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="status_history", verbose_name=_("zaak"), db_index=False
+    )
+    status_type = models.ForeignKey(
+        StatusType, on_delete=models.PROTECT, related_name="+", verbose_name=_("status"), db_index=False
+    )
+    set_at = models.DateTimeField(_("tijdstip"), default=timezone.now)
+    explanation = models.CharField(_("toelichting"), max_length=1000, blank=True)
+    recorded_by = models.CharField(_("vastgelegd door"), max_length=200, blank=True)
+    recorded_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["case", "set_at", "id"]
+        verbose_name = _("zaakstatus")
+        verbose_name_plural = _("zaakstatussen")
+        indexes = [models.Index(fields=["case", "set_at"], name="casestatus_case_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.status_type_id} {self.set_at:%Y-%m-%d}"

@@ -1,0 +1,325 @@
+"""Reads for cases: the cases of a party (open first), one case by reference with a second factor for
+the doors without a log-in, and status history. Querysets are scoped to the principal; what is shown
+of each case follows casemanagement.policy; every hand-out of a person's cases is logged."""
+
+import hashlib
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casemanagement.models import Case, CaseStatus, CaseType, Confidentiality
+from casemanagement.policy import Clearance, Detail, case_detail, clearance_of
+from casemanagement.services import normalise_reference
+from contactcentre.errors import NotFound, RateLimited, ValidationFailed
+from contactcentre.processinglog.models import ProcessingRecord
+from contactcentre.processinglog.purposes import Purpose
+from contactcentre.processinglog.services import processing_log_record
+from contactcentre.registry.models import Address
+from lifeevents.models import LifeEvent
+
+PURPOSE_STATUS = Purpose.CONTACT
+RECENT_CLOSED_DAYS = 365
+LOOKUP_MAX_ATTEMPTS = getattr(settings, "CASE_LOOKUP_MAX_ATTEMPTS", 5)
+LOOKUP_LOCKOUT_SECONDS = getattr(settings, "CASE_LOOKUP_LOCKOUT_SECONDS", 15 * 60)
+
+
+def case_types_queryset() -> QuerySet[CaseType]:
+    return CaseType.objects.select_related("organisation").prefetch_related("status_types")
+
+
+def cases_visible(*, principal, clearance: Clearance | None = None) -> QuerySet[Case]:
+    """The cases a principal may know exist; one indexed query with joins to small tables."""
+    clearance = clearance_of(principal) if clearance is None else clearance
+    qs = Case.objects.select_related("organisation", "case_type", "status")
+    if clearance == Clearance.OWNER_CLIENT:
+        return qs.filter(organisation_id=principal.organisation_id)
+    if clearance == Clearance.SUPERVISOR:
+        return qs
+    if clearance == Clearance.FIRST_LINE:
+        return qs.exclude(confidentiality=Confidentiality.SECRET)
+    if clearance == Clearance.CITIZEN:
+        return qs.filter(party_id=principal.party_id).exclude(confidentiality=Confidentiality.SECRET)
+    return qs.none()
+
+
+def open_first(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """Open cases first, most urgent deadline first; then closed ones, most recently closed first."""
+    return qs.order_by(F("closed_at").desc(nulls_first=True), "deadline", "-id")
+
+
+def cases_of_party(
+    *, party_id: int, principal, clearance: Clearance | None = None, recent_only: bool = False
+) -> QuerySet[Case]:
+    qs = cases_visible(principal=principal, clearance=clearance).filter(party_id=party_id)
+    if recent_only:
+        cutoff = timezone.now() - timedelta(days=RECENT_CLOSED_DAYS)
+        qs = qs.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=cutoff))
+    return open_first(qs)
+
+
+EMPTY_SUMMARY = {
+    "reference": None,
+    "case_type": None,
+    "status_text": None,
+    "opened_at": None,
+    "deadline": None,
+    "is_overdue": None,
+    "is_suspended": None,
+    "is_extended": None,
+    "case_type_code": None,
+    "status": None,
+    "status_set_at": None,
+    "closed_at": None,
+    "confidentiality": None,
+    "extension_reason": None,
+    "suspension_reason": None,
+    "first_line_capable": None,
+}
+
+
+def case_summary(case: Case, detail: Detail, today: date | None = None) -> dict:
+    """A case as a viewer with `detail` may see it; hidden fields are None (a stable shape)."""
+    today = today or timezone.localdate()
+    data = {
+        "id": case.pk,
+        "organisation": {"code": case.organisation.code, "name": case.organisation.name},
+        "is_open": case.is_open,
+        "detail": detail.name.lower(),
+        **EMPTY_SUMMARY,
+    }
+    if detail >= Detail.CITIZEN:
+        data.update(
+            reference=case.reference,
+            case_type=case.case_type.name,
+            status_text=case.status.citizen_text if case.status_id else "",
+            opened_at=case.opened_at,
+            deadline=case.deadline,
+            is_overdue=case.is_overdue(today),
+            is_suspended=case.is_suspended,
+            is_extended=case.extended_days > 0,
+        )
+    if detail >= Detail.FULL:
+        data.update(
+            case_type_code=case.case_type.code,
+            status=(
+                {"code": case.status.code, "name": case.status.name, "is_final": case.status.is_final}
+                if case.status_id
+                else None
+            ),
+            status_set_at=case.status_set_at,
+            closed_at=case.closed_at,
+            confidentiality=case.confidentiality,
+            extension_reason=case.extension_reason,
+            suspension_reason=case.suspension_reason,
+            first_line_capable=case.case_type.first_line_capable,
+        )
+    return data
+
+
+def cases_present(
+    *,
+    cases: Iterable[Case],
+    principal,
+    assurance: str = "",
+    purpose: str = PURPOSE_STATUS,
+    purpose_reference: str = "",
+    clearance: Clearance | None = None,
+    log: bool = True,
+) -> list[dict]:
+    """Summaries of the cases the principal may see (others dropped), with one log record per person."""
+    clearance = clearance_of(principal) if clearance is None else clearance
+    org_id = getattr(principal, "organisation_id", None) if clearance == Clearance.OWNER_CLIENT else None
+    today = timezone.localdate()
+    shown, party_ids = [], []
+    for case in cases:
+        detail = case_detail(
+            confidentiality=case.confidentiality,
+            clearance=clearance,
+            assurance=assurance,
+            same_organisation=org_id is not None and case.organisation_id == org_id,
+        )
+        if detail == Detail.NONE:
+            continue
+        shown.append(case_summary(case, detail, today))
+        party_ids.append(case.party_id)
+    if log and party_ids:
+        processing_log_record(
+            actor=principal,
+            action=ProcessingRecord.Action.READ,
+            object_type="case",
+            party_ids=party_ids,
+            purpose=purpose,
+            purpose_reference=purpose_reference,
+        )
+    return shown
+
+
+def case_detail_for(*, case: Case, principal, assurance: str = "", clearance: Clearance | None = None) -> Detail:
+    clearance = clearance_of(principal) if clearance is None else clearance
+    return case_detail(
+        confidentiality=case.confidentiality,
+        clearance=clearance,
+        assurance=assurance,
+        same_organisation=clearance == Clearance.OWNER_CLIENT and case.organisation_id == principal.organisation_id,
+    )
+
+
+def case_get(*, case_id: int, principal) -> Case:
+    """One case the principal may know of, or NotFound (never 'exists but forbidden')."""
+    case = cases_visible(principal=principal).filter(pk=case_id).first()
+    if case is None:
+        raise NotFound(_("Zaak niet gevonden."))
+    return case
+
+
+def case_status_history(
+    *, case: Case, principal, assurance: str = "", purpose: str = PURPOSE_STATUS, purpose_reference: str = ""
+) -> list[dict]:
+    """The statuses a case went through: full detail shows internal names and explanations; the
+    citizen level shows the citizen texts; less shows nothing."""
+    detail = case_detail_for(case=case, principal=principal, assurance=assurance)
+    if detail < Detail.CITIZEN:
+        raise NotFound(_("Zaak niet gevonden."))
+    rows = CaseStatus.objects.filter(case=case).select_related("status_type").order_by("set_at", "id")
+    history = []
+    for row in rows:
+        entry = {"set_at": row.set_at, "status_text": row.status_type.citizen_text, "status": None, "explanation": None}
+        if detail >= Detail.FULL:
+            entry["status"] = {"code": row.status_type.code, "name": row.status_type.name}
+            entry["explanation"] = row.explanation
+        history.append(entry)
+    processing_log_record(
+        actor=principal,
+        action=ProcessingRecord.Action.READ,
+        object_type="case_status_history",
+        object_id=str(case.pk),
+        party_ids=[case.party_id],
+        purpose=purpose,
+        purpose_reference=purpose_reference or f"case:{case.pk}",
+    )
+    return history
+
+
+# --- Case by reference with a second factor (phone, SMS: doors without a log-in) -----------------
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()[:32]
+
+
+def _attempt_keys(reference: str, caller_key: str) -> tuple[str, str]:
+    return f"caselookup:ref:{_digest(reference)}", f"caselookup:caller:{_digest(caller_key)}"
+
+
+def _count_failure(keys: Iterable[str]) -> None:
+    for key in keys:
+        cache.add(key, 0, timeout=LOOKUP_LOCKOUT_SECONDS)  # the window starts at the first failure
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=LOOKUP_LOCKOUT_SECONDS)
+
+
+def _postcode_digits(value: str) -> str:
+    return "".join(ch for ch in value if ch.isdigit())[:4]
+
+
+def case_by_reference(
+    *,
+    reference: str,
+    caller_key: str,
+    principal,
+    postcode_digits: str = "",
+    date_of_birth: date | None = None,
+    as_citizen: bool = False,
+) -> dict:
+    """The status of one case for someone who knows its reference and a second factor (the four
+    postcode digits of the residential address, or the date of birth).
+
+    Wrong attempts are counted per reference and per caller in the cache (Redis in production);
+    after LOOKUP_MAX_ATTEMPTS the lookup is refused until the window expires, also with the right
+    factor. An unknown reference and a wrong factor give the same answer. `as_citizen` shows what
+    the citizen may see (the doors); otherwise what the principal may see at low assurance.
+    """
+    reference = normalise_reference(reference or "")
+    digits = _postcode_digits(postcode_digits or "")
+    if not reference:
+        raise ValidationFailed(field_errors={"reference": [_("Geef het zaaknummer op.")]})
+    if not digits and date_of_birth is None:
+        raise ValidationFailed(
+            field_errors={"postcode_digits": [_("Geef de cijfers van uw postcode of uw geboortedatum op.")]}
+        )
+    if postcode_digits and len(digits) != 4:
+        raise ValidationFailed(field_errors={"postcode_digits": [_("Geef de vier cijfers van de postcode.")]})
+
+    keys = _attempt_keys(reference, caller_key)
+    counts = cache.get_many(keys)
+    if any(counts.get(key, 0) >= LOOKUP_MAX_ATTEMPTS for key in keys):
+        raise RateLimited(_("Te veel pogingen. Probeer het later opnieuw."), code="lookup_locked")
+
+    candidates = list(
+        Case.objects.select_related("organisation", "case_type", "status", "party").filter(reference=reference)[:5]
+    )
+    postcodes: dict[int, set[str]] = {}
+    if digits and candidates:
+        for party_id, postcode in Address.objects.filter(
+            party_id__in=[c.party_id for c in candidates], kind=Address.Kind.RESIDENTIAL
+        ).values_list("party_id", "postcode"):
+            postcodes.setdefault(party_id, set()).add(_postcode_digits(postcode))
+    match = next(
+        (
+            case
+            for case in candidates
+            if (digits and digits in postcodes.get(case.party_id, ()))
+            or (date_of_birth is not None and case.party.date_of_birth == date_of_birth)
+        ),
+        None,
+    )
+    not_found = NotFound(_("Geen zaak gevonden met deze gegevens."), code="case_not_found")
+    if match is None:
+        _count_failure(keys)
+        if candidates:
+            processing_log_record(
+                actor=principal,
+                action=ProcessingRecord.Action.READ,
+                object_type="case",
+                party_ids=[c.party_id for c in candidates],
+                purpose=PURPOSE_STATUS,
+                purpose_reference="reference_lookup",
+                outcome=ProcessingRecord.Outcome.DENIED,
+            )
+        raise not_found
+
+    clearance = Clearance.CITIZEN if as_citizen else clearance_of(principal)
+    if clearance == Clearance.CITIZEN:
+        detail = Detail.NONE if match.confidentiality == Confidentiality.SECRET else Detail.CITIZEN
+    else:
+        detail = case_detail_for(case=match, principal=principal, assurance="low", clearance=clearance)
+    if detail == Detail.NONE:
+        raise not_found
+    processing_log_record(
+        actor=principal,
+        action=ProcessingRecord.Action.READ,
+        object_type="case",
+        object_id=str(match.pk),
+        party_ids=[match.party_id],
+        purpose=PURPOSE_STATUS,
+        purpose_reference="reference_lookup",
+    )
+    return case_summary(match, detail)
+
+
+# --- Life events and articles a case type belongs to (declared here, on the higher layer) ----------
+
+
+def life_events_for_case_types(*, case_type_ids: Iterable[int]) -> list[LifeEvent]:
+    """The life events the given case types belong to, in the knowledge base's order (one query)."""
+    ids = set(case_type_ids)
+    if not ids:
+        return []
+    return list(LifeEvent.objects.filter(case_types__in=ids).distinct().order_by("ordering", "name"))

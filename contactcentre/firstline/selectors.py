@@ -1,0 +1,169 @@
+"""The integrated customer view: one person as the first line sees them across every organisation
+and every channel, opened only for a stated purpose (the contact at hand or a case).
+
+Its query count is constant whatever the number of cases and contacts: each part is one indexed
+query (plus fixed prefetches), lists are capped, and the read is logged in one insert.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from casemanagement.models import Case
+from casemanagement.policy import clearance_of
+from casemanagement.selectors import cases_of_party, cases_present, life_events_for_case_types
+from casemanagement.services import normalise_reference
+from contactcentre.errors import AccessDenied, NotFound
+from contactcentre.interactions.models import ContactMoment
+from contactcentre.interactions.selectors import contact_moments_of_party, open_callbacks_of_party
+from contactcentre.processinglog.models import ProcessingRecord
+from contactcentre.processinglog.purposes import Purpose
+from contactcentre.processinglog.services import processing_log_record, purpose_require
+from contactcentre.registry.assurance import AssuranceLevel
+from contactcentre.registry.selectors import consents_for_party, party_base_data_view, party_queryset_for_view
+
+CASES_LIMIT = 50
+CONTACTS_LIMIT = 20
+CALLBACKS_LIMIT = 20
+# A contact stays a valid purpose for opening the view while it is open, and for a while after.
+CONTACT_PURPOSE_WINDOW = timedelta(hours=12)
+
+
+@dataclass
+class CustomerView:
+    party: dict
+    cases: list[dict]
+    contacts: list[ContactMoment]
+    consents: list
+    callbacks: list
+    life_events: list
+    purpose: str
+    purpose_reference: str
+    assurance: str
+    extra: dict = field(default_factory=dict)
+
+
+def _purpose_assurance(*, party_id: int, viewer, purpose: str, purpose_reference: str) -> str | None:
+    """The identity assurance the purpose carries, or None when the purpose does not hold up."""
+    ref = str(purpose_reference or "").strip()
+    if purpose == Purpose.CONTACT and ref.isdigit():
+        contact = (
+            ContactMoment.objects.filter(pk=int(ref), party_id=party_id)
+            .values("assurance", "ended_at", "started_at")
+            .first()
+        )
+        if contact is None:
+            return None
+        if contact["ended_at"] is not None and contact["ended_at"] < timezone.now() - CONTACT_PURPOSE_WINDOW:
+            return None
+        return contact["assurance"] or AssuranceLevel.LOW
+    if purpose == Purpose.CASE and ref:
+        match = Q(reference=normalise_reference(ref)) | (Q(pk=int(ref)) if ref.isdigit() else Q(pk__in=[]))
+        found = Case.objects.filter(match, party_id=party_id).exists()
+        # Working on a case is not an identification of the person: the lowest level applies.
+        return AssuranceLevel.LOW if found else None
+    return None
+
+
+def purpose_check(*, party_id: int, viewer, purpose: str, purpose_reference: str, object_type: str) -> tuple[str, str]:
+    """(purpose, assurance) for opening this party's data, or AccessDenied with a "denied" record.
+
+    A valid purpose is a contact moment of this party (open, or ended less than
+    CONTACT_PURPOSE_WINDOW ago) or a case of this party, named by its id or reference.
+    """
+    purpose = purpose_require(
+        actor=viewer,
+        purpose=purpose,
+        purpose_reference=purpose_reference,
+        action=ProcessingRecord.Action.READ,
+        object_type=object_type,
+        party_ids=[party_id],
+        object_id=str(party_id),
+    )
+    assurance = _purpose_assurance(
+        party_id=party_id, viewer=viewer, purpose=purpose, purpose_reference=purpose_reference
+    )
+    if assurance is None:
+        processing_log_record(
+            actor=viewer,
+            action=ProcessingRecord.Action.READ,
+            object_type=object_type,
+            object_id=str(party_id),
+            party_ids=[party_id],
+            purpose=purpose,
+            purpose_reference=purpose_reference,
+            outcome=ProcessingRecord.Outcome.DENIED,
+        )
+        raise AccessDenied(
+            _("Het opgegeven contactmoment of de zaak hoort niet bij deze persoon."),
+            code="purpose_invalid",
+            field_errors={"purpose_reference": [_("Geen lopend contact of zaak van deze persoon.")]},
+        )
+    return purpose, assurance
+
+
+def customer_view(*, party_id: int, viewer, purpose: str, purpose_reference: str) -> CustomerView:
+    """Everything the first line may know of one party, for one purpose; logs the read.
+
+    No valid purpose (a contact moment of this party, or a case of this party) -> AccessDenied and a
+    "denied" record in the processing log.
+    """
+    purpose, assurance = purpose_check(
+        party_id=party_id,
+        viewer=viewer,
+        purpose=purpose,
+        purpose_reference=purpose_reference,
+        object_type="customer_view",
+    )
+    party = party_queryset_for_view().filter(pk=party_id).first()
+    if party is None:
+        raise NotFound(_("Deze persoon of organisatie is niet gevonden."))
+
+    base_data = party_base_data_view(party=party, viewer=viewer, assurance=assurance)
+    clearance = clearance_of(viewer)
+    case_rows = list(
+        cases_of_party(party_id=party_id, principal=viewer, clearance=clearance, recent_only=True)[:CASES_LIMIT]
+    )
+    cases = cases_present(cases=case_rows, principal=viewer, assurance=assurance, clearance=clearance, log=False)
+    contacts = list(contact_moments_of_party(party_id=party_id, principal=viewer)[:CONTACTS_LIMIT])
+    callbacks = list(open_callbacks_of_party(party_id=party_id, principal=viewer)[:CALLBACKS_LIMIT])
+    consents = consents_for_party(party=party)
+    shown_case_ids = {summary["id"] for summary in cases}
+    open_case_types = {c.case_type_id for c in case_rows if c.pk in shown_case_ids and c.closed_at is None}
+    life_events = _fitting_life_events(open_case_types, contacts)
+
+    processing_log_record(
+        actor=viewer,
+        action=ProcessingRecord.Action.READ,
+        object_type="customer_view",
+        object_id=str(party_id),
+        party_ids=[party_id],
+        purpose=purpose,
+        purpose_reference=purpose_reference,
+    )
+    return CustomerView(
+        party=base_data,
+        cases=cases,
+        contacts=contacts,
+        consents=consents,
+        callbacks=callbacks,
+        life_events=life_events,
+        purpose=purpose,
+        purpose_reference=str(purpose_reference),
+        assurance=assurance,
+    )
+
+
+def _fitting_life_events(case_type_ids: set[int], contacts: list[ContactMoment]) -> list:
+    """Life events of the open cases' types, then those of recent contacts; one query at most."""
+    found = life_events_for_case_types(case_type_ids=case_type_ids)
+    seen = {event.pk for event in found}
+    for contact in contacts:
+        event = getattr(contact, "life_event", None)
+        if event is not None and event.pk not in seen:
+            seen.add(event.pk)
+            found.append(event)
+    return found

@@ -1,0 +1,186 @@
+"""The first-line pipeline every door calls: identify -> record -> offer (status, life events, articles).
+
+`contact_open` turns what a door knows about the caller (an identity claim) into a party, records the
+contact with its assurance level (once per channel event), and returns what the first line can offer.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from casemanagement.models import Case
+from casemanagement.policy import Clearance, clearance_of
+from casemanagement.selectors import cases_of_party, cases_present, life_events_for_case_types
+from casemanagement.services import normalise_reference
+from contactcentre.errors import ValidationFailed
+from contactcentre.interactions.models import ContactMoment
+from contactcentre.interactions.services import contact_moment_record
+from contactcentre.processinglog.models import ProcessingRecord
+from contactcentre.processinglog.purposes import Purpose
+from contactcentre.processinglog.services import processing_log_record
+from contactcentre.registry.assurance import AssuranceLevel, assurance_rank
+from contactcentre.registry.models import Party
+from contactcentre.registry.selectors import party_lookup
+from lifeevents.search import search_articles
+
+OFFER_CASES_LIMIT = 10
+
+
+class ClaimKind:
+    BSN = "bsn"
+    PHONE = "phone"
+    EMAIL = "email"
+    CASE_REFERENCE = "case_reference"
+    KVK = "kvk"
+
+    ALL = (BSN, PHONE, EMAIL, CASE_REFERENCE, KVK)
+
+
+# A claim that is only "something the caller knows or calls from" never proves more than "low";
+# a BSN or KvK number is as strong as the door's own check (DigiD, an ID document at the counter).
+_CAPPED_AT_LOW = {ClaimKind.PHONE, ClaimKind.EMAIL, ClaimKind.CASE_REFERENCE}
+
+
+@dataclass
+class IdentityClaim:
+    kind: str
+    value: str
+
+
+@dataclass
+class FirstLineOffer:
+    contact: ContactMoment
+    created: bool
+    party: Party | None
+    ambiguous: bool = False
+    cases: list[dict] = field(default_factory=list)
+    status_needs_second_factor: bool = False
+    life_events: list = field(default_factory=list)
+    articles: list = field(default_factory=list)
+
+
+def identity_resolve(*, claim: IdentityClaim | None) -> tuple[Party | None, bool]:
+    """(party, ambiguous). No logging here: `contact_open` logs once it has a contact to refer to."""
+    if claim is None or not (claim.value or "").strip():
+        return None, False
+    if claim.kind not in ClaimKind.ALL:
+        raise ValidationFailed(field_errors={"identity_claim.kind": [_("Onbekende soort identificatie.")]})
+    value = claim.value.strip()
+    if claim.kind == ClaimKind.CASE_REFERENCE:
+        party_ids = set(
+            Case.objects.filter(reference=normalise_reference(value)).values_list("party_id", flat=True)[:5]
+        )
+        parties = list(Party.objects.filter(pk__in=party_ids)[:2]) if party_ids else []
+    else:
+        criteria = {
+            ClaimKind.BSN: {"bsn": value},
+            ClaimKind.PHONE: {"phone": value},
+            ClaimKind.EMAIL: {"email": value},
+            ClaimKind.KVK: {"kvk_number": value},
+        }[claim.kind]
+        try:
+            parties = list(party_lookup(**criteria).order_by("id")[:2])
+        except ValidationFailed as error:
+            raise ValidationFailed(
+                error.message, field_errors={"identity_claim.value": [_("Dit nummer of adres is niet geldig.")]}
+            ) from None
+    if len(parties) == 1:
+        return parties[0], False
+    return None, len(parties) > 1
+
+
+def effective_assurance(*, claim: IdentityClaim | None, party: Party | None, assurance: str) -> str:
+    if party is None:
+        return ""
+    if assurance not in AssuranceLevel.values:
+        assurance = AssuranceLevel.LOW
+    if claim is not None and claim.kind in _CAPPED_AT_LOW and assurance_rank(assurance) > 1:
+        return AssuranceLevel.LOW
+    return assurance
+
+
+def contact_open(
+    *,
+    channel: str,
+    actor,
+    identity_claim: IdentityClaim | None = None,
+    assurance: str = AssuranceLevel.LOW,
+    text: str = "",
+    external_id: str = "",
+    direction: str = ContactMoment.Direction.INBOUND,
+    desk: str = "",
+) -> FirstLineOffer:
+    """Identify, record and offer. The same channel event (external id) opens one contact only."""
+    party, ambiguous = identity_resolve(claim=identity_claim)
+    level = effective_assurance(claim=identity_claim, party=party, assurance=assurance)
+    is_person = actor is not None and not getattr(actor, "is_api_client", False)
+    is_person = is_person and not getattr(actor, "is_citizen", False)
+    contact, created = contact_moment_record(
+        channel=channel,
+        actor=actor,
+        party=party,
+        direction=direction,
+        identified_by=identity_claim.kind if (identity_claim and party) else "",
+        assurance=level,
+        question=text,
+        external_id=external_id,
+        agent=actor if is_person else None,
+        desk=desk,
+    )
+    offer = FirstLineOffer(contact=contact, created=created, party=contact.party, ambiguous=ambiguous)
+    if created and party is not None:
+        processing_log_record(
+            actor=actor,
+            action=ProcessingRecord.Action.SEARCH,
+            object_type="party",
+            party_ids=[party.pk],
+            purpose=Purpose.CONTACT,
+            purpose_reference=str(contact.pk),
+        )
+    if contact.party_id is None:
+        return offer
+
+    # Status: people and systems see what their clearance allows at this contact's assurance; a door
+    # without an agent tells the citizen only after DigiD-level assurance, else asks a second factor.
+    clearance = clearance_of(actor) if actor is not None else Clearance.NOTHING
+    if clearance == Clearance.NOTHING and assurance_rank(contact.assurance) >= 2:
+        clearance = Clearance.CITIZEN
+    if clearance == Clearance.NOTHING:
+        offer.status_needs_second_factor = True
+    else:
+        principal = _CitizenFor(contact.party_id) if clearance == Clearance.CITIZEN and actor is None else actor
+        rows = list(
+            cases_of_party(party_id=contact.party_id, principal=principal, clearance=clearance, recent_only=True)[
+                :OFFER_CASES_LIMIT
+            ]
+        )
+        offer.cases = cases_present(
+            cases=rows,
+            principal=actor,
+            assurance=contact.assurance,
+            clearance=clearance,
+            purpose=Purpose.CONTACT,
+            purpose_reference=str(contact.pk),
+        )
+        open_types = {row.case_type_id for row in rows if row.closed_at is None}
+        offer.life_events = life_events_for_case_types(case_type_ids=open_types)
+    offer.articles = _articles_for(text=text, channel=channel, life_events=offer.life_events)
+    return offer
+
+
+@dataclass(frozen=True)
+class _CitizenFor:
+    """A stand-in principal for the citizen served by a door without an agent (for scoping only)."""
+
+    party_id: int
+    is_citizen = True
+    is_api_client = False
+    is_authenticated = True
+
+
+def _articles_for(*, text: str, channel: str, life_events: list) -> list:
+    """Best articles for the question once the knowledge base search exists; none otherwise."""
+    if not text.strip():
+        return []
+    life_event = life_events[0] if len(life_events) == 1 else None
+    return [hit.article for hit in search_articles(text, life_event=life_event, channel=channel, limit=5)]

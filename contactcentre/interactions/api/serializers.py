@@ -1,0 +1,113 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from contactcentre.interactions.models import CallbackRequest, Channel, ContactMoment, WorkQueue
+from contactcentre.registry.assurance import AssuranceLevel
+from contactcentre.registry.models import Party
+
+
+class ContactMomentSerializer(serializers.ModelSerializer):
+    party = serializers.PrimaryKeyRelatedField(read_only=True)
+    agent = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    life_event = serializers.SerializerMethodField()
+    articles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ContactMoment
+        fields = [
+            "id",
+            "channel",
+            "direction",
+            "party",
+            "identified_by",
+            "assurance",
+            "topic",
+            "question",
+            "answer",
+            "outcome",
+            "agent",
+            "desk",
+            "organisation",
+            "started_at",
+            "ended_at",
+            "external_id",
+            "life_event",
+            "articles",
+        ]
+        read_only_fields = fields
+
+    def get_life_event(self, contact) -> str | None:
+        event = getattr(contact, "life_event", None)
+        return event.slug if event is not None else None
+
+    def get_articles(self, contact) -> list[str]:
+        related = getattr(contact, "articles", None)
+        return [article.external_id for article in related.all()] if related is not None else []
+
+
+class ContactMomentCreateSerializer(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    direction = serializers.ChoiceField(choices=ContactMoment.Direction.choices, default="inbound")
+    party = serializers.PrimaryKeyRelatedField(queryset=Party.objects.all(), required=False, allow_null=True)
+    identified_by = serializers.ChoiceField(
+        choices=ContactMoment.IdentifiedBy.choices, required=False, allow_blank=True, default=""
+    )
+    assurance = serializers.ChoiceField(choices=AssuranceLevel.choices, required=False, allow_blank=True, default="")
+    topic = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    question = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
+    answer = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
+    started_at = serializers.DateTimeField(required=False)
+    external_id = serializers.CharField(
+        max_length=255, required=False, allow_blank=True, default="", help_text=_("bijv. CallSid of Message-ID")
+    )
+    desk = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class ContactMomentCloseSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=ContactMoment.Outcome.choices)
+    answer = serializers.CharField(max_length=10000, required=False, allow_blank=True)
+    topic = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    ended_at = serializers.DateTimeField(required=False)
+
+
+class CallbackRequestSerializer(serializers.ModelSerializer):
+    queue = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    party = serializers.PrimaryKeyRelatedField(read_only=True)
+    assigned_to = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = CallbackRequest
+        fields = [
+            "id",
+            "queue",
+            "party",
+            "contact_moment",
+            "phone_number",
+            "call_after",
+            "call_before",
+            "question",
+            "status",
+            "assigned_to",
+            "result",
+            "created_at",
+            "completed_at",
+        ]
+        read_only_fields = fields
+
+
+class CallbackRequestCreateSerializer(serializers.Serializer):
+    queue = serializers.SlugRelatedField(slug_field="code", queryset=WorkQueue.objects.filter(is_active=True))
+    party = serializers.PrimaryKeyRelatedField(queryset=Party.objects.all(), required=False, allow_null=True)
+    contact_moment = serializers.PrimaryKeyRelatedField(
+        queryset=ContactMoment.objects.all(), required=False, allow_null=True
+    )
+    phone_number = serializers.CharField(max_length=32)
+    question = serializers.CharField(max_length=5000)
+    call_after = serializers.DateTimeField(required=False)
+    call_before = serializers.DateTimeField(required=False, allow_null=True)
+
+
+class CallbackRequestUpdateSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=CallbackRequest.Status.choices)
+    result = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")

@@ -1,0 +1,221 @@
+"""The record of contact: every contact moment across every channel, callback requests and the
+work queues they land in.
+
+Sized for millions of contact moments: the contact history of a party is one index range scan
+(party, started_at desc), and a channel's event id (Twilio CallSid, e-mail Message-ID) is unique per
+channel so a webhook delivered twice never makes two contacts.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from contactcentre.registry.assurance import AssuranceLevel
+from contactcentre.registry.models import Organisation, Party
+from lifeevents.models import Article, LifeEvent
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Telefoon")
+    SMS = "sms", _("Sms")
+    WEB = "web", _("Website/portaal")
+    WEBCHAT = "webchat", _("Webchat")
+    EMAIL = "email", _("E-mail")
+    POST = "post", _("Post/scan")
+    COUNTER = "counter", _("Balie")
+
+
+class WorkQueue(models.Model):
+    """A queue of work for a team (callbacks now; escalations and scans later)."""
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name = models.CharField(_("naam"), max_length=200)
+    description = models.TextField(_("omschrijving"), blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="work_queues"
+    )
+    is_active = models.BooleanField(_("actief"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("werkbak")
+        verbose_name_plural = _("werkbakken")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContactMoment(models.Model):
+    class Direction(models.TextChoices):
+        INBOUND = "inbound", _("Inkomend")
+        OUTBOUND = "outbound", _("Uitgaand")
+
+    class IdentifiedBy(models.TextChoices):
+        NONE = "", _("Anoniem")
+        BSN = "bsn", _("BSN")
+        PHONE = "phone", _("Telefoonnummer")
+        EMAIL = "email", _("E-mailadres")
+        CASE_REFERENCE = "case_reference", _("Zaaknummer")
+        KVK = "kvk", _("KvK-nummer")
+        DIGID = "digid", _("DigiD")
+        AGENT = "agent", _("Door medewerker vastgesteld")
+
+    class Outcome(models.TextChoices):
+        ANSWERED = "answered", _("Vraag beantwoord")
+        STATUS_GIVEN = "status_given", _("Status gegeven")
+        DATA_CHANGED = "data_changed", _("Gegevens gewijzigd")
+        ESCALATED = "escalated", _("Doorgezet naar tweede lijn")
+        CALLBACK_REQUESTED = "callback_requested", _("Terugbelverzoek")
+        REFERRED = "referred", _("Doorverwezen")
+        ABANDONED = "abandoned", _("Afgebroken")
+
+    channel = models.CharField(_("kanaal"), max_length=16, choices=Channel.choices)
+    direction = models.CharField(_("richting"), max_length=8, choices=Direction.choices, default=Direction.INBOUND)
+    # Index covered by (party, started_at) below.
+    party = models.ForeignKey(
+        Party,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contact_moments",
+        verbose_name=_("partij"),
+        db_index=False,
+    )
+    identified_by = models.CharField(
+        _("geïdentificeerd met"), max_length=16, choices=IdentifiedBy.choices, blank=True, default=""
+    )
+    assurance = models.CharField(
+        _("betrouwbaarheidsniveau"), max_length=16, choices=AssuranceLevel.choices, blank=True, default=""
+    )
+    life_event = models.ForeignKey(
+        LifeEvent,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact_moments",
+        verbose_name=_("levensgebeurtenis"),
+    )
+    topic = models.CharField(_("onderwerp"), max_length=200, blank=True)
+    question = models.TextField(_("vraag"), blank=True)
+    answer = models.TextField(_("gegeven antwoord"), blank=True)
+    outcome = models.CharField(_("resultaat"), max_length=24, choices=Outcome.choices, blank=True)
+    articles = models.ManyToManyField(
+        Article, related_name="contact_moments", blank=True, verbose_name=_("gebruikte kennisartikelen")
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact_moments",
+        verbose_name=_("medewerker"),
+    )
+    desk = models.CharField(_("balie/werkplek"), max_length=100, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vastgelegd door organisatie"),
+        help_text=_("Leeg: de eerste lijn zelf; anders het systeem van de organisatie dat het vastlegde."),
+    )
+    started_at = models.DateTimeField(_("begin"), default=timezone.now)
+    ended_at = models.DateTimeField(_("einde"), null=True, blank=True)
+    external_id = models.CharField(
+        _("kenmerk in het kanaal"), max_length=255, blank=True, help_text=_("bijv. Twilio CallSid of Message-ID")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("contactmoment")
+        verbose_name_plural = _("contactmomenten")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "external_id"],
+                condition=~Q(external_id=""),
+                name="contactmoment_unique_external_id_per_channel",
+            ),
+        ]
+        indexes = [
+            # The contact history of a party, newest first.
+            models.Index(fields=["party", "-started_at"], name="contact_party_started_idx"),
+            # An agent's open contacts, and the retention purge by age.
+            models.Index(fields=["agent"], name="contact_agent_open_idx", condition=Q(ended_at__isnull=True)),
+            models.Index(fields=["started_at"], name="contact_started_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {timezone.localtime(self.started_at):%Y-%m-%d %H:%M}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_at is None
+
+
+class CallbackRequest(models.Model):
+    """Call this person back: who, when, which number, about what; worked from a queue."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        IN_PROGRESS = "in_progress", _("In behandeling")
+        DONE = "done", _("Teruggebeld")
+        FAILED = "failed", _("Niet bereikt")
+        CANCELLED = "cancelled", _("Geannuleerd")
+
+    OPEN_STATUSES = (Status.OPEN, Status.IN_PROGRESS)
+
+    contact_moment = models.ForeignKey(
+        ContactMoment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="callback_requests",
+        verbose_name=_("aanleiding"),
+    )
+    party = models.ForeignKey(
+        Party,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="callback_requests",
+        verbose_name=_("partij"),
+        db_index=False,
+    )
+    queue = models.ForeignKey(
+        WorkQueue, on_delete=models.PROTECT, related_name="callback_requests", verbose_name=_("werkbak"), db_index=False
+    )
+    phone_number = models.CharField(_("telefoonnummer"), max_length=20)
+    call_after = models.DateTimeField(_("bellen vanaf"), default=timezone.now)
+    call_before = models.DateTimeField(_("bellen vóór"), null=True, blank=True)
+    question = models.TextField(_("vraag"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="callback_requests",
+        verbose_name=_("toegewezen aan"),
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    result = models.CharField(_("resultaat"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(_("afgehandeld"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["call_after", "id"]
+        verbose_name = _("terugbelverzoek")
+        verbose_name_plural = _("terugbelverzoeken")
+        indexes = [
+            models.Index(fields=["party", "status"], name="callback_party_status_idx"),
+            models.Index(fields=["queue", "status", "call_after"], name="callback_queue_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Terugbellen')} #{self.pk} ({self.get_status_display()})"

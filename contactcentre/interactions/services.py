@@ -1,0 +1,281 @@
+"""Writes for contacts: record a contact moment (once per channel event), its outcome and end, and
+callback requests. Every write about a person writes a processing-log record."""
+
+from datetime import datetime
+
+import phonenumbers
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from contactcentre.errors import NotFound, RuleViolation, ValidationFailed
+from contactcentre.interactions.models import CallbackRequest, Channel, ContactMoment, WorkQueue
+from contactcentre.processinglog.models import ProcessingRecord
+from contactcentre.processinglog.purposes import Purpose
+from contactcentre.processinglog.services import processing_log_record
+from contactcentre.registry.assurance import AssuranceLevel
+from contactcentre.registry.models import Party
+
+PURPOSE_CONTACT = Purpose.CONTACT
+EXTERNAL_ID_MAX = 255
+
+
+def _log(*, actor, action: str, object_type: str, object_id, party_id: int | None, contact_id=None) -> None:
+    if party_id is None:
+        return  # an anonymous contact holds no person's data
+    processing_log_record(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        party_ids=[party_id],
+        purpose=PURPOSE_CONTACT,
+        purpose_reference=str(contact_id or ""),
+    )
+
+
+def contact_moment_record(
+    *,
+    channel: str,
+    actor,
+    party: Party | None = None,
+    direction: str = ContactMoment.Direction.INBOUND,
+    identified_by: str = "",
+    assurance: str = "",
+    topic: str = "",
+    question: str = "",
+    answer: str = "",
+    started_at: datetime | None = None,
+    external_id: str = "",
+    agent=None,
+    desk: str = "",
+    life_event=None,
+    articles=(),
+) -> tuple[ContactMoment, bool]:
+    """Record a contact; returns (contact, created).
+
+    With an `external_id` the same channel event (a CallSid, a Message-ID) gives the same contact,
+    also when two deliveries race: the database's unique constraint decides, the loser reads the winner.
+    """
+    if channel not in Channel.values:
+        raise ValidationFailed(field_errors={"channel": [_("Onbekend kanaal.")]})
+    if direction not in ContactMoment.Direction.values:
+        raise ValidationFailed(field_errors={"direction": [_("Onbekende richting.")]})
+    if assurance and assurance not in AssuranceLevel.values:
+        raise ValidationFailed(field_errors={"assurance": [_("Onbekend betrouwbaarheidsniveau.")]})
+    if party is None and assurance:
+        assurance = ""  # no identity, nothing to be sure about
+    external_id = (external_id or "").strip()
+    if len(external_id) > EXTERNAL_ID_MAX:
+        raise ValidationFailed(field_errors={"external_id": [_("Kenmerk is te lang.")]})
+    if external_id:
+        existing = ContactMoment.objects.filter(channel=channel, external_id=external_id).first()
+        if existing is not None:
+            return existing, False
+    is_client = getattr(actor, "is_api_client", False)
+    contact = ContactMoment(
+        channel=channel,
+        direction=direction,
+        party=party,
+        identified_by=identified_by if party is not None else "",
+        assurance=assurance,
+        topic=topic[:200],
+        question=question,
+        answer=answer,
+        started_at=started_at or timezone.now(),
+        external_id=external_id,
+        agent=agent,
+        desk=desk[:100],
+        organisation=actor.organisation if is_client else None,
+    )
+    try:
+        with transaction.atomic():
+            contact.save()
+            if life_event is not None or articles:
+                _link_knowledge(contact, life_event=life_event, articles=articles)
+            _log(
+                actor=actor,
+                action=ProcessingRecord.Action.CREATE,
+                object_type="contact_moment",
+                object_id=contact.pk,
+                party_id=contact.party_id,
+                contact_id=contact.pk,
+            )
+    except IntegrityError:
+        if not external_id:
+            raise
+        existing = ContactMoment.objects.filter(channel=channel, external_id=external_id).first()
+        if existing is None:  # pragma: no cover - the integrity error was about something else
+            raise
+        return existing, False
+    return contact, True
+
+
+def _link_knowledge(contact: ContactMoment, *, life_event=None, articles=()) -> None:
+    """The life event the contact was about and the articles used to answer it."""
+    if life_event is not None and contact.life_event_id != life_event.pk:
+        contact.life_event = life_event
+        contact.save(update_fields=["life_event"])
+    if articles:
+        contact.articles.add(*articles)
+
+
+@transaction.atomic
+def contact_moment_close(
+    *,
+    contact: ContactMoment,
+    outcome: str,
+    actor,
+    answer: str | None = None,
+    topic: str | None = None,
+    ended_at: datetime | None = None,
+    life_event=None,
+    articles=(),
+) -> ContactMoment:
+    """Record the outcome and the end of a contact. A contact is closed once."""
+    contact = ContactMoment.objects.select_for_update().get(pk=contact.pk)
+    if contact.ended_at is not None:
+        raise RuleViolation(_("Dit contactmoment is al afgesloten."), code="contact_closed")
+    if outcome not in ContactMoment.Outcome.values:
+        raise ValidationFailed(field_errors={"outcome": [_("Onbekend resultaat.")]})
+    ended_at = ended_at or timezone.now()
+    if ended_at < contact.started_at:
+        raise ValidationFailed(field_errors={"ended_at": [_("Het einde ligt voor het begin.")]})
+    contact.outcome = outcome
+    contact.ended_at = ended_at
+    fields = ["outcome", "ended_at"]
+    if answer is not None:
+        contact.answer = answer
+        fields.append("answer")
+    if topic is not None:
+        contact.topic = topic[:200]
+        fields.append("topic")
+    contact.save(update_fields=fields)
+    if life_event is not None or articles:
+        _link_knowledge(contact, life_event=life_event, articles=articles)
+    _log(
+        actor=actor,
+        action=ProcessingRecord.Action.UPDATE,
+        object_type="contact_moment",
+        object_id=contact.pk,
+        party_id=contact.party_id,
+        contact_id=contact.pk,
+    )
+    return contact
+
+
+def normalise_phone_number(value: str) -> str:
+    """E.164, Dutch numbers may be written nationally (06 ...)."""
+    try:
+        number = phonenumbers.parse(value, "NL")
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationFailed(field_errors={"phone_number": [_("Geen geldig telefoonnummer.")]}) from exc
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationFailed(field_errors={"phone_number": [_("Geen geldig telefoonnummer.")]})
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+@transaction.atomic
+def callback_request_create(
+    *,
+    queue: WorkQueue,
+    phone_number: str,
+    question: str,
+    actor,
+    party: Party | None = None,
+    contact_moment: ContactMoment | None = None,
+    call_after: datetime | None = None,
+    call_before: datetime | None = None,
+) -> CallbackRequest:
+    """Ask a team to call someone back. The originating contact is closed as "callback requested"."""
+    if not queue.is_active:
+        raise RuleViolation(_("Deze werkbak is niet actief."))
+    if not question.strip():
+        raise ValidationFailed(field_errors={"question": [_("Geef de vraag op.")]})
+    call_after = call_after or timezone.now()
+    if call_before is not None and call_before <= call_after:
+        raise ValidationFailed(field_errors={"call_before": [_("Moet na 'bellen vanaf' liggen.")]})
+    if contact_moment is not None:
+        if party is None:
+            party = contact_moment.party
+        elif contact_moment.party_id not in (None, party.pk):
+            raise ValidationFailed(field_errors={"contact_moment": [_("Hoort bij een andere partij.")]})
+    callback = CallbackRequest.objects.create(
+        queue=queue,
+        phone_number=normalise_phone_number(phone_number),
+        question=question.strip(),
+        party=party,
+        contact_moment=contact_moment,
+        call_after=call_after,
+        call_before=call_before,
+        requested_by=None if getattr(actor, "is_api_client", False) or actor is None else actor,
+    )
+    if contact_moment is not None and contact_moment.ended_at is None:
+        contact_moment_close(contact=contact_moment, outcome=ContactMoment.Outcome.CALLBACK_REQUESTED, actor=actor)
+    _log(
+        actor=actor,
+        action=ProcessingRecord.Action.CREATE,
+        object_type="callback_request",
+        object_id=callback.pk,
+        party_id=callback.party_id,
+        contact_id=contact_moment.pk if contact_moment else None,
+    )
+    return callback
+
+
+_TRANSITIONS = {
+    CallbackRequest.Status.OPEN: {
+        CallbackRequest.Status.IN_PROGRESS,
+        CallbackRequest.Status.DONE,
+        CallbackRequest.Status.FAILED,
+        CallbackRequest.Status.CANCELLED,
+    },
+    CallbackRequest.Status.IN_PROGRESS: {
+        CallbackRequest.Status.OPEN,
+        CallbackRequest.Status.DONE,
+        CallbackRequest.Status.FAILED,
+        CallbackRequest.Status.CANCELLED,
+    },
+}
+
+
+@transaction.atomic
+def callback_request_update(
+    *, callback: CallbackRequest, status: str, actor, result: str = "", assigned_to=None
+) -> CallbackRequest:
+    """Take a callback (in progress, assigned to the caller), or finish it (done, failed, cancelled)."""
+    callback = CallbackRequest.objects.select_for_update().get(pk=callback.pk)
+    if status not in _TRANSITIONS.get(callback.status, set()):
+        raise RuleViolation(_("Deze statuswijziging is niet toegestaan."), code="invalid_transition")
+    callback.status = status
+    fields = ["status"]
+    if status == CallbackRequest.Status.IN_PROGRESS:
+        callback.assigned_to = assigned_to or (None if getattr(actor, "is_api_client", False) else actor)
+        fields.append("assigned_to")
+    if status in (CallbackRequest.Status.DONE, CallbackRequest.Status.FAILED, CallbackRequest.Status.CANCELLED):
+        callback.completed_at = timezone.now()
+        callback.result = result[:500]
+        fields += ["completed_at", "result"]
+    callback.save(update_fields=fields)
+    _log(
+        actor=actor,
+        action=ProcessingRecord.Action.UPDATE,
+        object_type="callback_request",
+        object_id=callback.pk,
+        party_id=callback.party_id,
+        contact_id=callback.contact_moment_id,
+    )
+    return callback
+
+
+@transaction.atomic
+def work_queue_ensure(*, code: str, name: str, description: str = "") -> WorkQueue:
+    queue, _created = WorkQueue.objects.get_or_create(code=code, defaults={"name": name, "description": description})
+    return queue
+
+
+def work_queue_get(*, code: str) -> WorkQueue:
+    queue = WorkQueue.objects.filter(code=code).first()
+    if queue is None:
+        raise NotFound(_("Werkbak niet gevonden."))
+    return queue
