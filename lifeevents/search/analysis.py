@@ -54,11 +54,16 @@ def stopwords() -> frozenset[str]:
     return frozenset(words)
 
 
+_DOUBLE_VOWEL = re.compile(r"([aeou])\1")
+
+
 @functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
+    """Snowball Dutch stem with doubled vowels collapsed, so that the open and closed syllable forms
+    meet (toeslagen -> toeslaag -> toeslag, aanvragen -> aanvraag -> aanvrag)."""
     if word.isdigit() or len(word) <= 3:
         return word
-    return _STEMMER.stemWord(word)
+    return _DOUBLE_VOWEL.sub(r"\1", _STEMMER.stemWord(word))
 
 
 def content_words(text: str) -> list[str]:
@@ -300,8 +305,7 @@ def analyse_query(query: str, vocabulary) -> list[Concept]:
         if in_index and len(word) >= 10:
             parts = tuple(stem(p) for p in split_compound(word, vocabulary.lexicon))
             if parts and all(p in known for p in parts):
-                for part in parts:
-                    concept.add((part,), WEIGHT_PART * 0.7, "compound")
+                concept.add(parts, WEIGHT_PART, "compound")
         if concept.alternatives and term not in by_primary:
             by_primary[term] = concept
             concepts.append(concept)
@@ -355,8 +359,8 @@ def _add_unknown_word(concept: Concept, word: str, term: str, vocabulary) -> Non
             return
     parts = tuple(stem(p) for p in split_compound(word, vocabulary.lexicon))
     if parts and all(p in known for p in parts):
-        for part in parts:
-            concept.add((part,), WEIGHT_PART, "compound")
+        # One alternative: an article holding both parts ("de huur van de woning") scores like the compound.
+        concept.add(parts, WEIGHT_PART, "compound")
         return
     if len(term) >= 5:
         longer = vocabulary.with_prefix(term)

@@ -217,10 +217,22 @@ def _load_rows():
         yield (row[0], row[1], life_events.get(row[0], ()), *row[2:])
 
 
+def _fingerprint() -> str:
+    """A version derived from the data, for when the cache lost the key (restart, flush)."""
+    from django.db.models import Count, Max
+
+    from lifeevents.models import Article
+
+    stats = Article.objects.filter(status=Article.Status.PUBLISHED).aggregate(
+        n=Count("id", distinct=True), changed=Max("updated_at"), links=Count("life_events")
+    )
+    return f"fp:{stats['n']}:{stats['changed'].isoformat() if stats['changed'] else '-'}:{stats['links']}"
+
+
 def current_version() -> str:
     version = cache.get(VERSION_KEY)
     if version is None:
-        version = uuid.uuid4().hex
+        version = _fingerprint()
         if not cache.add(VERSION_KEY, version, timeout=None):
             version = cache.get(VERSION_KEY) or version
     return version
