@@ -1,0 +1,159 @@
+"""Verification codes: applied on the right code; wrong codes counted and limited; expiry; stored hashed."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from contactcentre.errors import AccessDenied, Conflict, RateLimited, RuleViolation, ValidationFailed
+from contactcentre.processinglog.models import ProcessingRecord
+from contactcentre.registry.models import (
+    BaseDataChange,
+    DigitalAddress,
+    VerificationChallenge,
+    VerificationMessage,
+)
+from contactcentre.registry.services import base_data_change, verification_confirm, verification_start
+from tests.factories import UserFactory
+from tests.registry.conftest import EMAIL
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def agent(db):
+    return UserFactory(role="agent")
+
+
+def _start(person, agent, value="nieuw@voorbeeld.nl", attribute="email"):
+    return base_data_change(
+        party_id=person.pk,
+        attribute=attribute,
+        value=value,
+        actor=agent,
+        assurance="low",
+        channel="phone",
+        contact_reference="cm-10",
+    )
+
+
+def test_right_code_applies_the_new_address_as_verified_default(rules, person, agent, sent_codes):
+    change = _start(person, agent)
+    applied = verification_confirm(challenge_id=change.verification.pk, code=sent_codes[0]["code"], actor=agent)
+    assert applied.status == BaseDataChange.Status.APPLIED
+    emails = DigitalAddress.objects.filter(party=person, kind="email").order_by("value")
+    assert [(row.value, row.is_default, row.verified_at is not None) for row in emails] == [
+        (EMAIL, False, True),
+        ("nieuw@voorbeeld.nl", True, True),
+    ]
+    challenge = VerificationChallenge.objects.get()
+    assert (challenge.status, challenge.pending_value) == ("confirmed", "")
+
+
+def test_code_is_stored_only_as_a_keyed_hash(rules, person, agent, sent_codes):
+    change = _start(person, agent)
+    code = sent_codes[0]["code"]
+    challenge = VerificationChallenge.objects.get(pk=change.verification.pk)
+    assert len(code) == 6 and code.isdigit()
+    assert code not in challenge.code_hash
+    assert len(challenge.code_hash.split("$")[1]) == 64
+
+
+def test_wrong_code_counts_and_changes_nothing(rules, person, agent, sent_codes):
+    change = _start(person, agent)
+    wrong = "000000" if sent_codes[0]["code"] != "000000" else "111111"
+    with pytest.raises(ValidationFailed) as error:
+        verification_confirm(challenge_id=change.verification.pk, code=wrong, actor=agent)
+    assert error.value.code == "wrong_code"
+    assert error.value.message == "De code klopt niet. U kunt het nog 4 keer proberen."
+    assert VerificationChallenge.objects.get().attempts == 1
+    assert not DigitalAddress.objects.filter(value="nieuw@voorbeeld.nl").exists()
+    assert ProcessingRecord.objects.filter(object_type="verification", outcome="denied").count() == 1
+
+
+def test_attempts_are_limited_and_then_even_the_right_code_fails(rules, person, agent, sent_codes):
+    change = _start(person, agent)
+    code = sent_codes[0]["code"]
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(4):
+        with pytest.raises(ValidationFailed):
+            verification_confirm(challenge_id=change.verification.pk, code=wrong, actor=agent)
+    with pytest.raises(RateLimited) as error:
+        verification_confirm(challenge_id=change.verification.pk, code=wrong, actor=agent)
+    assert error.value.code == "too_many_attempts"
+    with pytest.raises(Conflict):
+        verification_confirm(challenge_id=change.verification.pk, code=code, actor=agent)
+    challenge = VerificationChallenge.objects.get()
+    assert (challenge.status, challenge.attempts, challenge.pending_value) == ("failed", 5, "")
+    assert BaseDataChange.objects.get().status == "verification_failed"
+    assert not DigitalAddress.objects.filter(value="nieuw@voorbeeld.nl").exists()
+
+
+def test_expired_code_is_refused(rules, person, agent, sent_codes):
+    change = _start(person, agent)
+    VerificationChallenge.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    with pytest.raises(RuleViolation) as error:
+        verification_confirm(challenge_id=change.verification.pk, code=sent_codes[0]["code"], actor=agent)
+    assert error.value.code == "code_expired"
+    assert VerificationChallenge.objects.get().status == "expired"
+    assert not DigitalAddress.objects.filter(value="nieuw@voorbeeld.nl").exists()
+
+
+def test_a_new_request_closes_the_previous_challenge(rules, person, agent, sent_codes):
+    first = _start(person, agent)
+    _start(person, agent, value="ander@voorbeeld.nl")
+    with pytest.raises(Conflict):
+        verification_confirm(challenge_id=first.verification.pk, code=sent_codes[0]["code"], actor=agent)
+
+
+def test_phone_verification_sends_to_the_new_number_in_e164(rules, person, agent, sent_codes):
+    _start(person, agent, value="06 8765 4321", attribute="phone")
+    assert [(m["channel"], m["recipient"]) for m in sent_codes] == [("phone", "+31687654321")]
+
+
+def test_default_sender_writes_an_outbound_verification_message(rules, person, agent):
+    change = _start(person, agent)
+    message = VerificationMessage.objects.get()
+    assert (message.challenge_id, message.channel, message.recipient) == (
+        change.verification.pk,
+        "email",
+        "nieuw@voorbeeld.nl",
+    )
+    assert message.sent_at is None
+
+
+def test_verification_start_refuses_attributes_without_codes(rules, person, agent):
+    with pytest.raises(ValidationFailed):
+        verification_start(
+            party_id=person.pk,
+            attribute="iban",
+            value="NL02ABNA0123456789",
+            actor=agent,
+            assurance="high",
+            channel="counter",
+            contact_reference="cm-11",
+        )
+
+
+def test_re_verifying_an_unverified_existing_address_is_allowed(rules, person, agent, sent_codes):
+    DigitalAddress.objects.filter(party=person, kind="email").update(verified_at=None)
+    challenge = verification_start(
+        party_id=person.pk,
+        attribute="email",
+        value=EMAIL,
+        actor=agent,
+        assurance="low",
+        channel="phone",
+        contact_reference="cm-12",
+    )
+    verification_confirm(challenge_id=challenge.pk, code=sent_codes[0]["code"], actor=agent)
+    assert DigitalAddress.objects.get(party=person, kind="email").verified_at is not None
+
+
+def test_someone_without_change_rights_cannot_confirm(rules, person, agent, sent_codes):
+    change = _start(person, agent)
+    with pytest.raises(AccessDenied):
+        verification_confirm(
+            challenge_id=change.verification.pk, code=sent_codes[0]["code"], actor=UserFactory(role="supervisor")
+        )
+    assert VerificationChallenge.objects.get().status == "pending"
