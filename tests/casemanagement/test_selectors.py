@@ -1,0 +1,242 @@
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from casemanagement import selectors
+from casemanagement.models import Case, Confidentiality
+from casemanagement.selectors import (
+    case_by_reference,
+    case_status_history,
+    cases_of_party,
+    cases_present,
+)
+from casemanagement.services import case_status_record, case_suspend
+from contactcentre.errors import NotFound, RateLimited, ValidationFailed
+from contactcentre.processinglog.models import ProcessingRecord
+from contactcentre.processinglog.pseudonyms import subject_pseudonym
+from contactcentre.registry.citizen import CitizenPrincipal
+from contactcentre.registry.models import Address
+from tests.casemanagement.factories import PersonFactory, make_case
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def agent():
+    return UserFactory(role="agent")
+
+
+def _person_with_postcode(postcode="1234 AB", dob=date(1980, 5, 17)):
+    party = PersonFactory(date_of_birth=dob)
+    Address.objects.create(
+        party=party, kind=Address.Kind.RESIDENTIAL, street="Dorpsstraat", house_number=1, postcode=postcode, city="X"
+    )
+    return party
+
+
+def test_cases_of_party_open_first_by_deadline_then_closed_newest_first(agent):
+    party = PersonFactory()
+    closed_old = make_case(party=party, days_ago=100)
+    case_status_record(case=closed_old, status_code="besloten", actor=None, set_at=timezone.now() - timedelta(50))
+    closed_new = make_case(party=party, days_ago=30)
+    case_status_record(case=closed_new, status_code="besloten", actor=None)
+    late = make_case(party=party, days_ago=40)
+    soon = make_case(party=party, days_ago=50)
+    make_case()  # someone else's
+
+    ids = [c.pk for c in cases_of_party(party_id=party.pk, principal=agent)]
+    assert ids == [soon.pk, late.pk, closed_new.pk, closed_old.pk]
+
+
+def test_recent_only_drops_cases_closed_more_than_a_year_ago(agent):
+    party = PersonFactory()
+    old = make_case(party=party, days_ago=800)
+    case_status_record(case=old, status_code="besloten", actor=None, set_at=timezone.now() - timedelta(days=400))
+    current = make_case(party=party)
+    assert [c.pk for c in cases_of_party(party_id=party.pk, principal=agent, recent_only=True)] == [current.pk]
+
+
+def test_cases_present_follows_role_and_confidentiality_and_logs_one_record_per_person(agent):
+    party = PersonFactory()
+    normal = make_case(party=party, days_ago=60)  # overdue: 56-day term
+    confidential = make_case(party=party, confidentiality=Confidentiality.CONFIDENTIAL)
+    make_case(party=party, confidentiality=Confidentiality.SECRET)
+
+    rows = list(cases_of_party(party_id=party.pk, principal=agent))
+    assert len(rows) == 2  # the secret case is not even listed for the first line
+    shown = cases_present(cases=rows, principal=agent, assurance="low", purpose_reference="7")
+    by_id = {s["id"]: s for s in shown}
+    assert by_id[normal.pk]["detail"] == "citizen"
+    assert by_id[normal.pk]["status_text"] == "Wij hebben uw aanvraag ontvangen."
+    assert by_id[normal.pk]["is_overdue"] is True
+    assert by_id[normal.pk]["status"] is None  # internal status name is full detail only
+    assert by_id[confidential.pk]["detail"] == "existence"
+    assert by_id[confidential.pk]["reference"] is None
+    assert by_id[confidential.pk]["case_type"] is None
+    assert by_id[confidential.pk]["organisation"]["code"] == confidential.organisation.code
+
+    full = cases_present(cases=rows, principal=agent, assurance="substantial", log=False)
+    assert {s["detail"] for s in full} == {"full", "citizen"}
+
+    record = ProcessingRecord.objects.get(action="read")
+    assert (record.object_type, record.purpose, record.purpose_reference) == ("case", "contact", "7")
+    assert record.subject == subject_pseudonym(party.pk)
+
+
+def test_supervisor_sees_that_a_secret_case_exists_and_nothing_more():
+    supervisor = UserFactory(role="supervisor")
+    secret = make_case(confidentiality=Confidentiality.SECRET)
+    [shown] = cases_present(
+        cases=cases_of_party(party_id=secret.party_id, principal=supervisor), principal=supervisor, log=False
+    )
+    assert shown["detail"] == "existence"
+    assert shown["reference"] is None and shown["status_text"] is None
+
+
+def test_citizen_sees_own_cases_only_and_no_secret_ones():
+    mine = make_case()
+    make_case(party=mine.party, confidentiality=Confidentiality.SECRET)
+    make_case()
+    citizen = CitizenPrincipal(party_id=mine.party_id, assurance="substantial")
+    assert [c.pk for c in selectors.cases_visible(principal=citizen)] == [mine.pk]
+
+
+def test_client_sees_only_its_own_organisations_cases(client_with_scopes):
+    party = PersonFactory()
+    own = make_case(party=party)
+    make_case(party=party)
+    _, client = client_with_scopes(["cases:read"], organisation=own.organisation)
+    assert [c.pk for c in cases_of_party(party_id=party.pk, principal=client)] == [own.pk]
+
+
+def test_status_history_full_for_high_detail_and_citizen_texts_otherwise(agent):
+    case = make_case()
+    case_status_record(case=case, status_code="in-behandeling", actor=None, explanation="Intern: dossier compleet")
+    full = case_status_history(case=case, principal=agent, assurance="substantial")
+    assert [(h["status"]["code"], h["explanation"]) for h in full] == [
+        ("ontvangen", ""),
+        ("in-behandeling", "Intern: dossier compleet"),
+    ]
+    citizen = case_status_history(case=case, principal=agent, assurance="low")
+    assert [(h["status_text"], h["status"], h["explanation"]) for h in citizen] == [
+        ("Wij hebben uw aanvraag ontvangen.", None, None),
+        ("Uw aanvraag wordt behandeld.", None, None),
+    ]
+    hidden = make_case(confidentiality=Confidentiality.CONFIDENTIAL)
+    with pytest.raises(NotFound):
+        case_status_history(case=hidden, principal=agent, assurance="low")
+
+
+# --- case by reference with a second factor -------------------------------------------------------
+
+
+def test_lookup_with_postcode_digits_or_date_of_birth_gives_the_citizen_text(agent):
+    party = _person_with_postcode()
+    case = make_case(party=party, reference="Z2026001")
+    by_postcode = case_by_reference(reference="z 2026 001", postcode_digits="1234", caller_key="c1", principal=agent)
+    by_dob = case_by_reference(reference="Z2026001", date_of_birth=date(1980, 5, 17), caller_key="c1", principal=agent)
+    for result in (by_postcode, by_dob):
+        assert result["id"] == case.pk
+        assert result["status_text"] == "Wij hebben uw aanvraag ontvangen."
+        assert result["detail"] == "citizen"
+        assert result["status"] is None
+    records = ProcessingRecord.objects.filter(outcome="success", object_type="case", action="read")
+    assert records.count() == 2
+
+
+def test_wrong_factor_and_unknown_reference_answer_the_same(agent):
+    party = _person_with_postcode()
+    make_case(party=party, reference="Z2026001")
+    with pytest.raises(NotFound) as wrong:
+        case_by_reference(reference="Z2026001", postcode_digits="9999", caller_key="c1", principal=agent)
+    with pytest.raises(NotFound) as unknown:
+        case_by_reference(reference="Z0000000", postcode_digits="1234", caller_key="c1", principal=agent)
+    assert (wrong.value.message, wrong.value.code) == (unknown.value.message, unknown.value.code)
+    denied = ProcessingRecord.objects.get(outcome="denied")
+    assert denied.action == "read"
+    assert denied.subject == subject_pseudonym(party.pk)
+
+
+def test_lookup_needs_a_second_factor(agent):
+    with pytest.raises(ValidationFailed):
+        case_by_reference(reference="Z1", caller_key="c1", principal=agent)
+    with pytest.raises(ValidationFailed):
+        case_by_reference(reference="Z1", postcode_digits="12", caller_key="c1", principal=agent)
+
+
+def test_lockout_per_reference_holds_even_with_the_right_factor_afterwards(agent, monkeypatch):
+    monkeypatch.setattr(selectors, "LOOKUP_MAX_ATTEMPTS", 3)
+    party = _person_with_postcode()
+    make_case(party=party, reference="Z2026001")
+    for caller in ("a", "b", "c"):  # different callers: the reference itself gets locked
+        with pytest.raises(NotFound):
+            case_by_reference(reference="Z2026001", postcode_digits="0000", caller_key=caller, principal=agent)
+    with pytest.raises(RateLimited):
+        case_by_reference(reference="Z2026001", postcode_digits="1234", caller_key="d", principal=agent)
+    # Another reference for a fresh caller is not affected.
+    other = make_case(party=party, reference="Z2026002")
+    assert case_by_reference(reference="Z2026002", postcode_digits="1234", caller_key="d", principal=agent)["id"] == (
+        other.pk
+    )
+
+
+def test_lockout_per_caller_across_references(agent, monkeypatch):
+    monkeypatch.setattr(selectors, "LOOKUP_MAX_ATTEMPTS", 3)
+    party = _person_with_postcode()
+    make_case(party=party, reference="Z2026009")
+    for n in range(3):
+        with pytest.raises(NotFound):
+            case_by_reference(reference=f"Z99{n}", postcode_digits="1234", caller_key="guesser", principal=agent)
+    with pytest.raises(RateLimited):
+        case_by_reference(reference="Z2026009", postcode_digits="1234", caller_key="guesser", principal=agent)
+    # A bystander with the right data still gets the answer.
+    assert case_by_reference(reference="Z2026009", postcode_digits="1234", caller_key="other", principal=agent)
+
+
+def test_lockout_expires(agent, monkeypatch):
+    monkeypatch.setattr(selectors, "LOOKUP_MAX_ATTEMPTS", 1)
+    party = _person_with_postcode()
+    make_case(party=party, reference="Z2026001")
+    with pytest.raises(NotFound):
+        case_by_reference(reference="Z2026001", postcode_digits="0000", caller_key="a", principal=agent)
+    with pytest.raises(RateLimited):
+        case_by_reference(reference="Z2026001", postcode_digits="1234", caller_key="a", principal=agent)
+    from django.core.cache import cache
+
+    cache.delete_many(selectors._attempt_keys("Z2026001", "a"))  # what the cache's expiry does
+    assert case_by_reference(reference="Z2026001", postcode_digits="1234", caller_key="a", principal=agent)
+
+
+def test_lookup_shows_secret_cases_to_nobody_and_confidential_per_role(agent):
+    party = _person_with_postcode()
+    make_case(party=party, reference="ZSECRET", confidentiality=Confidentiality.SECRET)
+    make_case(party=party, reference="ZCONF", confidentiality=Confidentiality.CONFIDENTIAL)
+    with pytest.raises(NotFound):
+        case_by_reference(reference="ZSECRET", postcode_digits="1234", caller_key="a", principal=agent)
+    with pytest.raises(NotFound):
+        case_by_reference(reference="ZSECRET", postcode_digits="1234", caller_key="a", principal=None, as_citizen=True)
+    as_agent = case_by_reference(reference="ZCONF", postcode_digits="1234", caller_key="a", principal=agent)
+    assert as_agent["detail"] == "existence" and as_agent["status_text"] is None
+    as_citizen = case_by_reference(
+        reference="ZCONF", postcode_digits="1234", caller_key="a", principal=None, as_citizen=True
+    )
+    assert as_citizen["detail"] == "citizen"
+    assert as_citizen["status_text"] == "Wij hebben uw aanvraag ontvangen."
+
+
+def test_same_reference_at_two_organisations_matches_on_the_factor(agent):
+    mine = _person_with_postcode(postcode="1111AA")
+    theirs = _person_with_postcode(postcode="2222BB")
+    a = make_case(party=mine, reference="Z1")
+    b = make_case(party=theirs, reference="Z1")
+    assert case_by_reference(reference="Z1", postcode_digits="1111", caller_key="x", principal=agent)["id"] == a.pk
+    assert case_by_reference(reference="Z1", postcode_digits="2222", caller_key="x", principal=agent)["id"] == b.pk
+
+
+def test_suspended_case_is_not_overdue_in_the_summary(agent):
+    case = make_case(days_ago=80)
+    case_suspend(case=case, reason="Wacht", actor=None)
+    [shown] = cases_present(cases=[Case.objects.get(pk=case.pk)], principal=agent, assurance="low", log=False)
+    assert (shown["is_overdue"], shown["is_suspended"]) == (False, True)
