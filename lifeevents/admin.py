@@ -91,7 +91,7 @@ class ArticleAdmin(admin.ModelAdmin):
         # Through the service: a version only when the content changed, and the search index updated.
         data = form.cleaned_data
         article, _changed = services.article_save(
-            external_id=data["external_id"],
+            external_id=obj.external_id,
             question=data["question"],
             answer=data["answer"],
             short_answer=data["short_answer"],

@@ -1,0 +1,139 @@
+"""The public knowledge-base API: anonymous by design, throttled per IP, no personal data."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.throttling import ScopedRateThrottle
+
+from lifeevents.api import views
+from lifeevents.models import Article, ArticleFeedback
+from lifeevents.services import article_save
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("kb")]
+
+PUBLIC_VIEWS = [
+    views.LifeEventListView,
+    views.ArticleSearchView,
+    views.ArticleDetailView,
+    views.ArticleFeedbackView,
+]
+
+
+@pytest.mark.parametrize("view", PUBLIC_VIEWS)
+def test_public_views_declare_no_authentication_and_allow_any(view):
+    from rest_framework.permissions import AllowAny
+
+    assert view.permission_classes == [AllowAny]
+    assert view.authentication_classes == []
+    assert view.throttle_scope == "public_search"
+
+
+def test_life_events_with_their_published_articles(api):
+    with CaptureQueriesContext(connection) as queries:
+        response = api.get("/api/v1/life-events/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 14
+    first = body["results"][0]
+    assert first["slug"] == "verhuizen"
+    assert first["base_data_attributes"] == ["correspondence_address", "phone", "email", "preferred_channel"]
+    assert first["articles"][0] == {
+        "id": "kb-0001",
+        "question": "Hoe geef ik mijn verhuizing door aan de gemeente?",
+        "short_answer": "Geef uw verhuizing gratis door via Mijn Voorbeeldstad met DigiD, of maak een afspraak aan de balie.",
+        "organisation": "gem-voorbeeldstad",
+    }
+    # count + page + organisations + articles (with their organisation): constant in the number of rows.
+    assert len(queries) == 4
+
+
+def test_search_endpoint_returns_ranked_hits_with_reasons(api):
+    response = api.get("/api/v1/kennisbank/search/", {"q": "huurtoeslag stopzetten", "limit": 3})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["query"] == "huurtoeslag stopzetten"
+    assert body["count"] == 3
+    top = body["results"][0]
+    assert top["article"]["id"] == "kb-0005"
+    assert top["score"] > body["results"][1]["score"]
+    assert {m["word"] for m in top["matched"]} >= {"huurtoeslag"}
+
+
+def test_search_endpoint_filters_by_life_event(api):
+    response = api.get("/api/v1/kennisbank/search/", {"q": "aanvragen", "life_event": "overlijden"})
+    ids = [hit["article"]["id"] for hit in response.json()["results"]]
+    overlijden = set(Article.objects.filter(life_events__slug="overlijden").values_list("external_id", flat=True))
+    assert ids and set(ids) <= overlijden
+
+
+def test_search_requires_a_query_and_a_sane_limit(api):
+    assert api.get("/api/v1/kennisbank/search/").status_code == 400
+    assert api.get("/api/v1/kennisbank/search/", {"q": "aow", "limit": 500}).status_code == 400
+
+
+def test_article_detail_and_drafts_are_not_found(api):
+    response = api.get("/api/v1/kennisbank/articles/kb-0134/")
+    assert response.status_code == 200
+    assert response.json()["organisation"] == {"code": "svb", "name": "Sociale Verzekeringsbank (SVB)"}
+    article = Article.objects.get(external_id="kb-0134")
+    article_save(
+        external_id=article.external_id,
+        question=article.question,
+        answer=article.answer,
+        short_answer=article.short_answer,
+        organisation=article.organisation,
+        status=Article.Status.DRAFT,
+    )
+    assert api.get("/api/v1/kennisbank/articles/kb-0134/").status_code == 404
+    assert api.post("/api/v1/kennisbank/articles/kb-0134/feedback/", {"helpful": True}).status_code == 404
+    assert api.get("/api/v1/kennisbank/articles/kb-9999/").status_code == 404
+
+
+def test_feedback_is_stored_without_personal_data(api):
+    response = api.post(
+        "/api/v1/kennisbank/articles/kb-0001/feedback/",
+        {
+            "helpful": False,
+            "comment": "Bel me op 06-12345678 of mail jan@example.nl, mijn bsn is 111222333.",
+            "channel": "sms",
+            "article": "kb-0002",  # mass assignment: ignored
+            "created_at": "2000-01-01T00:00:00Z",
+        },
+    )
+    assert response.status_code == 201
+    feedback = ArticleFeedback.objects.get()
+    assert feedback.article.external_id == "kb-0001"
+    assert feedback.helpful is False
+    assert feedback.channel == "sms"
+    assert feedback.comment == "Bel me op [verwijderd] of mail [verwijderd], mijn bsn is [verwijderd]."
+    assert feedback.created_at.year != 2000
+    assert response.json()["comment"] == feedback.comment
+
+
+def test_feedback_validation(api):
+    url = "/api/v1/kennisbank/articles/kb-0001/feedback/"
+    assert api.post(url, {"comment": "mist helpful"}).status_code == 400
+    assert api.post(url, {"helpful": True, "channel": "duif"}).status_code == 400
+    assert ArticleFeedback.objects.count() == 0
+
+
+def test_public_search_is_rate_limited_per_ip(api, monkeypatch):
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"public_search": "3/min"})
+    url = "/api/v1/kennisbank/search/"
+    codes = [api.get(url, {"q": "aow"}, REMOTE_ADDR="10.0.0.1").status_code for _ in range(5)]
+    assert codes == [200, 200, 200, 429, 429]
+    # Another caller is not affected.
+    assert api.get(url, {"q": "aow"}, REMOTE_ADDR="10.0.0.2").status_code == 200
+
+
+def test_feedback_burst_is_limited_and_nothing_extra_is_stored(api, monkeypatch):
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"public_search": "3/min"})
+    url = "/api/v1/kennisbank/articles/kb-0001/feedback/"
+    codes = [api.post(url, {"helpful": True}, REMOTE_ADDR="10.0.0.3").status_code for _ in range(5)]
+    assert codes == [201, 201, 201, 429, 429]
+    assert ArticleFeedback.objects.count() == 3
+
+
+def test_a_logged_in_agent_gets_the_same_public_answers(user_with_role):
+    http, _user = user_with_role("agent")
+    assert http.get("/api/v1/kennisbank/search/", {"q": "aow aanvragen"}).status_code == 200
