@@ -8,7 +8,7 @@ from contactcentre.processinglog.pseudonyms import subject_pseudonym
 from contactcentre.registry.models import Address, BankAccount, BaseDataChange, DigitalAddress, Party
 from contactcentre.registry.services import base_data_change
 from tests.factories import UserFactory
-from tests.registry.conftest import EMAIL, IBAN, PHONE
+from tests.registry.conftest import EMAIL, IBAN
 
 pytestmark = pytest.mark.django_db
 
