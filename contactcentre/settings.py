@@ -215,6 +215,9 @@ SPECTACULAR_SETTINGS = {
         "ConsentPurposeEnum": "contactcentre.registry.models.Consent.Purpose",
         "ProcessingPurposeEnum": "contactcentre.processinglog.purposes.Purpose",
         "ProcessingOutcomeEnum": "contactcentre.processinglog.models.ProcessingRecord.Outcome",
+        "ContactChannelEnum": "contactcentre.interactions.models.Channel",
+        "ContactOutcomeEnum": "contactcentre.interactions.models.ContactMoment.Outcome",
+        "CallbackStatusEnum": "contactcentre.interactions.models.CallbackRequest.Status",
     },
 }
 

@@ -3,7 +3,7 @@ callback requests. Every write about a person writes a processing-log record."""
 
 from datetime import datetime
 
-import phonenumbers
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from contactcentre.processinglog.purposes import Purpose
 from contactcentre.processinglog.services import processing_log_record
 from contactcentre.registry.assurance import AssuranceLevel
 from contactcentre.registry.models import Party
+from contactcentre.registry.validators import normalise_phone
 
 PURPOSE_CONTACT = Purpose.CONTACT
 EXTERNAL_ID_MAX = 255
@@ -167,12 +168,9 @@ def contact_moment_close(
 def normalise_phone_number(value: str) -> str:
     """E.164, Dutch numbers may be written nationally (06 ...)."""
     try:
-        number = phonenumbers.parse(value, "NL")
-    except phonenumbers.NumberParseException as exc:
-        raise ValidationFailed(field_errors={"phone_number": [_("Geen geldig telefoonnummer.")]}) from exc
-    if not phonenumbers.is_valid_number(number):
-        raise ValidationFailed(field_errors={"phone_number": [_("Geen geldig telefoonnummer.")]})
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return normalise_phone(value)
+    except ValidationError as exc:
+        raise ValidationFailed(field_errors={"phone_number": exc.messages}) from None
 
 
 @transaction.atomic
