@@ -239,7 +239,7 @@ class DataSourceRule(models.Model):
         verbose_name_plural = _("bronafspraken")
 
     def __str__(self) -> str:
-        return f"{self.get_attribute_display()} ({self.source_organisation_id and self.source_organisation})"
+        return f"{self.get_attribute_display()} ({self.source_organisation})"
 
 
 class Consent(models.Model):

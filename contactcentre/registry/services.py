@@ -167,8 +167,8 @@ def data_source_rules_seed() -> list[DataSourceRule]:
 # --- parties -------------------------------------------------------------------------------------
 
 
-def _field_errors(**checks) -> dict:
-    """Run normalisers; returns (values, errors)."""
+def _field_errors(**checks) -> tuple[dict, dict]:
+    """Run normalisers: (normalised values, field errors). Empty values pass as None."""
     values, errors = {}, {}
     for field, (normalise, value) in checks.items():
         if value in (None, ""):
@@ -206,7 +206,7 @@ def party_create(
     if kind == Party.Kind.BUSINESS and not business_name:
         errors["business_name"] = [_("Handelsnaam is verplicht voor een bedrijf.")]
     for field in ("bsn", "kvk_number", "rsin"):
-        if values[field] and field not in errors and Party.objects.filter(**{field: values[field]}).exists():
+        if values.get(field) and Party.objects.filter(**{field: values[field]}).exists():
             errors[field] = [_("Er is al een partij met dit nummer.")]
     if errors:
         raise ValidationFailed(_("De invoer is niet geldig."), field_errors=errors)
@@ -257,7 +257,7 @@ def _clean_address(value) -> dict:
         clean[field] = text[:200]
     try:
         number = int(value.get("house_number"))
-        if number <= 0:
+        if not 0 < number < 100_000:
             raise ValueError
         clean["house_number"] = number
     except (TypeError, ValueError):
@@ -462,6 +462,15 @@ def base_data_change(
             ),
         )
     new_value = _normalise_value(attribute, value)
+    if rule.verification_required and _codes_sent_last_hour(party_id) >= verification.settings_max_per_hour():
+        # Bounds the messages one person can be sent, whoever asks (no SMS bombing via many callers).
+        _refuse(
+            **refuse,
+            error=RateLimited(
+                _("Er zijn het afgelopen uur al te veel codes verstuurd. Probeer het later opnieuw."),
+                code="too_many_codes",
+            ),
+        )
 
     with transaction.atomic():
         party = Party.objects.select_for_update().get(pk=party_id)
@@ -504,6 +513,11 @@ def base_data_change(
             purpose_reference=purpose_reference,
         )
     return change
+
+
+def _codes_sent_last_hour(party_id: int) -> int:
+    since = timezone.now() - timedelta(hours=1)
+    return VerificationChallenge.objects.filter(party_id=party_id, created_at__gte=since).count()
 
 
 def _is_verified(party: Party, attribute: str, value) -> bool:

@@ -57,3 +57,8 @@ def settings_ttl_minutes() -> int:
 
 def settings_max_attempts() -> int:
     return int(getattr(settings, "REGISTRY_VERIFICATION_MAX_ATTEMPTS", 5))
+
+
+def settings_max_per_hour() -> int:
+    """Codes one party may be sent per hour, over all callers and channels."""
+    return int(getattr(settings, "REGISTRY_VERIFICATION_MAX_PER_HOUR", 5))

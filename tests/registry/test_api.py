@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from contactcentre.processinglog.models import ProcessingRecord
-from contactcentre.registry.api.views import BsnSearchThrottle
+from contactcentre.registry.api.views import BsnSearchThrottle, CodeConfirmThrottle, CodeSendThrottle
 from contactcentre.registry.citizen import CITIZEN_SESSION_KEY
 from contactcentre.registry.models import BaseDataChange, Consent, DigitalAddress
 from tests.registry.conftest import EMAIL
@@ -258,9 +258,7 @@ def test_verification_flow_over_the_api(user_with_role, rules, person, sent_code
 
 
 def test_verification_attempts_are_rate_limited_per_caller(user_with_role, rules, person, sent_codes, monkeypatch):
-    from rest_framework.throttling import ScopedRateThrottle
-
-    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"sensitive": "2/min"})
+    monkeypatch.setattr(CodeConfirmThrottle, "THROTTLE_RATES", {"sensitive": "2/min"})
     http, _ = user_with_role("agent")
     http.post(
         f"/api/v1/parties/{person.pk}/verifications",
@@ -278,8 +276,8 @@ def test_verification_attempts_are_rate_limited_per_caller(user_with_role, rules
         http.post(f"/api/v1/verifications/{challenge_id}/confirm", {"code": "999999x"}, format="json").status_code
         for _ in range(3)
     ]
-    assert statuses[-1] == 429
-    assert person.verifications.get().attempts <= 2
+    assert statuses == [400, 400, 429]
+    assert person.verifications.get().attempts == 2
 
 
 def test_consents_over_the_api_and_withdrawal(user_with_role, person):
@@ -374,3 +372,38 @@ def test_citizen_endpoints_refuse_staff_and_anonymous(user_with_role, api):
     http, _ = user_with_role("agent")
     assert http.get("/api/v1/citizen/base-data").status_code == 403
     assert api.get("/api/v1/citizen/base-data").status_code == 403
+
+
+def test_sending_codes_is_rate_limited_per_caller(user_with_role, rules, make_person, sent_codes, monkeypatch):
+    monkeypatch.setattr(CodeSendThrottle, "THROTTLE_RATES", {"sensitive": "2/min"})
+    http, _ = user_with_role("agent")
+    people = [make_person() for _ in range(3)]
+    statuses = [
+        http.post(
+            f"/api/v1/parties/{p.pk}/base-data-changes",
+            {
+                "attribute": "phone",
+                "value": "0687654321",
+                "assurance": "low",
+                "channel": "phone",
+                "contact_reference": "cm-1",
+            },
+            format="json",
+        ).status_code
+        for p in people
+    ]
+    assert statuses == [202, 202, 429]
+    assert len(sent_codes) == 2
+    # Changes that send nothing are not counted.
+    response = http.post(
+        f"/api/v1/parties/{people[2].pk}/base-data-changes",
+        {
+            "attribute": "preferred_language",
+            "value": "en",
+            "assurance": "low",
+            "channel": "phone",
+            "contact_reference": "cm-1",
+        },
+        format="json",
+    )
+    assert response.status_code == 201

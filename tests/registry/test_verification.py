@@ -157,3 +157,16 @@ def test_someone_without_change_rights_cannot_confirm(rules, person, agent, sent
             challenge_id=change.verification.pk, code=sent_codes[0]["code"], actor=UserFactory(role="supervisor")
         )
     assert VerificationChallenge.objects.get().status == "pending"
+
+
+def test_one_person_is_sent_at_most_five_codes_an_hour_whoever_asks(rules, person, sent_codes):
+    for n in range(5):
+        _start(person, UserFactory(role="agent"), value=f"adres{n}@voorbeeld.nl")
+    with pytest.raises(RateLimited) as error:
+        _start(person, UserFactory(role="counter_clerk"), value="nog-een@voorbeeld.nl")
+    assert error.value.code == "too_many_codes"
+    assert len(sent_codes) == 5
+    assert VerificationChallenge.objects.count() == 5
+    VerificationChallenge.objects.update(created_at=timezone.now() - timedelta(hours=1, seconds=1))
+    _start(person, UserFactory(role="agent"), value="later@voorbeeld.nl")
+    assert len(sent_codes) == 6

@@ -8,7 +8,7 @@ BSNs only ever travel in POST bodies. Every person-data read or write states a p
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle, SimpleRateThrottle
+from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from contactcentre.api.pagination import DefaultPagination
@@ -42,18 +42,47 @@ def _body(request, serializer_class):
     return serializer.validated_data
 
 
-class BsnSearchThrottle(SimpleRateThrottle):
-    """Scope "sensitive", counted only for searches by BSN, per principal."""
+class _SensitiveThrottle(SimpleRateThrottle):
+    """Rate "sensitive" per principal (user or API client), in its own bucket per kind of action."""
 
     scope = "sensitive"
+    bucket = ""
+
+    def applies(self, request) -> bool:
+        return True
 
     def get_cache_key(self, request, view):
-        data = request.data if isinstance(request.data, dict) else {}
-        if not data.get("bsn"):
+        if not self.applies(request):
             return None
         principal = request.user
         ident = f"client:{principal.pk}" if getattr(principal, "is_api_client", False) else f"user:{principal.pk}"
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+        return self.cache_format % {"scope": self.bucket, "ident": ident}
+
+
+def _body_dict(request) -> dict:
+    return request.data if isinstance(request.data, dict) else {}
+
+
+class BsnSearchThrottle(_SensitiveThrottle):
+    """Counted only for searches by BSN."""
+
+    bucket = "bsn_search"
+
+    def applies(self, request) -> bool:
+        return bool(_body_dict(request).get("bsn"))
+
+
+class CodeSendThrottle(_SensitiveThrottle):
+    """Counted for requests that send a verification code (a new e-mail address or phone number)."""
+
+    bucket = "code_send"
+
+    def applies(self, request) -> bool:
+        return request.method == "POST" and _body_dict(request).get("attribute") in ("email", "phone")
+
+
+class CodeConfirmThrottle(_SensitiveThrottle):
+    bucket = "code_confirm"
 
 
 class PartySearchView(APIView):
@@ -95,6 +124,7 @@ class BaseDataChangesView(APIView):
     permission_classes = [ScopeOrRolePermission]
     required_scopes = {"GET": "parties:read", "POST": "parties:write"}
     required_perms = {"GET": ("registry.view_basedatachange",), "POST": ("registry.change_base_data",)}
+    throttle_classes = [CodeSendThrottle]
 
     @extend_schema(
         parameters=PURPOSE_PARAMETERS,
@@ -148,8 +178,7 @@ class VerificationStartView(APIView):
     permission_classes = [ScopeOrRolePermission]
     required_scopes = {"POST": "parties:write"}
     required_perms = {"POST": ("registry.change_base_data",)}
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "sensitive"
+    throttle_classes = [CodeSendThrottle]
 
     @extend_schema(
         request=s.VerificationStartSerializer,
@@ -176,8 +205,7 @@ class VerificationConfirmView(APIView):
     permission_classes = [ScopeOrRolePermission]
     required_scopes = {"POST": "parties:write"}
     required_perms = {"POST": ("registry.change_base_data",)}
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "sensitive"
+    throttle_classes = [CodeConfirmThrottle]
 
     @extend_schema(
         request=s.VerificationConfirmSerializer,
