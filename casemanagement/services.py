@@ -153,7 +153,7 @@ def _locked(case: Case, actor) -> Case:
     """The case row locked for this transaction; a client may only touch its own organisation's cases."""
     if getattr(actor, "is_api_client", False) and actor.organisation_id != case.organisation_id:
         raise NotFound(_("Zaak niet gevonden."))
-    return Case.objects.select_for_update().select_related("case_type", "status").get(pk=case.pk)
+    return Case.objects.select_for_update(of=("self",)).select_related("case_type", "status").get(pk=case.pk)
 
 
 @transaction.atomic
