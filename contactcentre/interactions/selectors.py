@@ -33,7 +33,7 @@ def contact_moments_of_party(*, party_id: int, principal) -> QuerySet[ContactMom
 
 
 def callback_requests_visible(*, principal) -> QuerySet[CallbackRequest]:
-    qs = CallbackRequest.objects.select_related("queue", "assigned_to", "party")
+    qs = CallbackRequest.objects.select_related("queue", "assigned_to")
     if _is_client(principal):
         return qs.none()  # callbacks are first-line work
     if principal.has_perm("interactions.view_callbackrequest"):

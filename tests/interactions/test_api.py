@@ -196,3 +196,27 @@ def test_callback_list_query_count_is_constant(user_with_role):
     for _ in range(18):
         callback_request_create(queue=queue, phone_number="0612345678", question="x", party=PersonFactory(), actor=None)
     assert count() == few
+
+
+def test_contact_records_life_event_and_articles_used(user_with_role):
+    from lifeevents.models import LifeEvent
+
+    http, _ = user_with_role("agent")
+    org = OrganisationFactory()
+    LifeEvent.objects.create(slug="verhuizen", name="Verhuizen")
+    Article.objects.create(external_id="kb-0001", question="q", answer="a", short_answer="s", organisation=org)
+    Article.objects.create(external_id="kb-0002", question="q", answer="a", short_answer="s", organisation=org)
+    created = http.post(
+        "/api/v1/contact-moments",
+        {"channel": "webchat", "life_event": "verhuizen", "articles": ["kb-0001"]},
+        format="json",
+    ).json()
+    assert (created["life_event"], created["articles"]) == ("verhuizen", ["kb-0001"])
+    closed = http.post(
+        f"/api/v1/contact-moments/{created['id']}/close",
+        {"outcome": "answered", "articles": ["kb-0002"]},
+        format="json",
+    ).json()
+    assert sorted(closed["articles"]) == ["kb-0001", "kb-0002"]
+    unknown = http.post("/api/v1/contact-moments", {"channel": "web", "articles": ["kb-9999"]}, format="json")
+    assert unknown.status_code == 400

@@ -4,6 +4,16 @@ from rest_framework import serializers
 from contactcentre.interactions.models import CallbackRequest, Channel, ContactMoment, WorkQueue
 from contactcentre.registry.assurance import AssuranceLevel
 from contactcentre.registry.models import Party
+from lifeevents.models import Article, LifeEvent
+
+
+class KnowledgeFieldsMixin(serializers.Serializer):
+    life_event = serializers.SlugRelatedField(
+        slug_field="slug", queryset=LifeEvent.objects.all(), required=False, allow_null=True, default=None
+    )
+    articles = serializers.SlugRelatedField(
+        slug_field="external_id", queryset=Article.objects.all(), many=True, required=False, default=list
+    )
 
 
 class ContactMomentSerializer(serializers.ModelSerializer):
@@ -46,7 +56,7 @@ class ContactMomentSerializer(serializers.ModelSerializer):
         return [article.external_id for article in related.all()] if related is not None else []
 
 
-class ContactMomentCreateSerializer(serializers.Serializer):
+class ContactMomentCreateSerializer(KnowledgeFieldsMixin):
     channel = serializers.ChoiceField(choices=Channel.choices)
     direction = serializers.ChoiceField(choices=ContactMoment.Direction.choices, default="inbound")
     party = serializers.PrimaryKeyRelatedField(queryset=Party.objects.all(), required=False, allow_null=True)
@@ -64,7 +74,7 @@ class ContactMomentCreateSerializer(serializers.Serializer):
     desk = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
 
 
-class ContactMomentCloseSerializer(serializers.Serializer):
+class ContactMomentCloseSerializer(KnowledgeFieldsMixin):
     outcome = serializers.ChoiceField(choices=ContactMoment.Outcome.choices)
     answer = serializers.CharField(max_length=10000, required=False, allow_blank=True)
     topic = serializers.CharField(max_length=200, required=False, allow_blank=True)
