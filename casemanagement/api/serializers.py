@@ -98,3 +98,26 @@ class CaseTypeSerializer(serializers.ModelSerializer):
             "first_line_capable",
             "statuses",
         ]
+
+
+class CaseOpenSerializer(serializers.Serializer):
+    case_type = serializers.SlugField(max_length=80, help_text=_("Code van een zaaktype van de eigen organisatie"))
+    party = serializers.IntegerField(required=False, help_text=_("Partij (id) of, in plaats daarvan, het BSN"))
+    bsn = serializers.CharField(max_length=9, required=False, write_only=True)
+    reference = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    opened_at = serializers.DateTimeField(required=False)
+    confidentiality = serializers.ChoiceField(choices=Confidentiality.choices, default=Confidentiality.NORMAL)
+
+    def validate(self, attrs):
+        if ("party" in attrs) == ("bsn" in attrs):
+            raise serializers.ValidationError({"party": [_("Geef precies één van partij of BSN op.")]})
+        return attrs
+
+
+class CaseSuspendSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class CaseExtendSerializer(serializers.Serializer):
+    days = serializers.IntegerField(min_value=1)
+    reason = serializers.CharField(max_length=500)

@@ -11,13 +11,17 @@ from rest_framework.views import APIView
 
 from casemanagement.api.filters import CaseFilter
 from casemanagement.api.serializers import (
+    CaseExtendSerializer,
     CaseLookupSerializer,
+    CaseOpenSerializer,
     CaseStatusHistorySerializer,
     CaseStatusRecordSerializer,
     CaseSummarySerializer,
+    CaseSuspendSerializer,
     CaseTypeSerializer,
     CitizenCaseLookupSerializer,
 )
+from casemanagement.models import CaseType
 from casemanagement.selectors import (
     case_by_reference,
     case_get,
@@ -27,10 +31,12 @@ from casemanagement.selectors import (
     cases_visible,
     open_first,
 )
-from casemanagement.services import case_status_record
+from casemanagement.services import case_extend, case_open, case_resume, case_status_record, case_suspend
 from contactcentre.api.permissions import ScopeOrRolePermission, is_api_client, scopes
 from contactcentre.errors import NotFound, ValidationFailed
 from contactcentre.firstline.api.purpose import PURPOSE_PARAMETERS, request_purpose
+from contactcentre.registry.models import Party
+from contactcentre.registry.selectors import party_lookup
 
 VIEW_CASE = ("casemanagement.view_case",)
 
@@ -46,8 +52,8 @@ class CaseListView(GenericAPIView):
     deadline first), then recently closed. An organisation's system sees only its own cases."""
 
     permission_classes = [ScopeOrRolePermission]
-    required_scopes = scopes(read="cases:read")
-    required_perms = {"GET": VIEW_CASE}
+    required_scopes = scopes(read="cases:read", write="cases:write")
+    required_perms = {"GET": VIEW_CASE, "POST": ("casemanagement.add_case",)}
     filterset_class = CaseFilter
     serializer_class = CaseSummarySerializer
 
@@ -72,6 +78,79 @@ class CaseListView(GenericAPIView):
             purpose_reference=context.purpose_reference if context else f"api:{request.user.pk}",
         )
         return self.get_paginated_response(CaseSummarySerializer(cases, many=True).data)
+
+    @extend_schema(request=CaseOpenSerializer, responses={201: CaseSummarySerializer})
+    def post(self, request):
+        """A second-line organisation registers a case of one of its own case types."""
+        body = CaseOpenSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        organisation_id = getattr(request.user, "organisation_id", None)
+        case_type = CaseType.objects.select_related("organisation").filter(
+            code=data["case_type"], organisation_id=organisation_id, is_active=True
+        )
+        case_type = case_type.first()
+        if case_type is None:
+            raise ValidationFailed(field_errors={"case_type": [_("Geen zaaktype van uw organisatie.")]})
+        parties = Party.objects.filter(pk=data["party"]) if "party" in data else party_lookup(bsn=data["bsn"])
+        party = parties.first()
+        if party is None:
+            raise ValidationFailed(field_errors={"party": [_("Deze persoon is niet bekend.")]})
+        case = case_open(
+            case_type=case_type,
+            party=party,
+            actor=request.user,
+            reference=data["reference"],
+            opened_at=data.get("opened_at"),
+            confidentiality=data["confidentiality"],
+        )
+        return Response(_own_summary(request, case), status=http_status.HTTP_201_CREATED)
+
+
+def _own_summary(request, case) -> dict:
+    """The case as its owner sees it after a write (the write itself was logged by the service)."""
+    [shown] = cases_present(
+        cases=[cases_visible(principal=request.user).get(pk=case.pk)], principal=request.user, log=False
+    )
+    return CaseSummarySerializer(shown).data
+
+
+class CaseSuspensionView(APIView):
+    """POST: stop the clock with a reason. DELETE: restart it; the deadline moves by the days suspended."""
+
+    permission_classes = [ScopeOrRolePermission]
+    required_scopes = {"POST": "cases:write", "DELETE": "cases:write"}
+    required_perms = {"POST": ("casemanagement.change_case",), "DELETE": ("casemanagement.change_case",)}
+
+    @extend_schema(request=CaseSuspendSerializer, responses=CaseSummarySerializer)
+    def post(self, request, case_id: int):
+        case = case_get(case_id=case_id, principal=request.user)
+        body = CaseSuspendSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        case_suspend(case=case, reason=body.validated_data["reason"], actor=request.user)
+        return Response(_own_summary(request, case))
+
+    @extend_schema(request=None, responses=CaseSummarySerializer)
+    def delete(self, request, case_id: int):
+        case = case_get(case_id=case_id, principal=request.user)
+        case_resume(case=case, actor=request.user)
+        return Response(_own_summary(request, case))
+
+
+class CaseExtensionView(APIView):
+    """Extend the term once, within what the case type allows, with a reason."""
+
+    permission_classes = [ScopeOrRolePermission]
+    required_scopes = {"POST": "cases:write"}
+    required_perms = {"POST": ("casemanagement.change_case",)}
+
+    @extend_schema(request=CaseExtendSerializer, responses=CaseSummarySerializer)
+    def post(self, request, case_id: int):
+        case = case_get(case_id=case_id, principal=request.user)
+        body = CaseExtendSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        case_extend(case=case, actor=request.user, **body.validated_data)
+        return Response(_own_summary(request, case))
 
 
 class CaseDetailView(APIView):

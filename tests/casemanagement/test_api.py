@@ -289,3 +289,50 @@ def test_case_types_list(user_with_role):
     body = http.get("/api/v1/case-types").json()
     assert body["results"][0]["code"] == "a-type"
     assert [s["code"] for s in body["results"][0]["statuses"]] == ["ontvangen", "in-behandeling", "besloten"]
+
+
+def test_second_line_opens_a_case_of_its_own_case_type_by_bsn(client_with_scopes):
+    case_type = CaseTypeFactory(code="eigen-type")
+    foreign_type = CaseTypeFactory(code="ander-type")
+    party = PersonFactory()
+    http, _ = client_with_scopes(["cases:read", "cases:write"], organisation=case_type.organisation)
+    response = http.post(
+        "/api/v1/cases",
+        {"case_type": "eigen-type", "bsn": party.bsn, "reference": "B-1", "confidentiality": "confidential"},
+    )
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["reference"], body["detail"], body["confidentiality"]) == ("B-1", "full", "confidential")
+    assert body["status"]["code"] == "ontvangen"
+    assert party.bsn not in response.content.decode()
+    assert http.post("/api/v1/cases", {"case_type": "ander-type", "party": party.pk}).status_code == 400
+    assert (
+        http.post("/api/v1/cases", {"case_type": "eigen-type", "party": party.pk, "reference": "B-1"}).status_code
+        == 409
+    )
+    assert http.post("/api/v1/cases", {"case_type": "eigen-type"}).status_code == 400
+    assert foreign_type.cases.count() == 0
+
+
+@pytest.mark.parametrize("role", ["agent", "supervisor", "functional_admin"])
+def test_people_cannot_open_suspend_or_extend_cases(user_with_role, role):
+    http, _ = user_with_role(role)
+    case = make_case()
+    assert http.post("/api/v1/cases", {"case_type": case.case_type.code, "party": case.party_id}).status_code == 403
+    assert http.post(f"/api/v1/cases/{case.pk}/suspension", {"reason": "x"}).status_code == 403
+    assert http.post(f"/api/v1/cases/{case.pk}/extension", {"days": 1, "reason": "x"}).status_code == 403
+
+
+def test_second_line_suspends_resumes_and_extends_its_own_case_only(client_with_scopes):
+    case = make_case()
+    own, _ = client_with_scopes(["cases:write"], organisation=case.organisation)
+    foreign, _ = client_with_scopes(["cases:write"])
+    assert foreign.post(f"/api/v1/cases/{case.pk}/suspension", {"reason": "x"}).status_code == 404
+    suspended = own.post(f"/api/v1/cases/{case.pk}/suspension", {"reason": "Wacht op stukken"})
+    assert suspended.status_code == 200
+    assert (suspended.json()["is_suspended"], suspended.json()["suspension_reason"]) == (True, "Wacht op stukken")
+    assert own.delete(f"/api/v1/cases/{case.pk}/suspension").json()["is_suspended"] is False
+    extended = own.post(f"/api/v1/cases/{case.pk}/extension", {"days": 14, "reason": "Advies"})
+    assert extended.status_code == 200
+    assert extended.json()["is_extended"] is True
+    assert own.post(f"/api/v1/cases/{case.pk}/extension", {"days": 1, "reason": "nog eens"}).status_code == 422
