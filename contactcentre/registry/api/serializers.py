@@ -146,6 +146,13 @@ class BaseDataChangeSerializer(serializers.ModelSerializer):
         return verification.expires_at.isoformat() if verification else None
 
 
+class BaseDataChangePageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = BaseDataChangeSerializer(many=True)
+
+
 class VerificationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField()
@@ -155,7 +162,7 @@ class VerificationSerializer(serializers.Serializer):
 
 
 class PartyConsentSerializer(serializers.ModelSerializer):
-    organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    organisation = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     consent_purpose = serializers.ChoiceField(choices=Consent.Purpose.choices, source="purpose", read_only=True)
 
     class Meta:

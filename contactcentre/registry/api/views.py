@@ -128,7 +128,7 @@ class BaseDataChangesView(APIView):
 
     @extend_schema(
         parameters=PURPOSE_PARAMETERS,
-        responses={200: s.BaseDataChangeSerializer(many=True), 403: PROBLEM},
+        responses={200: s.BaseDataChangePageSerializer, 403: PROBLEM},
         summary="Wijzigingen van basisgegevens van een partij",
     )
     def get(self, request, party_id: int):
