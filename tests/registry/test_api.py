@@ -407,3 +407,16 @@ def test_sending_codes_is_rate_limited_per_caller(user_with_role, rules, make_pe
         format="json",
     )
     assert response.status_code == 201
+
+
+def test_base_data_read_costs_the_same_queries_however_many_addresses(user_with_role, person):
+    http, _ = user_with_role("agent")
+    counts = []
+    for extra in (0, 8):
+        for n in range(extra):
+            DigitalAddress.objects.create(party=person, kind="email", value=f"extra{n}@voorbeeld.nl")
+        with CaptureQueriesContext(connection) as queries:
+            response = http.get(f"/api/v1/parties/{person.pk}?{PURPOSE}&assurance=substantial")
+        assert len(response.json()["emails"]) == 1 + extra
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
