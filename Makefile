@@ -25,6 +25,7 @@ run: migrate
 
 lint: install
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 
 test: lint
