@@ -336,3 +336,39 @@ def test_second_line_suspends_resumes_and_extends_its_own_case_only(client_with_
     assert extended.status_code == 200
     assert extended.json()["is_extended"] is True
     assert own.post(f"/api/v1/cases/{case.pk}/extension", {"days": 1, "reason": "nog eens"}).status_code == 422
+
+
+def _queries(http, path, params=None):
+    with CaptureQueriesContext(connection) as ctx:
+        response = http.get(path, params or {})
+    assert response.status_code == 200, response.content
+    return len(ctx.captured_queries), response.json()
+
+
+def test_status_history_query_count_does_not_grow_with_statuses(client_with_scopes):
+    from casemanagement.services import case_status_record
+
+    case_type = CaseTypeFactory(statuses=[(f"stap-{i}", f"Stap {i}", f"Tekst {i}", i == 21) for i in range(1, 22)])
+    short, long = make_case(case_type=case_type), make_case(case_type=case_type)
+    case_status_record(case=short, status_code="stap-2", actor=None)
+    for i in range(2, 21):
+        case_status_record(case=long, status_code=f"stap-{i}", actor=None)
+    http, _ = client_with_scopes(["cases:read"], organisation=case_type.organisation)
+    _queries(http, f"/api/v1/cases/{short.pk}/statuses")  # the first call records the token's use
+    few, few_body = _queries(http, f"/api/v1/cases/{short.pk}/statuses")
+    many, many_body = _queries(http, f"/api/v1/cases/{long.pk}/statuses")
+    assert (len(few_body), len(many_body)) == (2, 20)
+    assert few == many
+
+
+def test_case_types_query_count_does_not_grow(user_with_role):
+    http, _ = user_with_role("functional_admin")
+    for _ in range(2):
+        CaseTypeFactory()
+    _queries(http, "/api/v1/case-types")
+    few, _ = _queries(http, "/api/v1/case-types")
+    for _ in range(18):
+        CaseTypeFactory()
+    many, body = _queries(http, "/api/v1/case-types", {"page_size": 100})
+    assert body["count"] == 20
+    assert few == many
