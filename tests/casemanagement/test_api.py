@@ -3,8 +3,8 @@ from datetime import date
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.throttling import ScopedRateThrottle
 
+from casemanagement.api.views import CallerRateThrottle
 from casemanagement.models import Confidentiality
 from contactcentre.interactions.services import contact_moment_record
 from contactcentre.processinglog.models import ProcessingRecord
@@ -272,15 +272,18 @@ def test_citizen_door_variant_shows_the_citizen_view_whatever_the_relaying_organ
     assert response.json()["status_text"] == "Wij hebben uw aanvraag ontvangen."
 
 
-def test_citizen_door_variant_is_throttled(client_with_scopes, monkeypatch):
-    monkeypatch.setitem(ScopedRateThrottle.THROTTLE_RATES, "sensitive", "2/min")
+def test_citizen_door_variant_is_throttled_per_caller(client_with_scopes, monkeypatch):
+    monkeypatch.setitem(CallerRateThrottle.THROTTLE_RATES, "sensitive", "2/min")
     party = _person_with_postcode()
     make_case(party=party, reference="Z2026001")
     door, _ = client_with_scopes(["cases:read"])
-    body = {"reference": "Z2026001", "postcode_digits": "1234"}
+    body = {"reference": "Z2026001", "postcode_digits": "1234", "caller": "+31612345678"}
     assert [door.post("/api/v1/cases/citizen-lookup", body).status_code for _ in range(3)] == [200, 200, 429]
     reads = ProcessingRecord.objects.filter(action="read", outcome="success", object_type="case")
     assert reads.count() == 2  # the throttled call read nothing
+    # Another caller relayed by the same door has a budget of their own.
+    other = {**body, "caller": "+31687654321"}
+    assert door.post("/api/v1/cases/citizen-lookup", other).status_code == 200
 
 
 def test_case_types_list(user_with_role):
