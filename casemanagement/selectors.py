@@ -24,8 +24,8 @@ from lifeevents.models import LifeEvent
 
 PURPOSE_STATUS = Purpose.CONTACT
 RECENT_CLOSED_DAYS = 365
-LOOKUP_MAX_ATTEMPTS = getattr(settings, "CASE_LOOKUP_MAX_ATTEMPTS", 5)
-LOOKUP_LOCKOUT_SECONDS = getattr(settings, "CASE_LOOKUP_LOCKOUT_SECONDS", 15 * 60)
+LOOKUP_MAX_ATTEMPTS = settings.CASE_LOOKUP_MAX_ATTEMPTS
+LOOKUP_LOCKOUT_SECONDS = settings.CASE_LOOKUP_LOCKOUT_SECONDS
 
 
 def case_types_queryset() -> QuerySet[CaseType]:
