@@ -1,0 +1,534 @@
+#!/usr/bin/env python
+"""Serve the API with gunicorn (production settings, DEBUG off) and load it with wrk.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench REDIS_URL=redis://127.0.0.1:6379/4 \\
+        .venv/bin/python bench/serve_and_load.py --duration 10 --clients 1,4,16
+
+For each number of concurrent clients it runs, back to back on the same server:
+- `ceiling`: GET /bench/ceiling, a bare Django JsonResponse (bench/urls.py; same middleware, no
+  authentication, no database): the most a request can do on this set-up;
+- `customer_view`: GET /api/v1/parties/<id>/customer-view?purpose=contact&purpose_reference=<contact>
+  as an agent (session cookie), for a different party each request, each with its open contact;
+- `case_lookup`: POST /api/v1/cases/lookup {"reference", "postcode_digits"} as an agent (session +
+  CSRF token): the status of a case by its reference and the second factor, a different case each
+  request.
+It prints p50/p95/p99 latency, requests per second and the ratio to the ceiling's throughput, the
+CPU each party used (gunicorn, PostgreSQL backends, wrk, the rest of the machine), and the SQL
+queries per request of each endpoint (Django test client + CaptureQueriesContext, same settings);
+the JSON goes to bench/results/ (git-ignored).
+
+The data comes from bench/generate_scale_data.py. Loopback only (127.0.0.1). The script installs wrk
+with apt-get when it is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS = REPO / "bench" / "results"
+LUA = REPO / "bench" / "wrk" / "targets.lua"
+sys.path.insert(0, str(REPO))
+
+# Production settings (PRODUCTION=1: DEBUG off, secure cookies, no demo conveniences) with the bench
+# URLconf. The HTTPS redirect is off in bench.settings because the server listens on loopback only.
+BENCH_ENV = {
+    "DJANGO_SETTINGS_MODULE": "bench.settings",
+    "PRODUCTION": "1",
+    "DEMO_MODE": "0",
+    "DEBUG": "0",
+    "SECURE_SSL_REDIRECT": "0",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    "LOG_LEVEL": "INFO",
+}
+for key, value in BENCH_ENV.items():
+    os.environ[key] = value
+os.environ.setdefault("SECRET_KEY", "bench-" + secrets.token_urlsafe(40))
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/4")
+
+import django  # noqa: E402
+
+django.setup()
+
+import logging  # noqa: E402
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.contrib.auth.models import User  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+ENDPOINTS = ("ceiling", "customer_view", "case_lookup")
+# The in-process query count runs would print an access-log line per request; the server logs its own.
+logging.getLogger("contactcentre.access").setLevel(logging.WARNING)
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S', time.gmtime())} UTC] {message}", flush=True)
+
+
+# --- principals and targets ----------------------------------------------------------------------
+
+
+def agent_session() -> tuple[User, dict[str, str]]:
+    """A logged-in agent: a real session row (as the login view would make) and a CSRF secret."""
+    from importlib import import_module
+
+    user = User.objects.filter(username__startswith="bench-agent-", groups__name="agent").order_by("id").first()
+    if user is None:
+        raise SystemExit("No bench agent: run bench/generate_scale_data.py first.")
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    csrf = secrets.token_hex(16)  # a 32-character CSRF secret: cookie and header carry the same value
+    cookie = f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}"
+    return user, {"Cookie": cookie, "X-CSRFToken": csrf}
+
+
+def customer_view_targets(agent: User, count: int) -> list[tuple[str, str, str]]:
+    """Parties as they call in (drawn from contact history, so frequent callers come up more), each
+    with an open phone contact taken by the agent: the purpose the customer view requires."""
+    from contactcentre.interactions.models import ContactMoment
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT DISTINCT party_id FROM (
+              SELECT party_id FROM interactions_contactmoment TABLESAMPLE SYSTEM (2)
+              WHERE party_id IS NOT NULL ORDER BY random() LIMIT %s
+            ) s
+            """,
+            [count],
+        )
+        party_ids = [row[0] for row in cursor.fetchall()]
+    now = timezone.now()
+    contacts = ContactMoment.objects.bulk_create(
+        ContactMoment(
+            channel="phone",
+            party_id=pid,
+            identified_by="bsn",
+            assurance="substantial",
+            topic="bench",
+            agent=agent,
+            started_at=now,
+        )
+        for pid in party_ids
+    )
+    return [
+        ("GET", f"/api/v1/parties/{c.party_id}/customer-view?purpose=contact&purpose_reference={c.pk}", "")
+        for c in contacts
+    ]
+
+
+def case_lookup_targets(count: int) -> list[tuple[str, str, str]]:
+    """Cases an agent may see (not secret), with the postcode digits of the party's residential address."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.reference, left(a.postcode, 4)
+            FROM casemanagement_case c TABLESAMPLE SYSTEM (2)
+            JOIN registry_address a ON a.party_id = c.party_id AND a.kind = 'residential'
+            WHERE c.confidentiality <> 'secret'
+            ORDER BY random() LIMIT %s
+            """,
+            [count],
+        )
+        rows = cursor.fetchall()
+    return [
+        ("POST", "/api/v1/cases/lookup", json.dumps({"reference": ref, "postcode_digits": digits}))
+        for ref, digits in rows
+    ]
+
+
+def write_targets(path: Path, targets, headers: dict[str, str]) -> None:
+    lines = [f"#H\t{name}\t{value}" for name, value in headers.items()]
+    lines += ["\t".join(t) for t in targets]
+    path.write_text("\n".join(lines) + "\n")
+
+
+# --- query counts --------------------------------------------------------------------------------
+
+
+def query_counts(targets, headers: dict[str, str], samples: int) -> dict:
+    """SQL queries and time per request, with the Django test client on the same settings and data
+    (in this process, no server): `total_ms` is the whole request, `sql_ms` the part spent in SQL."""
+    client = Client(HTTP_COOKIE=headers.get("Cookie", ""), HTTP_X_CSRFTOKEN=headers.get("X-CSRFToken", ""))
+    counts, statuses, totals, sql, example = [], [], [], [], None
+    slowest: dict[str, list[float]] = {}
+    for method, path, body in targets[:samples]:
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as ctx:
+            if method == "GET":
+                response = client.get(path)
+            else:
+                response = client.post(path, data=body, content_type="application/json")
+        totals.append((time.perf_counter() - started) * 1000)
+        sql.append(sum(float(q["time"]) for q in ctx.captured_queries) * 1000)
+        counts.append(len(ctx.captured_queries))
+        statuses.append(response.status_code)
+        for q in ctx.captured_queries:
+            slowest.setdefault(q["sql"][:90], []).append(float(q["time"]) * 1000)
+        if example is None:
+            example = [q["sql"] for q in ctx.captured_queries]
+    return {
+        "samples": len(counts),
+        "min": min(counts),
+        "median": statistics.median(counts),
+        "max": max(counts),
+        "statuses": {str(s): statuses.count(s) for s in sorted(set(statuses))},
+        "total_ms_median": round(statistics.median(totals), 2),
+        "sql_ms_median": round(statistics.median(sql), 2),
+        "sql_ms_by_query": sorted(
+            ({"sql": k, "median_ms": round(statistics.median(v), 3), "calls": len(v)} for k, v in slowest.items()),
+            key=lambda row: -row["median_ms"],
+        )[:8],
+        "example_queries": example,
+    }
+
+
+def explain(queries: list[str]) -> None:
+    """EXPLAIN (ANALYZE, BUFFERS) of the SELECTs of one request (read-only: nothing is written)."""
+    with connection.cursor() as cursor:
+        for sql in queries:
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+            print("\n" + sql[:400])
+            print("\n".join("    " + row[0] for row in cursor.fetchall()))
+
+
+# --- CPU accounting ------------------------------------------------------------------------------
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def proc_cpu(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICK
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return 0.0
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int(entry.joinpath("stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry.name))
+            except (FileNotFoundError, ProcessLookupError, IndexError):
+                continue
+    return found
+
+
+def machine_busy() -> tuple[float, float]:
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values) - idle) / TICK, sum(values) / TICK
+
+
+def backend_pids() -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+class CpuMeter:
+    """CPU seconds used during one load point by the server, its PostgreSQL backends and wrk."""
+
+    def __init__(self, server_pid: int):
+        self.server_pid = server_pid
+
+    def snapshot(self) -> dict:
+        server = [self.server_pid, *children_of(self.server_pid)]
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # wrk, once waited for
+        busy, total = machine_busy()
+        return {
+            "server": sum(proc_cpu(p) for p in server),
+            "postgres": sum(proc_cpu(p) for p in backend_pids()),
+            "wrk": usage.ru_utime + usage.ru_stime,
+            "busy": busy,
+            "total": total,
+        }
+
+    @staticmethod
+    def split(before: dict, after: dict) -> dict:
+        wall = (after["total"] - before["total"]) / os.cpu_count()
+        used = {k: after[k] - before[k] for k in ("server", "postgres", "wrk", "busy")}
+        cores = lambda seconds: round(seconds / wall, 2) if wall else 0.0  # noqa: E731
+        return {
+            "server_cores": cores(used["server"]),
+            "postgres_cores": cores(used["postgres"]),
+            "wrk_cores": cores(used["wrk"]),
+            "other_cores": cores(max(used["busy"] - used["server"] - used["postgres"] - used["wrk"], 0)),
+            "idle_cores": round(os.cpu_count() - cores(used["busy"]), 2),
+        }
+
+
+# --- server and load -----------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(args, port: int, log_path: Path) -> subprocess.Popen:
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "contactcentre.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(args.workers),
+        "--worker-class",
+        args.worker_class,
+        "--threads",
+        str(args.threads),
+        "--backlog",
+        "512",
+        "--keep-alive",
+        "5",
+        "--log-level",
+        "warning",
+    ]
+    log_file = log_path.open("w")
+    server = subprocess.Popen(  # own process group, so it can be stopped with everything it forked
+        command, cwd=REPO, env=os.environ.copy(), stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/ceiling", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.3)
+    stop_server(server)
+    raise SystemExit(f"gunicorn did not start; see {log_path}")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    log("wrk not found: apt-get install -y wrk")
+    subprocess.run(["apt-get", "install", "-y", "wrk"], check=True)
+    return shutil.which("wrk") or "wrk"
+
+
+def run_wrk(wrk: str, port: int, targets_file: Path, clients: int, duration: int, threads: int) -> dict:
+    command = [
+        wrk,
+        f"-t{min(threads, clients)}",
+        f"-c{clients}",
+        f"-d{duration}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(LUA),
+        f"http://127.0.0.1:{port}",
+    ]
+    out = subprocess.run(
+        command, env={**os.environ, "BENCH_TARGETS": str(targets_file)}, capture_output=True, text=True, check=True
+    )
+    line = next((ln for ln in out.stdout.splitlines() if ln.startswith("BENCH_JSON ")), None)
+    if line is None:
+        raise SystemExit(f"wrk printed no result:\n{out.stdout}\n{out.stderr}")
+    raw = json.loads(line.removeprefix("BENCH_JSON "))
+    seconds = raw["duration_us"] / 1e6
+    errors = sum(raw[k] for k in raw if k.startswith("errors_"))
+    return {
+        "requests": raw["requests"],
+        "rps": round(raw["requests"] / seconds, 1),
+        "p50_ms": raw["p50_us"] / 1000,
+        "p95_ms": raw["p95_us"] / 1000,
+        "p99_ms": raw["p99_us"] / 1000,
+        "max_ms": raw["max_us"] / 1000,
+        "mean_ms": round(raw["mean_us"] / 1000, 3),
+        "errors": errors,
+        "non_2xx": raw["errors_status"],
+    }
+
+
+def check_targets(port: int, name: str, targets, headers: dict[str, str]) -> None:
+    """Every target must answer 2xx before it is measured (a 403/404 is fast and would flatter)."""
+    bad = 0
+    for method, path, body in targets[:50]:
+        request = urllib.request.Request(  # noqa: S310
+            f"http://127.0.0.1:{port}{path}",
+            data=body.encode() if body else None,
+            method=method,
+            headers={**headers, **({"Content-Type": "application/json"} if body else {})},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                response.read()
+        except urllib.error.HTTPError as error:
+            bad += 1
+            if bad == 1:
+                log(f"{name}: {method} {path} -> {error.code} {error.read()[:300]!r}")
+    if bad:
+        raise SystemExit(f"{name}: {bad} of {min(len(targets), 50)} sample requests failed; not measuring")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per point (default 10)")
+    parser.add_argument("--clients", default="1,4,16", help="concurrent connections per point")
+    parser.add_argument("--endpoints", default=",".join(ENDPOINTS))
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (gthread)")
+    parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
+    parser.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (one is plenty on loopback)")
+    parser.add_argument("--targets", type=int, default=5000, help="distinct parties/cases per endpoint")
+    parser.add_argument("--query-samples", type=int, default=20)
+    parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of one request's SELECTs")
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        raise SystemExit("Set DATABASE_URL to the PostgreSQL database filled by bench/generate_scale_data.py.")
+    endpoints = [e for e in args.endpoints.split(",") if e]
+    clients = [int(c) for c in args.clients.split(",")]
+    RESULTS.mkdir(exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    wrk = ensure_wrk()
+
+    agent, session_headers = agent_session()
+    targets: dict[str, tuple[list, dict]] = {"ceiling": ([("GET", "/bench/ceiling", "")], {})}
+    if "customer_view" in endpoints:
+        targets["customer_view"] = (customer_view_targets(agent, args.targets), session_headers)
+    if "case_lookup" in endpoints:
+        targets["case_lookup"] = (case_lookup_targets(args.targets), session_headers)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT count(*) FROM registry_party), (SELECT count(*) FROM casemanagement_case),"
+            " (SELECT count(*) FROM casemanagement_casestatus), (SELECT count(*) FROM interactions_contactmoment)"
+        )
+        parties, cases, statuses, contacts = cursor.fetchone()
+    log(f"data: {parties:,} parties, {cases:,} cases, {statuses:,} case statuses, {contacts:,} contact moments")
+
+    queries = {}
+    for name in endpoints:
+        if name != "ceiling":
+            queries[name] = query_counts(*targets[name], samples=args.query_samples)
+            q = queries[name]
+            log(
+                f"{name}: {q['median']} SQL queries per request ({q['statuses']}); in-process "
+                f"{q['total_ms_median']} ms per request of which SQL {q['sql_ms_median']} ms"
+            )
+            if args.explain:
+                explain(q["example_queries"])
+    connection.close()  # the server gets its own connections
+
+    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+    files = {}
+    for name in endpoints:
+        files[name] = workdir / f"{name}.targets"
+        write_targets(files[name], *targets[name])
+
+    port = free_port()
+    server_log = RESULTS / f"server-{stamp}.log"
+    server = start_server(args, port, server_log)
+    meter = CpuMeter(server.pid)
+    points = []
+    try:
+        for name in endpoints:
+            if name != "ceiling":
+                check_targets(port, name, *targets[name])
+            run_wrk(wrk, port, files[name], max(clients), 3, args.wrk_threads)  # warm-up: connections, caches
+        server_label = f"gunicorn {args.worker_class} {args.workers}x{args.threads} on 127.0.0.1:{port}"
+        log(f"{server_label}; {args.duration} s per point")
+        for n in clients:
+            for name in endpoints:
+                before = meter.snapshot()
+                result = run_wrk(wrk, port, files[name], n, args.duration, args.wrk_threads)
+                result.update(endpoint=name, clients=n, cpu=CpuMeter.split(before, meter.snapshot()))
+                points.append(result)
+                log(
+                    f"{name:14} c={n:<3} {result['rps']:>8} rps  p50 {result['p50_ms']:.1f}  "
+                    f"p95 {result['p95_ms']:.1f}  p99 {result['p99_ms']:.1f} ms  errors {result['errors']}"
+                )
+    finally:
+        stop_server(server)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    ceiling = {p["clients"]: p["rps"] for p in points if p["endpoint"] == "ceiling"}
+    for point in points:
+        point["ratio_to_ceiling"] = (
+            round(point["rps"] / ceiling[point["clients"]], 3) if ceiling.get(point["clients"]) else None
+        )
+    print_table(points, queries)
+    result = {
+        "started": stamp,
+        "server": {
+            "command": f"gunicorn contactcentre.wsgi:application --worker-class {args.worker_class} "
+            f"--workers {args.workers} --threads {args.threads}",
+            "settings": "bench.settings (PRODUCTION=1, DEBUG=0, SECURE_SSL_REDIRECT=0)",
+            "cpus": os.cpu_count(),
+        },
+        "load": f"wrk -t{args.wrk_threads} -c<clients> -d{args.duration}s -s bench/wrk/targets.lua",
+        "data": {"parties": parties, "cases": cases, "case_statuses": statuses, "contact_moments": contacts},
+        "queries_per_request": queries,
+        "points": points,
+    }
+    out = RESULTS / f"serve_and_load-{stamp}.json"
+    out.write_text(json.dumps(result, indent=2))
+    log(f"saved {out.relative_to(REPO)}; server log {server_log.relative_to(REPO)}")
+
+
+def print_table(points: list[dict], queries: dict) -> None:
+    header = (
+        f"{'endpoint':14} {'clients':>7} {'rps':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'ratio':>6} "
+        f"{'errors':>6}  cpu cores: server/postgres/wrk/other/idle"
+    )
+    print()
+    print(header)
+    print("-" * len(header))
+    for p in sorted(points, key=lambda p: (p["endpoint"] != "ceiling", p["endpoint"], p["clients"])):
+        cpu = p["cpu"]
+        print(
+            f"{p['endpoint']:14} {p['clients']:>7} {p['rps']:>8.1f} {p['p50_ms']:>8.2f} {p['p95_ms']:>8.2f} "
+            f"{p['p99_ms']:>8.2f} {p['ratio_to_ceiling'] or 0:>6.2f} {p['errors']:>6}  "
+            f"{cpu['server_cores']}/{cpu['postgres_cores']}/{cpu['wrk_cores']}/{cpu['other_cores']}/{cpu['idle_cores']}"
+        )
+    print()
+    for name, q in queries.items():
+        spread = f"min {q['min']}, max {q['max']}, {q['samples']} requests"
+        print(f"SQL queries per request, {name}: median {q['median']} ({spread})")
+    print()
+
+
+if __name__ == "__main__":
+    main()
