@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from lifeevents.search import analysis
-from lifeevents.search.index import FIELD_WEIGHTS, Vocabulary, get_vocabulary
+from lifeevents.search.index import Vocabulary, get_vocabulary
 
 FIELD_NAMES = ("question", "short_answer", "answer")
 _LIFE_EVENT_SQL = (
@@ -28,6 +28,11 @@ K1 = 1.2
 B = 0.6
 # ts_rank weights in the order {D, C, B, A}: answer (C) and short answer (B) below question (A).
 PG_WEIGHTS = "{0.0, 0.33, 0.5, 1.0}"
+# Candidate selection on PostgreSQL (see _selective_terms): the postings budget and how many
+# candidates get the full score.
+CANDIDATE_BUDGET_MIN = 300
+CANDIDATE_BUDGET_SHARE = 0.05
+CANDIDATES = 200
 
 
 @dataclass
@@ -75,11 +80,8 @@ def search_articles(
     if not ranked:
         return []
 
-    articles = (
-        Article.objects.select_related("organisation")
-        .prefetch_related("life_events")
-        .in_bulk([article_id for article_id, _ in ranked])
-    )
+    # Life events are not prefetched: no door needs them per hit, and the prefetch cost more than the search.
+    articles = Article.objects.select_related("organisation").in_bulk([article_id for article_id, _ in ranked])
     hits = []
     for article_id, score in ranked:
         article = articles.get(article_id)
@@ -111,7 +113,24 @@ def _resolve_organisation(value) -> int | None:
 def _rank_in_process(
     concepts: list[analysis.Concept], vocabulary: Vocabulary, life_event_id, organisation_id, limit: int
 ) -> list[tuple[int, float]]:
+    """BM25F over the in-memory postings; same candidate selection as on PostgreSQL."""
     docs = vocabulary.docs
+    all_terms = sorted({t for c in concepts for t in c.terms})
+    if not all_terms:
+        return []
+    candidates: set[int] = set()
+    for term in _selective_terms(all_terms, vocabulary):
+        candidates.update(position for position, _ in vocabulary.postings.get(term, ()))
+    if life_event_id is not None or organisation_id is not None:
+        candidates = {
+            p
+            for p in candidates
+            if (life_event_id is None or life_event_id in docs[p].life_event_ids)
+            and (organisation_id is None or docs[p].organisation_id == organisation_id)
+        }
+    if not candidates:
+        return []
+    average = vocabulary.avg_length
     scores: dict[int, float] = {}
     for concept in concepts:
         best: dict[int, float] = {}
@@ -119,28 +138,35 @@ def _rank_in_process(
             share = alt.weight / len(alt.terms)
             alt_scores: dict[int, float] = {}
             for term in alt.terms:
-                idf = vocabulary.idf(term)
-                for position in vocabulary.postings.get(term, ()):
-                    doc = docs[position]
-                    tf = sum(w * f.get(term, 0) for w, f in zip(FIELD_WEIGHTS, doc.fields, strict=True))
-                    norm = K1 * (1 - B + B * doc.length / vocabulary.avg_length)
-                    alt_scores[position] = alt_scores.get(position, 0.0) + share * idf * tf * (K1 + 1) / (tf + norm)
+                factor = share * vocabulary.idf(term) * (K1 + 1)
+                for position, tf in vocabulary.postings.get(term, ()):
+                    if position in candidates:
+                        norm = K1 * (1 - B + B * docs[position].length / average)
+                        alt_scores[position] = alt_scores.get(position, 0.0) + factor * tf / (tf + norm)
             for position, value in alt_scores.items():
                 if value > best.get(position, 0.0):
                     best[position] = value
         for position, value in best.items():
             scores[position] = scores.get(position, 0.0) + value
-
-    def allowed(position: int) -> bool:
-        doc = docs[position]
-        if life_event_id is not None and life_event_id not in doc.life_event_ids:
-            return False
-        return organisation_id is None or doc.organisation_id == organisation_id
-
-    top = heapq.nlargest(
-        limit, ((score, -docs[p].id, p) for p, score in scores.items() if allowed(p)), key=lambda x: (x[0], x[1])
-    )
+    top = heapq.nlargest(limit, ((score, -docs[p].id, p) for p, score in scores.items()))
     return [(docs[p].id, score) for score, _, p in top]
+
+
+def _selective_terms(terms: list[str], vocabulary: Vocabulary) -> list[str]:
+    """The rarest terms whose postings together stay within the candidate budget (at least one).
+
+    Like MaxScore in search engines: a document holding none of the rare terms cannot outrank one
+    that holds them, so the common words only score, they do not widen the candidate set."""
+    budget = max(CANDIDATE_BUDGET_MIN, vocabulary.doc_count * CANDIDATE_BUDGET_SHARE)
+    selected: list[str] = []
+    total = 0
+    for term in sorted(terms, key=lambda t: (vocabulary.df.get(t, 0), t)):
+        df = vocabulary.df.get(term, 0)
+        if selected and total + df > budget:
+            break
+        selected.append(term)
+        total += df
+    return selected
 
 
 def _rank_postgres(
@@ -157,13 +183,16 @@ def _rank_postgres(
             share = alt.weight / len(alt.terms)
             parts = []
             for term in alt.terms:
-                parts.append(f"%s * ts_rank('{PG_WEIGHTS}'::float4[], a.search_vector, %s::tsquery, 1)")
+                parts.append(f"%s * ts_rank('{PG_WEIGHTS}'::float4[], c.search_vector, %s::tsquery, 1)")
                 params.extend([share * vocabulary.idf(term), term])
             alt_sql.append("(" + " + ".join(parts) + ")")
         concept_sql.append(alt_sql[0] if len(alt_sql) == 1 else "GREATEST(" + ", ".join(alt_sql) + ")")
     score_sql = " + ".join(concept_sql)
+    # Stage 1 (GIN index): candidates holding a selective term, best CANDIDATES by one ts_rank call.
+    # Stage 2: the full IDF-weighted score per concept on those candidates only.
+    candidate_query = " | ".join(_selective_terms(all_terms, vocabulary))
     where = ["a.status = 'published'", "a.search_vector @@ %s::tsquery"]
-    where_params: list = [" | ".join(all_terms)]
+    where_params: list = [candidate_query]
     if organisation_id is not None:
         where.append("a.organisation_id = %s")
         where_params.append(organisation_id)
@@ -171,11 +200,14 @@ def _rank_postgres(
         where.append(_LIFE_EVENT_SQL)
         where_params.append(life_event_id)
     sql = (
-        f"SELECT a.id, {score_sql} AS score FROM lifeevents_article a WHERE {' AND '.join(where)} "  # noqa: S608
-        "ORDER BY score DESC, a.id LIMIT %s"
+        f"SELECT c.id, {score_sql} AS score FROM ("  # noqa: S608
+        "SELECT a.id, a.search_vector FROM lifeevents_article a "
+        f"WHERE {' AND '.join(where)} "
+        f"ORDER BY ts_rank('{PG_WEIGHTS}'::float4[], a.search_vector, %s::tsquery, 1) DESC LIMIT %s"
+        ") c ORDER BY score DESC, c.id LIMIT %s"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *where_params, limit])
+        cursor.execute(sql, [*params, *where_params, candidate_query, CANDIDATES, limit])
         return [(row[0], float(row[1])) for row in cursor.fetchall()]
 
 

@@ -71,7 +71,6 @@ class IndexedDoc:
     id: int
     organisation_id: int
     life_event_ids: frozenset[int]
-    fields: tuple[Counter, Counter, Counter]
     length: float
 
 
@@ -83,7 +82,7 @@ class Vocabulary:
     words: dict[str, int]  # surface words with their corpus frequency, for typo correction
     topical: frozenset[str] = frozenset()  # terms some article has in its question or keywords
     docs: list[IndexedDoc] = field(default_factory=list)
-    postings: dict[str, list[int]] = field(default_factory=dict)
+    postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)  # term -> (doc, weighted tf)
     avg_length: float = 1.0
     _sorted_terms: list[str] = field(default_factory=list)
     _deletes: dict[str, list[str]] = field(default_factory=dict)
@@ -153,7 +152,7 @@ def build_vocabulary(rows) -> Vocabulary:
     topical: set[str] = set()
     words: Counter = Counter()
     docs: list[IndexedDoc] = []
-    postings: dict[str, list[int]] = {}
+    postings: dict[str, list[tuple[int, float]]] = {}
     texts = []
     for row in rows:
         article_id, org_id, life_event_ids, question, keywords, synonyms, short, answer, a, b, c = row
@@ -163,9 +162,10 @@ def build_vocabulary(rows) -> Vocabulary:
         topical.update(fields[0])
         length = sum(w * sum(f.values()) for w, f in zip(FIELD_WEIGHTS, fields, strict=True))
         position = len(docs)
-        docs.append(IndexedDoc(article_id, org_id, frozenset(life_event_ids), fields, length))
+        docs.append(IndexedDoc(article_id, org_id, frozenset(life_event_ids), length))
         for term in terms:
-            postings.setdefault(term, []).append(position)
+            weighted_tf = sum(w * f.get(term, 0) for w, f in zip(FIELD_WEIGHTS, fields, strict=True))
+            postings.setdefault(term, []).append((position, weighted_tf))
         field_texts = article_field_texts(
             question=question, keywords=keywords or [], synonyms=synonyms or [], short_answer=short, answer=answer
         )
