@@ -63,9 +63,15 @@ def case_types_import(*, rows: list[dict], article_rows: list[dict] | None = Non
                     "is_final": status.get("final", False),
                 },
             )
-        stale = [code for code in existing if code not in codes]
-        if stale:
-            StatusType.objects.filter(case_type=case_type, code__in=stale).delete()
+        stale = [existing[code] for code in existing if code not in codes]
+        # A status some case has (had) stays, after the current ones; history must keep its meaning.
+        in_use = set(
+            CaseStatus.objects.filter(status_type__in=stale).values_list("status_type_id", flat=True).distinct()
+        )
+        for order, st in enumerate((st for st in stale if st.pk in in_use), start=len(codes) + 1):
+            st.order = order
+            st.save(update_fields=["order"])
+        StatusType.objects.filter(pk__in=[st.pk for st in stale if st.pk not in in_use]).delete()
         case_type.life_events.set(LifeEvent.objects.filter(slug__in=row.get("life_events", [])))
         if article_rows is not None:
             ids = [a["id"] for a in article_rows if row["code"] in a.get("case_types", [])]

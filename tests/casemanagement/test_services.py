@@ -82,6 +82,21 @@ def test_case_types_import_is_idempotent_and_follows_reordered_statuses():
     ]
 
 
+def test_case_types_import_keeps_a_dropped_status_that_cases_have_had():
+    organisations_import(rows=kennisbank.load("organisations"))
+    [row] = [r for r in kennisbank.load("case_types") if r["code"] == "huurtoeslag"]
+    case_types_import(rows=[row])
+    case = make_case(case_type=CaseType.objects.get(code="huurtoeslag"))
+    first_code = row["statuses"][0]["code"]
+    row["statuses"] = row["statuses"][1:]
+    case_types_import(rows=[row])
+    statuses = list(StatusType.objects.filter(case_type__code="huurtoeslag").values_list("code", "order"))
+    assert statuses[-1] == (first_code, len(row["statuses"]) + 1)
+    assert [code for code, _ in statuses[:-1]] == [s["code"] for s in row["statuses"]]
+    case.refresh_from_db()
+    assert case.status.code == first_code
+
+
 def test_case_types_import_refuses_an_unknown_organisation():
     with pytest.raises(ValidationFailed):
         case_types_import(rows=[{**kennisbank.load("case_types")[0], "organisation": "nergens"}])
