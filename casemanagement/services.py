@@ -102,6 +102,8 @@ def case_open(
     if confidentiality not in Confidentiality.values:
         raise ValidationFailed(field_errors={"confidentiality": [_("Onbekende vertrouwelijkheid.")]})
     opened_at = opened_at or timezone.now()
+    if opened_at > timezone.now() + timedelta(minutes=5):
+        raise ValidationFailed(field_errors={"opened_at": [_("Het tijdstip ligt in de toekomst.")]})
     case = Case(
         organisation_id=case_type.organisation_id,
         case_type=case_type,

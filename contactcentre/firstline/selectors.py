@@ -131,7 +131,8 @@ def customer_view(*, party_id: int, viewer, purpose: str, purpose_reference: str
     contacts = list(contact_moments_of_party(party_id=party_id, principal=viewer)[:CONTACTS_LIMIT])
     callbacks = list(open_callbacks_of_party(party_id=party_id, principal=viewer)[:CALLBACKS_LIMIT])
     consents = consents_for_party(party=party)
-    shown_case_ids = {summary["id"] for summary in cases}
+    # Only cases shown with their type may suggest life events: a hidden type must not leak through.
+    shown_case_ids = {summary["id"] for summary in cases if summary["case_type"] is not None}
     open_case_types = {c.case_type_id for c in case_rows if c.pk in shown_case_ids and c.closed_at is None}
     life_events = _fitting_life_events(open_case_types, contacts)
 

@@ -143,7 +143,7 @@ def contact_open(
     # Status: people and systems see what their clearance allows at this contact's assurance; a door
     # without an agent tells the citizen only after DigiD-level assurance, else asks a second factor.
     clearance = clearance_of(actor) if actor is not None else Clearance.NOTHING
-    if clearance == Clearance.NOTHING and assurance_rank(contact.assurance) >= 2:
+    if actor is None and assurance_rank(contact.assurance) >= 2:
         clearance = Clearance.CITIZEN
     if clearance == Clearance.NOTHING:
         offer.status_needs_second_factor = True
@@ -162,7 +162,9 @@ def contact_open(
             purpose=Purpose.CONTACT,
             purpose_reference=str(contact.pk),
         )
-        open_types = {row.case_type_id for row in rows if row.closed_at is None}
+        # Only cases shown with their type may suggest life events: a hidden type must not leak through.
+        typed = {summary["id"] for summary in offer.cases if summary["case_type"] is not None}
+        open_types = {row.case_type_id for row in rows if row.closed_at is None and row.pk in typed}
         offer.life_events = life_events_for_case_types(case_type_ids=open_types)
     offer.articles = _articles_for(text=text, channel=channel, life_events=offer.life_events)
     return offer

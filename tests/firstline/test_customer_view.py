@@ -191,3 +191,19 @@ def test_what_the_view_shows_depends_on_the_contacts_assurance(user_with_role):
     assert body["assurance"] == "low"
     assert sorted(c["detail"] for c in body["cases"]) == ["citizen", "existence"]
     assert body["party"]["restrictions"].get("emails") == "masked"
+
+
+def test_life_events_of_a_case_shown_only_as_existing_do_not_leak():
+    agent = UserFactory(role="agent")
+    debts = LifeEvent.objects.create(slug="bijstand-schulden", name="Schulden")
+    case_type = CaseTypeFactory()
+    case_type.life_events.add(debts)
+    party, _ = _person_with_everything(0, 0)
+    make_case(party=party, case_type=case_type, confidentiality=Confidentiality.CONFIDENTIAL)
+    low, _ = contact_moment_record(channel="phone", actor=None, party=party, assurance="low")
+    view = customer_view(party_id=party.pk, viewer=agent, purpose="contact", purpose_reference=str(low.pk))
+    assert [c["detail"] for c in view.cases] == ["existence"]
+    assert view.life_events == []
+    supervisor = UserFactory(role="supervisor")
+    view = customer_view(party_id=party.pk, viewer=supervisor, purpose="contact", purpose_reference=str(low.pk))
+    assert [e.slug for e in view.life_events] == ["bijstand-schulden"]

@@ -144,3 +144,13 @@ def test_offer_includes_life_events_of_open_cases_and_articles_for_the_question(
         .values_list("slug", flat=True)
     )
     assert offer.articles, "the search should find articles for a plain question"
+
+
+def test_staff_without_case_permission_get_no_status_even_at_high_assurance():
+    admin = UserFactory(role="functional_admin")
+    party = PersonFactory()
+    make_case(party=party)
+    offer = contact_open(
+        channel="counter", actor=admin, identity_claim=IdentityClaim(kind="bsn", value=party.bsn), assurance="high"
+    )
+    assert offer.cases == [] and offer.status_needs_second_factor
