@@ -1,6 +1,6 @@
 """The one helper every selector and service calls when it reads or writes a person's data."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.utils.translation import gettext as _
 
@@ -12,6 +12,19 @@ from contactcentre.processinglog.purposes import STAFF_PURPOSES, Purpose
 
 # Subject of a denied attempt before any person was identified (e.g. a search without a purpose).
 UNKNOWN_SUBJECT = "-"
+
+# Checks that a stated reference is real, per purpose: `check(*, actor, reference, party_ids) -> bool`.
+# The apps that own contacts and cases (layers above) register theirs in AppConfig.ready(), so this
+# layer can check "the contact at hand" without importing them.
+_reference_checkers: dict[str, Callable[..., bool]] = {}
+
+
+def purpose_reference_checker_register(*, purpose: str, check: Callable[..., bool]) -> None:
+    _reference_checkers[purpose] = check
+
+
+def purpose_reference_checker_unregister(*, purpose: str) -> None:
+    _reference_checkers.pop(purpose, None)
 
 
 def _actor_fields(actor) -> dict:
@@ -88,9 +101,12 @@ def purpose_require(
     purpose = str(purpose or "")
     if getattr(actor, "is_citizen", False) and not purpose:
         purpose = Purpose.SELF_SERVICE
-    if purpose_is_valid(actor=actor, purpose=purpose, purpose_reference=purpose_reference):
-        return purpose
     party_ids = list(party_ids)
+    stated = purpose_is_valid(actor=actor, purpose=purpose, purpose_reference=purpose_reference)
+    if stated:
+        check = _reference_checkers.get(purpose)
+        if check is None or check(actor=actor, reference=str(purpose_reference), party_ids=party_ids):
+            return purpose
     denied = {
         "actor": actor,
         "action": action,
@@ -104,6 +120,12 @@ def purpose_require(
         processing_log_record(party_ids=party_ids, **denied)
     else:
         _denied_without_subject(**denied)
+    if stated:
+        raise AccessDenied(
+            _("Het opgegeven contact of de zaak past niet bij deze persoon of is niet meer open."),
+            code="purpose_reference_invalid",
+            field_errors={"purpose_reference": [_("Onbekend, gesloten of van een ander.")]},
+        )
     raise AccessDenied(
         _("Geef eerst het doel op (het contact of de zaak) voordat u persoonsgegevens opent."),
         code="purpose_required",

@@ -589,9 +589,9 @@ def verification_confirm(
     challenge = VerificationChallenge.objects.select_related("change").filter(pk=challenge_id).first()
     if challenge is None:
         raise NotFound(_("Deze verificatie bestaat niet."))
-    if getattr(actor, "is_citizen", False) or not purpose:
-        purpose = purpose or (Purpose.SELF_SERVICE if getattr(actor, "is_citizen", False) else Purpose.CONTACT)
-        purpose_reference = purpose_reference or challenge.change.contact_reference or f"verification:{challenge.pk}"
+    if not purpose and not getattr(actor, "is_citizen", False):
+        # Confirming continues the change: by default under the contact it came from.
+        purpose, purpose_reference = Purpose.CONTACT, purpose_reference or challenge.change.contact_reference
     purpose = purpose_require(
         actor=actor,
         purpose=purpose,

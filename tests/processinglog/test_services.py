@@ -94,3 +94,36 @@ def test_purpose_require_logs_denied_per_person_and_raises_403():
     assert list(ProcessingRecord.objects.values_list("subject", "outcome", "purpose")) == [
         (subject_pseudonym(person.pk), "denied", "none")
     ]
+
+
+@pytest.fixture
+def contact_checker():
+    """A stand-in for the interactions app's check: only reference "cm-open" is a contact at hand."""
+    from contactcentre.processinglog.services import (
+        purpose_reference_checker_register,
+        purpose_reference_checker_unregister,
+    )
+
+    calls = []
+
+    def check(*, actor, reference, party_ids):
+        calls.append((actor.pk, reference, party_ids))
+        return reference == "cm-open"
+
+    purpose_reference_checker_register(purpose="contact", check=check)
+    yield calls
+    purpose_reference_checker_unregister(purpose="contact")
+
+
+def test_a_registered_checker_decides_whether_the_reference_is_real(contact_checker):
+    person = PersonFactory()
+    agent = UserFactory()
+    call = {"actor": agent, "purpose": "contact", "action": "read", "object_type": "x", "party_ids": [person.pk]}
+    assert purpose_require(purpose_reference="cm-open", **call) == "contact"
+    with pytest.raises(AccessDenied) as error:
+        purpose_require(purpose_reference="cm-closed", **call)
+    assert error.value.code == "purpose_reference_invalid"
+    assert contact_checker == [(agent.pk, "cm-open", [person.pk]), (agent.pk, "cm-closed", [person.pk])]
+    assert list(ProcessingRecord.objects.values_list("outcome", "purpose_reference")) == [("denied", "cm-closed")]
+    # Other purposes are not affected by the contact checker.
+    assert purpose_require(**(call | {"purpose": "case"}), purpose_reference="Z-1") == "case"
