@@ -67,6 +67,7 @@ class MatchSerializer(serializers.Serializer):
 class SearchHitSerializer(serializers.Serializer):
     article = ArticleSummarySerializer()
     score = serializers.FloatField()
+    answer_text = serializers.CharField(help_text="kort antwoord voor sms en telefoon, anders het volledige antwoord")
     matched = MatchSerializer(many=True)
 
 

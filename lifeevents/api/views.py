@@ -70,7 +70,10 @@ class ArticleSearchView(PublicEndpoint, APIView):
         payload = {
             "query": data["q"],
             "count": len(hits),
-            "results": [{"article": hit.article, "score": hit.score, "matched": hit.matched} for hit in hits],
+            "results": [
+                {"article": hit.article, "score": hit.score, "answer_text": hit.answer_text, "matched": hit.matched}
+                for hit in hits
+            ],
         }
         return Response(SearchResultSerializer(payload).data)
 

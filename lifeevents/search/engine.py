@@ -35,11 +35,23 @@ CANDIDATE_BUDGET_SHARE = 0.05
 CANDIDATES = 200
 
 
+# Doors that read out or text the answer get the short answer (at most 160 characters).
+SHORT_ANSWER_CHANNELS = frozenset({"sms", "phone"})
+
+
 @dataclass
 class SearchHit:
     article: object
     score: float
     matched: list[dict] = field(default_factory=list)
+    channel: str | None = None
+
+    @property
+    def answer_text(self) -> str:
+        """The answer to give at the hit's door: the short answer for SMS and speech, else the full one."""
+        if self.channel in SHORT_ANSWER_CHANNELS:
+            return self.article.short_answer
+        return self.article.answer
 
     @property
     def why(self) -> str:
@@ -56,8 +68,8 @@ def search_articles(
 ) -> list[SearchHit]:
     """Published articles best answering `query`, best first, each with its score and what matched.
 
-    `life_event` and `organisation` filter (instance, id, or slug/code). `channel` is recorded on
-    nothing here but lets doors ask for the same ranking; the short answer is on every hit.
+    `life_event` and `organisation` filter (instance, id, or slug/code). `channel` (the door) does not
+    change the ranking; it chooses each hit's `answer_text` (short answer for SMS and phone).
     """
     from lifeevents.models import Article, LifeEvent
 
@@ -87,7 +99,9 @@ def search_articles(
         article = articles.get(article_id)
         if article is None or article.status != Article.Status.PUBLISHED:
             continue
-        hits.append(SearchHit(article=article, score=round(score, 4), matched=_explain(article, concepts)))
+        hits.append(
+            SearchHit(article=article, score=round(score, 4), matched=_explain(article, concepts), channel=channel)
+        )
     return hits
 
 

@@ -40,7 +40,9 @@ def test_life_events_with_their_published_articles(api):
     assert first["articles"][0] == {
         "id": "kb-0001",
         "question": "Hoe geef ik mijn verhuizing door aan de gemeente?",
-        "short_answer": "Geef uw verhuizing gratis door via Mijn Voorbeeldstad met DigiD, of maak een afspraak aan de balie.",
+        "short_answer": (
+            "Geef uw verhuizing gratis door via Mijn Voorbeeldstad met DigiD, of maak een afspraak aan de balie."
+        ),
         "organisation": "gem-voorbeeldstad",
     }
     # count + page + organisations + articles (with their organisation): constant in the number of rows.
