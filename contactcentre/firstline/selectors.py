@@ -5,16 +5,15 @@ Its query count is constant whatever the number of cases and contacts: each part
 query (plus fixed prefetches), lists are capped, and the read is logged in one insert.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casemanagement.models import Case
 from casemanagement.policy import clearance_of
-from casemanagement.selectors import cases_of_party, cases_present, life_events_for_case_types
+from casemanagement.selectors import cases_of_party, cases_present, cases_visible, life_events_for_case_types
 from casemanagement.services import normalise_reference
 from contactcentre.errors import AccessDenied, NotFound
 from contactcentre.interactions.models import ContactMoment
@@ -30,6 +29,7 @@ CONTACTS_LIMIT = 20
 CALLBACKS_LIMIT = 20
 # A contact stays a valid purpose for opening the view while it is open, and for a while after.
 CONTACT_PURPOSE_WINDOW = timedelta(hours=12)
+OPEN_CONTACT_MAX_AGE = timedelta(hours=24)
 
 
 @dataclass
@@ -43,13 +43,13 @@ class CustomerView:
     purpose: str
     purpose_reference: str
     assurance: str
-    extra: dict = field(default_factory=dict)
 
 
 def _purpose_assurance(*, party_id: int, viewer, purpose: str, purpose_reference: str) -> str | None:
     """The identity assurance the purpose carries, or None when the purpose does not hold up."""
     ref = str(purpose_reference or "").strip()
-    if purpose == Purpose.CONTACT and ref.isdigit():
+    is_id = ref.isdigit() and len(ref) <= 18  # fits a bigint
+    if purpose == Purpose.CONTACT and is_id:
         contact = (
             ContactMoment.objects.filter(pk=int(ref), party_id=party_id)
             .values("assurance", "ended_at", "started_at")
@@ -57,12 +57,15 @@ def _purpose_assurance(*, party_id: int, viewer, purpose: str, purpose_reference
         )
         if contact is None:
             return None
-        if contact["ended_at"] is not None and contact["ended_at"] < timezone.now() - CONTACT_PURPOSE_WINDOW:
+        now = timezone.now()
+        if contact["ended_at"] is not None and contact["ended_at"] < now - CONTACT_PURPOSE_WINDOW:
             return None
+        if contact["ended_at"] is None and contact["started_at"] < now - OPEN_CONTACT_MAX_AGE:
+            return None  # left open and forgotten: not "the contact at hand"
         return contact["assurance"] or AssuranceLevel.LOW
     if purpose == Purpose.CASE and ref:
-        match = Q(reference=normalise_reference(ref)) | (Q(pk=int(ref)) if ref.isdigit() else Q(pk__in=[]))
-        found = Case.objects.filter(match, party_id=party_id).exists()
+        match = Q(reference=normalise_reference(ref)) | (Q(pk=int(ref)) if is_id else Q(pk__in=[]))
+        found = cases_visible(principal=viewer).filter(match, party_id=party_id).exists()
         # Working on a case is not an identification of the person: the lowest level applies.
         return AssuranceLevel.LOW if found else None
     return None

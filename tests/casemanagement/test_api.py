@@ -375,3 +375,10 @@ def test_case_types_query_count_does_not_grow(user_with_role):
     many, body = _queries(http, "/api/v1/case-types", {"page_size": 100})
     assert body["count"] == 20
     assert few == many
+
+
+def test_malformed_party_filter_is_a_400_not_a_crash(user_with_role):
+    http, _ = user_with_role("agent")
+    for value in ("1.5", "abc", "-"):
+        assert http.get("/api/v1/cases", {"party": value}).status_code == 400
+        assert http.get("/api/v1/contact-moments", {"party": value}).status_code == 400

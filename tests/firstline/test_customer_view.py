@@ -207,3 +207,14 @@ def test_life_events_of_a_case_shown_only_as_existing_do_not_leak():
     supervisor = UserFactory(role="supervisor")
     view = customer_view(party_id=party.pk, viewer=supervisor, purpose="contact", purpose_reference=str(low.pk))
     assert [e.slug for e in view.life_events] == ["bijstand-schulden"]
+
+
+def test_forgotten_open_contacts_secret_cases_and_overlong_ids_are_no_purpose():
+    agent = UserFactory(role="agent")
+    party, contact = _person_with_everything(0, 0)
+    type(contact).objects.filter(pk=contact.pk).update(started_at=timezone.now() - timezone.timedelta(days=3))
+    make_case(party=party, reference="ZGEHEIM", confidentiality=Confidentiality.SECRET)
+    for purpose, reference in (("contact", str(contact.pk)), ("case", "ZGEHEIM"), ("contact", "9" * 30)):
+        with pytest.raises(AccessDenied):
+            customer_view(party_id=party.pk, viewer=agent, purpose=purpose, purpose_reference=reference)
+    assert ProcessingRecord.objects.filter(outcome="denied").count() == 3

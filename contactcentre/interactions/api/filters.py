@@ -1,10 +1,17 @@
 import django_filters
+from django import forms
 
 from contactcentre.interactions.models import CallbackRequest, Channel, ContactMoment
 
 
+class IntegerFilter(django_filters.Filter):
+    """An id: whole numbers only (NumberFilter would accept 1.5)."""
+
+    field_class = forms.IntegerField
+
+
 class ContactMomentFilter(django_filters.FilterSet):
-    party = django_filters.NumberFilter(field_name="party_id", help_text="Partij (id); verplicht voor medewerkers")
+    party = IntegerFilter(field_name="party_id", help_text="Partij (id); verplicht voor medewerkers")
     channel = django_filters.ChoiceFilter(choices=Channel.choices)
     outcome = django_filters.ChoiceFilter(choices=ContactMoment.Outcome.choices)
     direction = django_filters.ChoiceFilter(choices=ContactMoment.Direction.choices)
@@ -19,7 +26,7 @@ class ContactMomentFilter(django_filters.FilterSet):
 class CallbackRequestFilter(django_filters.FilterSet):
     queue = django_filters.CharFilter(field_name="queue__code", help_text="Werkbakcode")
     status = django_filters.ChoiceFilter(choices=CallbackRequest.Status.choices)
-    party = django_filters.NumberFilter(field_name="party_id")
+    party = IntegerFilter(field_name="party_id")
 
     class Meta:
         model = CallbackRequest
