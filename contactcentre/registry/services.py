@@ -8,6 +8,7 @@ the change is.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -16,7 +17,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contactcentre import kennisbank
-from contactcentre.errors import AccessDenied, Conflict, NotFound, RateLimited, RuleViolation, ValidationFailed
+from contactcentre.errors import (
+    AccessDenied,
+    Conflict,
+    DomainError,
+    NotFound,
+    RateLimited,
+    RuleViolation,
+    ValidationFailed,
+)
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
 from contactcentre.processinglog.services import _actor_fields, processing_log_record, purpose_require
@@ -472,46 +481,92 @@ def base_data_change(
             ),
         )
 
-    with transaction.atomic():
-        party = Party.objects.select_for_update().get(pk=party_id)
-        old_value = _current_value(party, attribute)
-        if old_value == new_value and not (
-            rule.verification_required and not _is_verified(party, attribute, new_value)
-        ):
-            raise ValidationFailed(
-                _("Dit is al het huidige gegeven."), field_errors={"value": [_("Dit is al het huidige gegeven.")]}
+    record = {
+        "party_id": party_id,
+        "attribute": attribute,
+        "new_value": new_value,
+        "rule": rule,
+        "actor": actor,
+        "assurance": assurance,
+        "channel": channel,
+        "reason": reason,
+        "contact_reference": contact_reference,
+        "purpose": purpose,
+        "purpose_reference": purpose_reference,
+    }
+    try:
+        return _change_record(**record)
+    except DomainError:
+        raise
+    except Exception:
+        # The change rolled back; the attempt is still on the log, as an error, outside that transaction.
+        with contextlib.suppress(Exception):
+            processing_log_record(
+                actor=actor,
+                action=ProcessingRecord.Action.UPDATE,
+                object_type=object_type,
+                party_ids=[party_id],
+                purpose=purpose,
+                purpose_reference=purpose_reference,
+                outcome=ProcessingRecord.Outcome.ERROR,
             )
-        actor_fields = _actor_fields(actor)
-        change = BaseDataChange.objects.create(
-            party=party,
-            attribute=attribute,
-            old_value=masked_value(attribute, old_value),
-            new_value=masked_value(attribute, new_value),
-            status=BaseDataChange.Status.VERIFICATION_PENDING
-            if rule.verification_required
-            else BaseDataChange.Status.APPLIED,
-            actor_type=actor_fields["actor_type"],
-            actor_id=actor_fields["actor_id"],
-            actor_label=actor_fields["actor_label"],
-            channel=channel,
-            assurance=assurance,
-            reason=reason[:300],
-            contact_reference=str(contact_reference)[:64],
-            applied_at=None if rule.verification_required else timezone.now(),
+        raise
+
+
+@transaction.atomic
+def _change_record(
+    *,
+    party_id: int,
+    attribute: str,
+    new_value,
+    rule: DataSourceRule,
+    actor,
+    assurance: str,
+    channel: str,
+    reason: str,
+    contact_reference: str,
+    purpose: str,
+    purpose_reference: str,
+) -> BaseDataChange:
+    """Record (and apply, or start verifying) one change; all or nothing."""
+    object_type = f"base_data:{attribute}"[:64]
+    party = Party.objects.select_for_update().get(pk=party_id)
+    old_value = _current_value(party, attribute)
+    if old_value == new_value and not (rule.verification_required and not _is_verified(party, attribute, new_value)):
+        raise ValidationFailed(
+            _("Dit is al het huidige gegeven."), field_errors={"value": [_("Dit is al het huidige gegeven.")]}
         )
-        if rule.verification_required:
-            _challenge_start(change=change, party=party, kind=attribute, value=new_value)
-        else:
-            _apply(party, attribute, new_value, verified=False)
-        processing_log_record(
-            actor=actor,
-            action=ProcessingRecord.Action.UPDATE,
-            object_type=object_type,
-            object_id=str(change.pk),
-            party_ids=[party.pk],
-            purpose=purpose,
-            purpose_reference=purpose_reference,
-        )
+    actor_fields = _actor_fields(actor)
+    change = BaseDataChange.objects.create(
+        party=party,
+        attribute=attribute,
+        old_value=masked_value(attribute, old_value),
+        new_value=masked_value(attribute, new_value),
+        status=BaseDataChange.Status.VERIFICATION_PENDING
+        if rule.verification_required
+        else BaseDataChange.Status.APPLIED,
+        actor_type=actor_fields["actor_type"],
+        actor_id=actor_fields["actor_id"],
+        actor_label=actor_fields["actor_label"],
+        channel=channel,
+        assurance=assurance,
+        reason=reason[:300],
+        contact_reference=str(contact_reference)[:64],
+        applied_at=None if rule.verification_required else timezone.now(),
+    )
+    if rule.verification_required:
+        _challenge_start(change=change, party=party, kind=attribute, value=new_value)
+    else:
+        _apply(party, attribute, new_value, verified=False)
+    processing_log_record(
+        actor=actor,
+        action=ProcessingRecord.Action.UPDATE,
+        object_type=object_type,
+        object_id=str(change.pk),
+        party_ids=[party.pk],
+        purpose=purpose,
+        purpose_reference=purpose_reference,
+    )
     return change
 
 

@@ -185,6 +185,10 @@ def test_a_failing_send_leaves_no_challenge_and_no_change(rules, person, setting
         )
     assert not BaseDataChange.objects.exists()
     assert DigitalAddress.objects.get(party=person, kind="email", is_default=True).value == EMAIL
+    # The attempt stays on the processing log, as an error.
+    assert list(ProcessingRecord.objects.values_list("action", "object_type", "outcome")) == [
+        ("update", "base_data:email", "error")
+    ]
 
 
 def broken_sender(**kwargs):
