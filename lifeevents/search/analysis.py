@@ -215,6 +215,7 @@ WEIGHT_PART = 0.7
 WEIGHT_PREFIX = 0.7
 WEIGHT_TYPO = 0.75
 WEIGHT_OFF_TOPIC = 0.5
+MAX_QUERY_WORDS = 60
 
 
 @dataclass
@@ -256,7 +257,8 @@ class VocabularyLike:  # pragma: no cover - typing aid
 
 def analyse_query(query: str, vocabulary) -> list[Concept]:
     """Turn what a citizen typed or said into weighted concepts over the index's terms."""
-    words = content_words(query)
+    # A bound on work per query: the first MAX_QUERY_WORDS content words (a long e-mail says it early).
+    words = content_words(query)[:MAX_QUERY_WORDS]
     known = vocabulary.df
 
     def usable(terms: tuple[str, ...]) -> tuple[str, ...]:

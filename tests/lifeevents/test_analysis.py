@@ -106,3 +106,11 @@ def test_a_term_counts_once_across_concepts():
     concepts = analysis.analyse_query("WW-uitkering", vocabulary)
     owners = [c.word for c in concepts for alt in c.alternatives if alt.terms == ("ww",)]
     assert owners == ["ww"]
+
+
+def test_very_long_input_is_bounded():
+    words = [f"woord{chr(97 + n // 26)}{chr(97 + n % 26)}" for n in range(100)]
+    vocabulary = _vocabulary((" ".join(words), "tekst"))
+    concepts = analysis.analyse_query(" ".join(words), vocabulary)
+    assert len(concepts) == analysis.MAX_QUERY_WORDS == 60
+    assert concepts[0].word == words[0]
