@@ -420,3 +420,21 @@ def test_base_data_read_costs_the_same_queries_however_many_addresses(user_with_
         assert len(response.json()["emails"]) == 1 + extra
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_change_list_is_paginated(user_with_role, rules, person):
+    http, _ = user_with_role("agent")
+    for value in ("en", "nl", "en"):
+        http.post(
+            f"/api/v1/parties/{person.pk}/base-data-changes",
+            {
+                "attribute": "preferred_language",
+                "value": value,
+                "assurance": "low",
+                "channel": "phone",
+                "contact_reference": "cm-1",
+            },
+            format="json",
+        )
+    page = http.get(f"/api/v1/parties/{person.pk}/base-data-changes?{PURPOSE}&page_size=2&page=2").json()
+    assert (page["count"], [c["new_value"] for c in page["results"]]) == (3, ["en"])

@@ -31,7 +31,9 @@ PROBLEM = OpenApiResponse(description="Problem details (RFC 9457)")
 
 
 def _query(request, serializer_class):
-    serializer = serializer_class(data=request.query_params.dict())
+    # Query strings also carry pagination and other generic parameters: take only this view's own.
+    fields = serializer_class().fields
+    serializer = serializer_class(data={k: v for k, v in request.query_params.items() if k in fields})
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 
@@ -127,7 +129,11 @@ class BaseDataChangesView(APIView):
     throttle_classes = [CodeSendThrottle]
 
     @extend_schema(
-        parameters=PURPOSE_PARAMETERS,
+        parameters=[
+            *PURPOSE_PARAMETERS,
+            OpenApiParameter("page", int, description="Paginanummer."),
+            OpenApiParameter("page_size", int, description="Aantal per pagina."),
+        ],
         responses={200: s.BaseDataChangePageSerializer, 403: PROBLEM},
         summary="Wijzigingen van basisgegevens van een partij",
     )
