@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from contactcentre.registry.assurance import AssuranceLevel
@@ -99,6 +100,8 @@ class Party(models.Model):
         verbose_name_plural = _("partijen")
         indexes = [
             models.Index(fields=["surname", "date_of_birth"]),
+            # Search by name is case-insensitive: party_lookup compares UPPER(surname).
+            models.Index(Upper("surname"), "date_of_birth", name="party_surname_upper_dob"),
             models.Index(fields=["business_name"]),
         ]
         permissions = [("change_base_data", "Basisgegevens wijzigen (binnen de bronafspraken)")]

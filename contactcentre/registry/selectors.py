@@ -16,6 +16,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 
 from contactcentre.errors import AccessDenied, NotFound, ValidationFailed
@@ -242,7 +243,9 @@ def party_lookup(
                     _("Zoeken op naam kan alleen samen met de geboortedatum."),
                     field_errors={"date_of_birth" if surname else "surname": [_("Dit veld is verplicht.")]},
                 )
-            return Party.objects.filter(surname__iexact=surname.strip(), date_of_birth=date_of_birth)
+            return Party.objects.annotate(surname_upper=Upper("surname")).filter(
+                surname_upper=surname.strip().upper(), date_of_birth=date_of_birth
+            )
     except ValidationError as error:
         field = next(key for key in ("bsn", "kvk_number", "phone", "email") if key in given)
         raise ValidationFailed(_("De invoer is niet geldig."), field_errors={field: error.messages}) from None
