@@ -45,6 +45,7 @@ from contactcentre.registry.models import (
     Organisation,
     Party,
     VerificationChallenge,
+    VerificationMessage,
 )
 from contactcentre.registry.validators import (
     normalise_bsn,
@@ -718,8 +719,16 @@ def _challenge_close(challenge: VerificationChallenge, status: str, now) -> None
     challenge.pending_value = ""  # the unverified value is not kept once the challenge ends
     challenge.closed_at = now
     challenge.save(update_fields=["status", "pending_value", "closed_at", "attempts"])
+    # An unsent message would still carry the code; once the challenge ends it is worthless, so drop it.
+    VerificationMessage.objects.filter(challenge=challenge).update(body="")
     if status != VerificationChallenge.Status.CONFIRMED:
         BaseDataChange.objects.filter(pk=challenge.change_id).update(status=BaseDataChange.Status.VERIFICATION_FAILED)
+
+
+def verification_messages_purge() -> int:
+    """Blank the bodies (the codes) of verification messages whose challenge has expired, sent or not.
+    Periodic; safe to run again (a second run changes nothing)."""
+    return VerificationMessage.objects.filter(challenge__expires_at__lt=timezone.now()).exclude(body="").update(body="")
 
 
 # --- consents ------------------------------------------------------------------------------------
@@ -820,5 +829,6 @@ __all__ = [
     "party_create",
     "residential_address_register",
     "verification_confirm",
+    "verification_messages_purge",
     "verification_start",
 ]

@@ -13,7 +13,12 @@ from contactcentre.registry.models import (
     VerificationChallenge,
     VerificationMessage,
 )
-from contactcentre.registry.services import base_data_change, verification_confirm, verification_start
+from contactcentre.registry.services import (
+    base_data_change,
+    verification_confirm,
+    verification_messages_purge,
+    verification_start,
+)
 from tests.factories import UserFactory
 from tests.registry.conftest import EMAIL
 
@@ -170,3 +175,21 @@ def test_one_person_is_sent_at_most_five_codes_an_hour_whoever_asks(rules, perso
     VerificationChallenge.objects.update(created_at=timezone.now() - timedelta(hours=1, seconds=1))
     _start(person, UserFactory(role="agent"), value="later@voorbeeld.nl")
     assert len(sent_codes) == 6
+
+
+def test_the_code_leaves_the_outbox_once_the_challenge_ends(rules, person, agent):
+    change = _start(person, agent)
+    message = VerificationMessage.objects.get()
+    code = message.body.split("code is ")[1].split(".")[0]
+    verification_confirm(challenge_id=change.verification.pk, code=code, actor=agent)
+    message.refresh_from_db()
+    assert message.body == ""
+
+
+def test_purge_blanks_codes_of_expired_challenges_once(rules, person, make_person, agent):
+    _start(person, agent)
+    _start(make_person(), agent)
+    VerificationChallenge.objects.filter(party=person).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert verification_messages_purge() == 1
+    assert verification_messages_purge() == 0
+    assert sorted(m.body == "" for m in VerificationMessage.objects.all()) == [False, True]
