@@ -228,6 +228,11 @@ IDEMPOTENCY_TTL_SECONDS = int(os.environ.get("IDEMPOTENCY_TTL_SECONDS", str(24 *
 # Secret for pseudonymising subjects in the processing log (HMAC); separate from SECRET_KEY.
 PSEUDONYM_KEY = os.environ.get("PSEUDONYM_KEY", SECRET_KEY)
 
+# Verification codes for a new e-mail address or phone number (registry).
+REGISTRY_VERIFICATION_TTL_MINUTES = int(os.environ.get("VERIFICATION_CODE_TTL_MINUTES", "15"))
+REGISTRY_VERIFICATION_MAX_ATTEMPTS = int(os.environ.get("VERIFICATION_CODE_MAX_ATTEMPTS", "5"))
+REGISTRY_VERIFICATION_MAX_PER_HOUR = int(os.environ.get("VERIFICATION_CODES_PER_PERSON_PER_HOUR", "5"))
+
 # Brute force: lock out a username *from an IP* (agents share office IPs, so never the IP alone).
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_LOCKOUT_ATTEMPTS", "5"))
