@@ -435,10 +435,19 @@ class Generator:
         call_command("migrate", interactive=False, verbosity=0)
         organisations_import(rows=kennisbank.load("organisations"))
         data_source_rules_seed()
-        if apps.is_installed("casemanagement") and self.has_model("casemanagement", "CaseType"):
+        if self.has_model("lifeevents", "LifeEvent"):
+            from lifeevents.services import kennisbank_import
+
+            kennisbank_import(directory=kennisbank.KENNISBANK_DIR)
+        if self.has_model("casemanagement", "CaseType"):
             from casemanagement.services import case_types_import
 
-            case_types_import(rows=kennisbank.load("case_types"))
+            case_types_import(rows=kennisbank.load("case_types"), article_rows=kennisbank.load("articles"))
+        self.life_event_ids = (
+            list(apps.get_model("lifeevents", "LifeEvent").objects.values_list("id", flat=True))
+            if self.has_model("lifeevents", "LifeEvent")
+            else []
+        )
         roles_sync()
         from django.contrib.auth.models import Group, User
 
@@ -791,7 +800,7 @@ class Generator:
                 term = ct["term"]
                 ratio = age_days / term
                 p_open = (
-                    0.97 if ratio < 0.5 else 0.8 if ratio < 1 else 0.3 if ratio < 2 else 0.08 if ratio < 6 else 0.004
+                    0.97 if ratio < 0.5 else 0.85 if ratio < 1 else 0.2 if ratio < 2 else 0.03 if ratio < 6 else 0.002
                 )
                 is_open = rng.random() < p_open
                 extended = ct["extension"] if ct["extension"] and rng.random() < 0.06 else 0
@@ -897,6 +906,8 @@ class Generator:
         started = sorted(first + int(span * (rng.random() ** 0.9)) for _ in range(n))
         channel_cum = list(itertools.accumulate(c[1] for c in CHANNELS))
         agents = self.agent_ids or [None]
+        classify = any(f.attname == "life_event_id" for f in models["contact"]._meta.concrete_fields)
+        life_events = self.life_event_ids or [None]
 
         def contact_rows():
             for cid in range(1, n + 1):
@@ -913,6 +924,10 @@ class Generator:
                 start = started[cid - 1]
                 human = channel in ("phone", "webchat", "counter") or (channel == "email" and rng.random() < 0.7)
                 outcome = rng.choice(OUTCOMES)
+                extra = []
+                if classify:  # most contacts were classified under a life event by the first line
+                    event = rng.choice(life_events) if rng.random() < 0.7 else None
+                    extra.append(NULL if event is None else str(event))
                 yield [
                     channel,
                     "outbound" if rng.random() < 0.08 else "inbound",
@@ -929,6 +944,7 @@ class Generator:
                     clock.ts(min(start + rng.randint(30, 1500), self.now_s - 1)),
                     f"{channel}-{cid:010d}" if channel in ("phone", "sms", "email") else "",
                     clock.ts(start),
+                    *extra,
                 ]
 
         loader = TableLoader(
@@ -950,6 +966,7 @@ class Generator:
                 "ended_at",
                 "external_id",
                 "created_at",
+                *(["life_event_id"] if classify else []),
             ],
         )
         self.counts["contact_moments"] = loader.load(contact_rows())

@@ -57,6 +57,35 @@ BENCH_ENV = {
 }
 for key, value in BENCH_ENV.items():
     os.environ[key] = value
+WHAT_IFS = ("session_cache", "no_session_save", "async_commit")
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per point (default 10)")
+    parser.add_argument("--clients", default="1,4,16", help="concurrent connections per point")
+    parser.add_argument("--endpoints", default="ceiling,customer_view,case_lookup")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (gthread)")
+    parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
+    parser.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (one is plenty on loopback)")
+    parser.add_argument("--targets", type=int, default=5000, help="distinct parties/cases per endpoint")
+    parser.add_argument("--query-samples", type=int, default=20)
+    parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of one request's SELECTs")
+    parser.add_argument(
+        "--what-if",
+        default="",
+        help=f"comma list of candidate changes to measure ({', '.join(WHAT_IFS)}); see bench/settings.py",
+    )
+    args = parser.parse_args()
+    unknown = {w for w in args.what_if.split(",") if w} - set(WHAT_IFS)
+    if unknown:
+        parser.error(f"unknown --what-if {sorted(unknown)}")
+    return args
+
+
+ARGS = parse_args()  # before Django starts: --what-if changes the settings of this process and the server
+os.environ["BENCH_WHAT_IF"] = ARGS.what_if
 os.environ.setdefault("SECRET_KEY", "bench-" + secrets.token_urlsafe(40))
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/4")
 
@@ -246,6 +275,18 @@ def machine_busy() -> tuple[float, float]:
     return (sum(values) - idle) / TICK, sum(values) / TICK
 
 
+def redis_pids() -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if entry.joinpath("comm").read_text().strip() == "redis-server":
+                    found.append(int(entry.name))
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+    return found
+
+
 def backend_pids() -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -259,6 +300,7 @@ class CpuMeter:
 
     def __init__(self, server_pid: int):
         self.server_pid = server_pid
+        self.redis = redis_pids()
 
     def snapshot(self) -> dict:
         server = [self.server_pid, *children_of(self.server_pid)]
@@ -267,6 +309,7 @@ class CpuMeter:
         return {
             "server": sum(proc_cpu(p) for p in server),
             "postgres": sum(proc_cpu(p) for p in backend_pids()),
+            "redis": sum(proc_cpu(p) for p in self.redis),
             "wrk": usage.ru_utime + usage.ru_stime,
             "busy": busy,
             "total": total,
@@ -275,13 +318,14 @@ class CpuMeter:
     @staticmethod
     def split(before: dict, after: dict) -> dict:
         wall = (after["total"] - before["total"]) / os.cpu_count()
-        used = {k: after[k] - before[k] for k in ("server", "postgres", "wrk", "busy")}
+        used = {k: after[k] - before[k] for k in ("server", "postgres", "redis", "wrk", "busy")}
         cores = lambda seconds: round(seconds / wall, 2) if wall else 0.0  # noqa: E731
         return {
             "server_cores": cores(used["server"]),
             "postgres_cores": cores(used["postgres"]),
+            "redis_cores": cores(used["redis"]),
             "wrk_cores": cores(used["wrk"]),
-            "other_cores": cores(max(used["busy"] - used["server"] - used["postgres"] - used["wrk"], 0)),
+            "other_cores": cores(max(used["busy"] - sum(used[k] for k in ("server", "postgres", "redis", "wrk")), 0)),
             "idle_cores": round(os.cpu_count() - cores(used["busy"]), 2),
         }
 
@@ -405,24 +449,15 @@ def check_targets(port: int, name: str, targets, headers: dict[str, str]) -> Non
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--duration", type=int, default=10, help="seconds per point (default 10)")
-    parser.add_argument("--clients", default="1,4,16", help="concurrent connections per point")
-    parser.add_argument("--endpoints", default=",".join(ENDPOINTS))
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (gthread)")
-    parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
-    parser.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (one is plenty on loopback)")
-    parser.add_argument("--targets", type=int, default=5000, help="distinct parties/cases per endpoint")
-    parser.add_argument("--query-samples", type=int, default=20)
-    parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of one request's SELECTs")
-    args = parser.parse_args()
+    args = ARGS
     if connection.vendor != "postgresql":
         raise SystemExit("Set DATABASE_URL to the PostgreSQL database filled by bench/generate_scale_data.py.")
     endpoints = [e for e in args.endpoints.split(",") if e]
     clients = [int(c) for c in args.clients.split(",")]
     RESULTS.mkdir(exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + (
+        f"-whatif-{args.what_if.replace(',', '+')}" if args.what_if else ""
+    )
     wrk = ensure_wrk()
 
     agent, session_headers = agent_session()
@@ -474,11 +509,20 @@ def main() -> None:
             for name in endpoints:
                 before = meter.snapshot()
                 result = run_wrk(wrk, port, files[name], n, args.duration, args.wrk_threads)
-                result.update(endpoint=name, clients=n, cpu=CpuMeter.split(before, meter.snapshot()))
+                after = meter.snapshot()
+                result.update(endpoint=name, clients=n, cpu=CpuMeter.split(before, after))
+                # CPU per request is what contention from other processes cannot inflate much: it says
+                # what a request costs, and 2 cores / that cost is the throughput on a quiet machine.
+                per_request = {
+                    k: round((after[k] - before[k]) / max(result["requests"], 1) * 1000, 3)
+                    for k in ("server", "postgres", "redis")
+                }
+                result["cpu_ms_per_request"] = {**per_request, "total": round(sum(per_request.values()), 3)}
                 points.append(result)
                 log(
                     f"{name:14} c={n:<3} {result['rps']:>8} rps  p50 {result['p50_ms']:.1f}  "
-                    f"p95 {result['p95_ms']:.1f}  p99 {result['p99_ms']:.1f} ms  errors {result['errors']}"
+                    f"p95 {result['p95_ms']:.1f}  p99 {result['p99_ms']:.1f} ms  errors {result['errors']}  "
+                    f"cpu/request {result['cpu_ms_per_request']['total']} ms"
                 )
     finally:
         stop_server(server)
@@ -496,6 +540,7 @@ def main() -> None:
             "command": f"gunicorn contactcentre.wsgi:application --worker-class {args.worker_class} "
             f"--workers {args.workers} --threads {args.threads}",
             "settings": "bench.settings (PRODUCTION=1, DEBUG=0, SECURE_SSL_REDIRECT=0)",
+            "what_if": args.what_if or None,
             "cpus": os.cpu_count(),
         },
         "load": f"wrk -t{args.wrk_threads} -c<clients> -d{args.duration}s -s bench/wrk/targets.lua",
@@ -511,7 +556,7 @@ def main() -> None:
 def print_table(points: list[dict], queries: dict) -> None:
     header = (
         f"{'endpoint':14} {'clients':>7} {'rps':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'ratio':>6} "
-        f"{'errors':>6}  cpu cores: server/postgres/wrk/other/idle"
+        f"{'errors':>6} {'cpu ms/req':>10}  cpu cores: server/postgres/redis/wrk/other/idle"
     )
     print()
     print(header)
@@ -520,8 +565,9 @@ def print_table(points: list[dict], queries: dict) -> None:
         cpu = p["cpu"]
         print(
             f"{p['endpoint']:14} {p['clients']:>7} {p['rps']:>8.1f} {p['p50_ms']:>8.2f} {p['p95_ms']:>8.2f} "
-            f"{p['p99_ms']:>8.2f} {p['ratio_to_ceiling'] or 0:>6.2f} {p['errors']:>6}  "
-            f"{cpu['server_cores']}/{cpu['postgres_cores']}/{cpu['wrk_cores']}/{cpu['other_cores']}/{cpu['idle_cores']}"
+            f"{p['p99_ms']:>8.2f} {p['ratio_to_ceiling'] or 0:>6.2f} {p['errors']:>6} "
+            f"{p['cpu_ms_per_request']['total']:>10.2f}  "
+            + "/".join(str(cpu[f"{k}_cores"]) for k in ("server", "postgres", "redis", "wrk", "other", "idle"))
         )
     print()
     for name, q in queries.items():
