@@ -2,7 +2,7 @@
 and extension. Every write of a person's case writes a processing-log record."""
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -15,6 +15,8 @@ from contactcentre.processinglog.purposes import Purpose
 from contactcentre.processinglog.services import processing_log_record
 from contactcentre.registry.models import Organisation, Party
 from lifeevents.models import Article, LifeEvent
+
+EARLIEST_OPENED = datetime(1990, 1, 1, tzinfo=UTC)
 
 
 def normalise_reference(reference: str) -> str:
@@ -102,8 +104,8 @@ def case_open(
     if confidentiality not in Confidentiality.values:
         raise ValidationFailed(field_errors={"confidentiality": [_("Onbekende vertrouwelijkheid.")]})
     opened_at = opened_at or timezone.now()
-    if opened_at > timezone.now() + timedelta(minutes=5):
-        raise ValidationFailed(field_errors={"opened_at": [_("Het tijdstip ligt in de toekomst.")]})
+    if not (EARLIEST_OPENED <= opened_at <= timezone.now() + timedelta(minutes=5)):
+        raise ValidationFailed(field_errors={"opened_at": [_("Dit tijdstip is niet mogelijk.")]})
     case = Case(
         organisation_id=case_type.organisation_id,
         case_type=case_type,

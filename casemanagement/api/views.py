@@ -281,6 +281,7 @@ class CaseTypeListView(GenericAPIView):
     def get_queryset(self):
         return case_types_queryset().order_by("code")
 
+    @extend_schema(responses=CaseTypeSerializer(many=True))
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(CaseTypeSerializer(page, many=True).data)

@@ -1,7 +1,7 @@
 """Writes for contacts: record a contact moment (once per channel event), its outcome and end, and
 callback requests. Every write about a person writes a processing-log record."""
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -19,6 +19,16 @@ from contactcentre.registry.validators import normalise_phone
 
 PURPOSE_CONTACT = Purpose.CONTACT
 EXTERNAL_ID_MAX = 255
+
+
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+FUTURE_SLACK = timedelta(minutes=5)
+
+
+def _check_moment(value: datetime | None, field: str) -> None:
+    """Clock skew of a few minutes is fine; a moment in the future or last millennium is a mistake."""
+    if value is not None and not (EARLIEST <= value <= timezone.now() + FUTURE_SLACK):
+        raise ValidationFailed(field_errors={field: [_("Dit tijdstip is niet mogelijk.")]})
 
 
 def _log(*, actor, action: str, object_type: str, object_id, party_id: int | None, contact_id=None) -> None:
@@ -64,6 +74,7 @@ def contact_moment_record(
         raise ValidationFailed(field_errors={"direction": [_("Onbekende richting.")]})
     if assurance and assurance not in AssuranceLevel.values:
         raise ValidationFailed(field_errors={"assurance": [_("Onbekend betrouwbaarheidsniveau.")]})
+    _check_moment(started_at, "started_at")
     if party is None and assurance:
         assurance = ""  # no identity, nothing to be sure about
     external_id = (external_id or "").strip()
@@ -140,6 +151,7 @@ def contact_moment_close(
     if outcome not in ContactMoment.Outcome.values:
         raise ValidationFailed(field_errors={"outcome": [_("Onbekend resultaat.")]})
     ended_at = ended_at or timezone.now()
+    _check_moment(ended_at, "ended_at")
     if ended_at < contact.started_at:
         raise ValidationFailed(field_errors={"ended_at": [_("Het einde ligt voor het begin.")]})
     contact.outcome = outcome
@@ -191,6 +203,8 @@ def callback_request_create(
     if not question.strip():
         raise ValidationFailed(field_errors={"question": [_("Geef de vraag op.")]})
     call_after = call_after or timezone.now()
+    if not (EARLIEST <= call_after <= timezone.now() + timedelta(days=365)):
+        raise ValidationFailed(field_errors={"call_after": [_("Dit tijdstip is niet mogelijk.")]})
     if call_before is not None and call_before <= call_after:
         raise ValidationFailed(field_errors={"call_before": [_("Moet na 'bellen vanaf' liggen.")]})
     if contact_moment is not None:

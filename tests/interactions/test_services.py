@@ -179,3 +179,18 @@ def test_callback_lifecycle():
     assert callback.completed_at is not None and callback.result == "Uitgelegd"
     with pytest.raises(RuleViolation):
         callback_request_update(callback=callback, status="open", actor=agent)
+
+
+def test_impossible_moments_are_refused():
+    from datetime import datetime
+
+    from django.utils import timezone as tz
+
+    for started_at in (datetime(54, 11, 5, tzinfo=tz.get_current_timezone()), tz.now() + timedelta(hours=1)):
+        with pytest.raises(ValidationFailed) as error:
+            contact_moment_record(channel="post", actor=None, started_at=started_at)
+        assert "started_at" in error.value.field_errors
+    contact, _ = contact_moment_record(channel="post", actor=None, started_at=tz.now() - timedelta(days=30))
+    with pytest.raises(ValidationFailed):
+        contact_moment_close(contact=contact, outcome="answered", actor=None, ended_at=tz.now() + timedelta(days=1))
+    assert ContactMoment.objects.count() == 1

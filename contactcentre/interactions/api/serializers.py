@@ -17,9 +17,12 @@ class KnowledgeFieldsMixin(serializers.Serializer):
 
 
 class ContactMomentSerializer(serializers.ModelSerializer):
-    party = serializers.PrimaryKeyRelatedField(read_only=True)
-    agent = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    party = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    agent = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    organisation = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    # Empty while unknown (anonymous contact, contact still open).
+    assurance = serializers.ChoiceField(choices=AssuranceLevel.choices, allow_blank=True, read_only=True)
+    outcome = serializers.ChoiceField(choices=ContactMoment.Outcome.choices, allow_blank=True, read_only=True)
     life_event = serializers.SerializerMethodField()
     articles = serializers.SerializerMethodField()
 
@@ -83,8 +86,9 @@ class ContactMomentCloseSerializer(KnowledgeFieldsMixin):
 
 class CallbackRequestSerializer(serializers.ModelSerializer):
     queue = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    party = serializers.PrimaryKeyRelatedField(read_only=True)
-    assigned_to = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    party = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    contact_moment = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    assigned_to = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = CallbackRequest
