@@ -268,12 +268,14 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Phone numbers (06-12345678, +31 6 1234 5678, 020 123 4567) and BSN-like runs of 8-9 digits.
 _PHONE = re.compile(r"(?:\+|00)?\d[\d\s().-]{7,}\d")
 _LONG_NUMBER = re.compile(r"\b\d{8,}\b")
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}\s?(?:[A-Z0-9]{4}\s?){2,7}[A-Z0-9]{1,4}\b", re.IGNORECASE)
 REDACTED = "[verwijderd]"
 
 
 def redact_personal_data(text: str) -> str:
-    """Strip e-mail addresses, phone numbers and BSN-like numbers from free text."""
+    """Strip e-mail addresses, IBANs, phone numbers and BSN-like numbers from free text."""
     text = _EMAIL.sub(REDACTED, text)
+    text = _IBAN.sub(REDACTED, text)
     text = _PHONE.sub(lambda m: REDACTED if sum(c.isdigit() for c in m.group()) >= 8 else m.group(), text)
     return _LONG_NUMBER.sub(REDACTED, text)
 

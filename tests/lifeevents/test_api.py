@@ -139,3 +139,18 @@ def test_feedback_burst_is_limited_and_nothing_extra_is_stored(api, monkeypatch)
 def test_a_logged_in_agent_gets_the_same_public_answers(user_with_role):
     http, _user = user_with_role("agent")
     assert http.get("/api/v1/kennisbank/search/", {"q": "aow aanvragen"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("comment", "stored"),
+    [
+        ("Mijn IBAN is NL91ABNA0417164300, klopt het bedrag?", "Mijn IBAN is [verwijderd], klopt het bedrag?"),
+        ("Bel +31 6 1234 5678 terug", "Bel [verwijderd] terug"),
+        ("Antwoord klopt niet voor 2024, wel voor 2025", "Antwoord klopt niet voor 2024, wel voor 2025"),
+        ("binnen 14 dagen, bel 14 099", "binnen 14 dagen, bel 14 099"),
+    ],
+)
+def test_feedback_redaction_keeps_ordinary_numbers(comment, stored):
+    from lifeevents.services import redact_personal_data
+
+    assert redact_personal_data(comment) == stored
