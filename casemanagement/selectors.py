@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -318,8 +318,13 @@ def case_by_reference(
 
 
 def life_events_for_case_types(*, case_type_ids: Iterable[int]) -> list[LifeEvent]:
-    """The life events the given case types belong to, in the knowledge base's order (one query)."""
+    """The life events the given case types belong to, those shared by more of them first (one query).
+    Each carries `matching_case_types`, the number of the given case types it belongs to."""
     ids = set(case_type_ids)
     if not ids:
         return []
-    return list(LifeEvent.objects.filter(case_types__in=ids).distinct().order_by("ordering", "name"))
+    return list(
+        LifeEvent.objects.filter(case_types__in=ids)
+        .annotate(matching_case_types=Count("case_types", filter=Q(case_types__in=ids)))
+        .order_by("-matching_case_types", "ordering", "name")
+    )

@@ -162,12 +162,14 @@ def customer_view(*, party_id: int, viewer, purpose: str, purpose_reference: str
 
 
 def _fitting_life_events(case_type_ids: set[int], contacts: list[ContactMoment]) -> list:
-    """Life events of the open cases' types, then those of recent contacts; one query at most."""
-    found = life_events_for_case_types(case_type_ids=case_type_ids)
-    seen = {event.pk for event in found}
+    """Life events of the open cases' types and of recent contacts, what is most going on first: a
+    recent contact about a life event counts double, each open case of a type belonging to it once."""
+    events, scores = {}, {}
+    for event in life_events_for_case_types(case_type_ids=case_type_ids):
+        events[event.pk], scores[event.pk] = event, event.matching_case_types
     for contact in contacts:
         event = getattr(contact, "life_event", None)
-        if event is not None and event.pk not in seen:
-            seen.add(event.pk)
-            found.append(event)
-    return found
+        if event is not None:
+            events.setdefault(event.pk, event)
+            scores[event.pk] = scores.get(event.pk, 0) + 2
+    return sorted(events.values(), key=lambda event: (-scores[event.pk], event.ordering, event.name))

@@ -218,3 +218,20 @@ def test_forgotten_open_contacts_secret_cases_and_overlong_ids_are_no_purpose():
         with pytest.raises(AccessDenied):
             customer_view(party_id=party.pk, viewer=agent, purpose=purpose, purpose_reference=reference)
     assert ProcessingRecord.objects.filter(outcome="denied").count() == 3
+
+
+def test_life_events_ranked_by_what_is_going_on():
+    agent = UserFactory(role="agent")
+    moving = LifeEvent.objects.create(slug="verhuizen", name="Verhuizen", ordering=1)
+    job = LifeEvent.objects.create(slug="werkloos", name="Werkloos", ordering=2)
+    birth = LifeEvent.objects.create(slug="geboorte", name="Geboorte", ordering=3)
+    allowance, benefit = CaseTypeFactory(), CaseTypeFactory()
+    allowance.life_events.add(moving, job)
+    benefit.life_events.add(job)
+    party, _ = _person_with_everything(0, 0)
+    make_case(party=party, case_type=allowance)
+    make_case(party=party, case_type=benefit)
+    contact, _ = contact_moment_record(channel="phone", actor=None, party=party, assurance="low", life_event=birth)
+    view = customer_view(party_id=party.pk, viewer=agent, purpose="contact", purpose_reference=str(contact.pk))
+    # job: two open case types (2); birth: a recent contact (2); moving: one case type (1).
+    assert [e.slug for e in view.life_events] == ["werkloos", "geboorte", "verhuizen"]
