@@ -145,6 +145,10 @@ def contact_open(
     clearance = clearance_of(actor) if actor is not None else Clearance.NOTHING
     if actor is None and assurance_rank(contact.assurance) >= 2:
         clearance = Clearance.CITIZEN
+    if identity_claim is not None and identity_claim.kind == ClaimKind.CASE_REFERENCE:
+        # Knowing a reference (it is on every letter) is not knowing the person: status only with the
+        # second factor, through the reference lookup.
+        clearance = Clearance.NOTHING
     if clearance == Clearance.NOTHING:
         offer.status_needs_second_factor = True
     else:

@@ -90,6 +90,12 @@ def test_email_kvk_and_case_reference_claims(agent):
     assert by_ref.contact.assurance == "low"
     # A door without an agent at low assurance asks for a second factor before telling status.
     assert by_ref.status_needs_second_factor and by_ref.cases == []
+    # So does an agent when all the caller gave is a case reference.
+    by_ref_agent = contact_open(
+        channel="phone", actor=agent, identity_claim=IdentityClaim(kind="case_reference", value="Z77")
+    )
+    assert by_ref_agent.party == person
+    assert by_ref_agent.status_needs_second_factor and by_ref_agent.cases == []
     assert case.party == person
 
 
