@@ -131,7 +131,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BEAT_SCHEDULE = {
     "purge-idempotency-records": {"task": "contactcentre.api.tasks.purge_idempotency_records", "schedule": 3600.0},
+    "purge-contact-moments": {"task": "contactcentre.interactions.tasks.purge_contact_moments", "schedule": 86400.0},
 }
+# How long contact moments are kept (days) before the daily purge deletes them.
+CONTACT_MOMENT_RETENTION_DAYS = int(os.environ.get("CONTACT_MOMENT_RETENTION_DAYS", str(2 * 365)))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

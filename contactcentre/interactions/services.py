@@ -291,3 +291,30 @@ def work_queue_get(*, code: str) -> WorkQueue:
     if queue is None:
         raise NotFound(_("Werkbak niet gevonden."))
     return queue
+
+
+PURGE_BATCH = 1000
+
+
+def contact_moments_purge(*, now: datetime | None = None) -> int:
+    """Delete contact moments older than CONTACT_MOMENT_RETENTION_DAYS, in batches, and log the
+    deletion once per person per batch (purpose: system task). A second run finds nothing."""
+    from django.conf import settings
+
+    cutoff = (now or timezone.now()) - timedelta(days=settings.CONTACT_MOMENT_RETENTION_DAYS)
+    deleted = 0
+    while True:
+        batch = list(ContactMoment.objects.filter(started_at__lt=cutoff).values_list("pk", "party_id")[:PURGE_BATCH])
+        if not batch:
+            return deleted
+        with transaction.atomic():
+            ContactMoment.objects.filter(pk__in=[pk for pk, _ in batch]).delete()
+            processing_log_record(
+                actor=None,
+                action=ProcessingRecord.Action.DELETE,
+                object_type="contact_moment",
+                party_ids=[party_id for _, party_id in batch if party_id is not None],
+                purpose=Purpose.SYSTEM,
+                purpose_reference="retention",
+            )
+        deleted += len(batch)
