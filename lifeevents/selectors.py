@@ -6,7 +6,14 @@ from contactcentre.errors import NotFound
 from lifeevents.models import Article, LifeEvent
 from lifeevents.search import SearchHit, search_articles
 
-__all__ = ["SearchHit", "search_articles", "life_event_list", "article_get_published", "articles_overdue"]
+__all__ = [
+    "SearchHit",
+    "search_articles",
+    "life_event_list",
+    "life_events_for_query",
+    "article_get_published",
+    "articles_overdue",
+]
 
 
 def published_articles() -> QuerySet[Article]:
@@ -40,3 +47,20 @@ def article_get_published(*, external_id: str) -> Article:
 
 def articles_overdue(*, today) -> QuerySet[Article]:
     return Article.objects.filter(review_by__lt=today).select_related("organisation")
+
+
+def life_events_for_query(query: str, *, limit: int = 3, hits: int = 10) -> list[tuple[LifeEvent, float]]:
+    """The life events a question is most likely about: the search scores of the top articles summed
+    per life event (for classifying a contact when the door does not say which life event it is)."""
+    ranked = search_articles(query, limit=hits)
+    if not ranked:
+        return []
+    scores = {hit.article.pk: hit.score for hit in ranked}
+    totals: dict[int, float] = {}
+    for article_id, life_event_id in Article.life_events.through.objects.filter(article_id__in=scores).values_list(
+        "article_id", "lifeevent_id"
+    ):
+        totals[life_event_id] = totals.get(life_event_id, 0.0) + scores[article_id]
+    best = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    life_events = LifeEvent.objects.in_bulk([pk for pk, _ in best])
+    return [(life_events[pk], round(score, 4)) for pk, score in best]

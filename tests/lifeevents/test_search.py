@@ -167,3 +167,19 @@ def test_trigram_similarity_ranks_questions_that_look_alike():
     ranked = _rank_trigram("hoe vraag ik een parkeervergunnig voor bewonrs aan", None, None, 3)
     top = Article.objects.get(pk=ranked[0][0])
     assert top.external_id == "kb-0007"
+
+
+@pytest.mark.parametrize(
+    ("query", "life_event"),
+    [
+        ("mijn vader is overleden, wat moet ik regelen", "overlijden"),
+        ("ik ben mijn baan kwijt en wil ww", "werkloos"),
+        ("we gaan verhuizen naar een andere wijk", "verhuizen"),
+    ],
+)
+def test_life_events_for_query_classifies_the_question(query, life_event):
+    from lifeevents.selectors import life_events_for_query
+
+    ranked = life_events_for_query(query)
+    assert ranked[0][0].slug == life_event
+    assert len(ranked) <= 3 and ranked[0][1] >= ranked[-1][1]
