@@ -20,7 +20,12 @@ class InteractionsConfig(AppConfig):
         "agent": _FIRST_LINE,
         "counter_clerk": _FIRST_LINE,
         # Supervisors run the queues: they may also reassign and cancel callbacks and manage queues.
-        "supervisor": [*_FIRST_LINE, "interactions.change_workqueue", "interactions.delete_callbackrequest"],
+        "supervisor": [
+            *_FIRST_LINE,
+            "interactions.change_workqueue",
+            "interactions.delete_callbackrequest",
+            "interactions.assign_callbackrequest",
+        ],
         "functional_admin": [
             "interactions.view_workqueue",
             "interactions.add_workqueue",

@@ -212,6 +212,7 @@ class CallbackRequest(models.Model):
         ordering = ["call_after", "id"]
         verbose_name = _("terugbelverzoek")
         verbose_name_plural = _("terugbelverzoeken")
+        permissions = [("assign_callbackrequest", _("Terugbelverzoeken aan een ander toewijzen"))]
         indexes = [
             models.Index(fields=["party", "status"], name="callback_party_status_idx"),
             models.Index(fields=["queue", "status", "call_after"], name="callback_queue_idx"),

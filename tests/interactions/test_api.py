@@ -220,3 +220,15 @@ def test_contact_records_life_event_and_articles_used(user_with_role):
     assert sorted(closed["articles"]) == ["kb-0001", "kb-0002"]
     unknown = http.post("/api/v1/contact-moments", {"channel": "web", "articles": ["kb-9999"]}, format="json")
     assert unknown.status_code == 400
+
+
+def test_only_supervisors_assign_a_callback_to_someone_else(user_with_role):
+    queue = work_queue_ensure(code="kcc", name="KCC")
+    callback = callback_request_create(queue=queue, phone_number="0612345678", question="x", actor=None)
+    agent_http, agent = user_with_role("agent")
+    supervisor_http, _ = user_with_role("supervisor")
+    url = f"/api/v1/callback-requests/{callback.pk}/status"
+    refused = agent_http.post(url, {"status": "in_progress", "assigned_to": agent.username})
+    assert refused.status_code == 403
+    assigned = supervisor_http.post(url, {"status": "in_progress", "assigned_to": agent.username})
+    assert (assigned.status_code, assigned.json()["assigned_to"]) == (200, agent.username)

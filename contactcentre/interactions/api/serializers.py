@@ -1,3 +1,4 @@
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -125,3 +126,11 @@ class CallbackRequestCreateSerializer(serializers.Serializer):
 class CallbackRequestUpdateSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=CallbackRequest.Status.choices)
     result = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    assigned_to = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=get_user_model().objects.filter(is_active=True),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Alleen teamleiders: neem het verzoek in behandeling voor deze medewerker."),
+    )

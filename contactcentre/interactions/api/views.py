@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contactcentre.api.permissions import ScopeOrRolePermission, is_api_client, scopes
-from contactcentre.errors import NotFound, ValidationFailed
+from contactcentre.errors import AccessDenied, NotFound, ValidationFailed
 from contactcentre.firstline.api.purpose import PURPOSE_PARAMETERS, request_purpose
 from contactcentre.interactions.api.filters import CallbackRequestFilter, ContactMomentFilter
 from contactcentre.interactions.api.serializers import (
@@ -186,5 +186,9 @@ class CallbackRequestStatusView(APIView):
             raise NotFound(_("Terugbelverzoek niet gevonden."))
         body = CallbackRequestUpdateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        if body.validated_data["assigned_to"] is not None and not request.user.has_perm(
+            "interactions.assign_callbackrequest"
+        ):
+            raise AccessDenied(_("Alleen een teamleider wijst terugbelverzoeken aan een ander toe."))
         callback = callback_request_update(callback=callback, actor=request.user, **body.validated_data)
         return Response(CallbackRequestSerializer(callback).data)
