@@ -11,7 +11,10 @@ For each number of concurrent clients it runs, back to back on the same server:
   as an agent (session cookie), for a different party each request, each with its open contact;
 - `case_lookup`: POST /api/v1/cases/lookup {"reference", "postcode_digits"} as an agent (session +
   CSRF token): the status of a case by its reference and the second factor, a different case each
-  request.
+  request;
+- `case_list`: GET /api/v1/cases?page=N as the API client (token, scope cases:read) of the
+  organisation with the most cases: its own cases, open first; the counterpart of Open Zaak's
+  published GET /zaken benchmark.
 It prints p50/p95/p99 latency, requests per second and the ratio to the ceiling's throughput, the
 CPU each party used (gunicorn, PostgreSQL backends, wrk, the rest of the machine), and the SQL
 queries per request of each endpoint (Django test client + CaptureQueriesContext, same settings);
@@ -57,14 +60,20 @@ BENCH_ENV = {
 }
 for key, value in BENCH_ENV.items():
     os.environ[key] = value
-WHAT_IFS = ("session_cache", "no_session_save", "async_commit")
+WHAT_IFS = ("session_cache", "no_session_save", "async_commit", "case_open_first_index", "no_count_pagination")
+# An index in the order of casemanagement.selectors.open_first, so an organisation's case list is an
+# index range scan instead of a sort of all its cases. Made for the run, dropped after it.
+OPEN_FIRST_INDEX = (
+    "CREATE INDEX IF NOT EXISTS bench_whatif_case_org_open_first ON casemanagement_case "
+    "(organisation_id, closed_at DESC NULLS FIRST, deadline, id DESC)"
+)
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=int, default=10, help="seconds per point (default 10)")
     parser.add_argument("--clients", default="1,4,16", help="concurrent connections per point")
-    parser.add_argument("--endpoints", default="ceiling,customer_view,case_lookup")
+    parser.add_argument("--endpoints", default="ceiling,customer_view,case_lookup,case_list")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (gthread)")
     parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
@@ -103,7 +112,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-ENDPOINTS = ("ceiling", "customer_view", "case_lookup")
+ENDPOINTS = ("ceiling", "customer_view", "case_lookup", "case_list")
 # The in-process query count runs would print an access-log line per request; the server logs its own.
 logging.getLogger("contactcentre.access").setLevel(logging.WARNING)
 
@@ -187,6 +196,29 @@ def case_lookup_targets(count: int) -> list[tuple[str, str, str]]:
     ]
 
 
+def api_client_headers() -> tuple[str, dict[str, str]]:
+    """A second-line organisation's system (the one with the most cases) with a `cases:read` token."""
+    from casemanagement.models import Case
+    from contactcentre.api.models import ApiClient
+    from contactcentre.api.services import api_client_create
+    from contactcentre.registry.models import Organisation
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT organisation_id FROM {Case._meta.db_table} TABLESAMPLE SYSTEM (1)"
+            " GROUP BY organisation_id ORDER BY count(*) DESC LIMIT 1"
+        )
+        organisation = Organisation.objects.get(pk=cursor.fetchone()[0])
+    ApiClient.objects.filter(name="bench").delete()
+    _client, token = api_client_create(name="bench", organisation=organisation, scopes=["cases:read"])
+    return organisation.code, {"Authorization": f"Bearer {token}"}
+
+
+def case_list_targets(count: int) -> list[tuple[str, str, str]]:
+    """The organisation's own case list, as Open Zaak's GET /zaken: the first 20 pages of 25, at random."""
+    return [("GET", f"/api/v1/cases?page={(i % 20) + 1}", "") for i in range(count)]
+
+
 def write_targets(path: Path, targets, headers: dict[str, str]) -> None:
     lines = [f"#H\t{name}\t{value}" for name, value in headers.items()]
     lines += ["\t".join(t) for t in targets]
@@ -199,7 +231,11 @@ def write_targets(path: Path, targets, headers: dict[str, str]) -> None:
 def query_counts(targets, headers: dict[str, str], samples: int) -> dict:
     """SQL queries and time per request, with the Django test client on the same settings and data
     (in this process, no server): `total_ms` is the whole request, `sql_ms` the part spent in SQL."""
-    client = Client(HTTP_COOKIE=headers.get("Cookie", ""), HTTP_X_CSRFTOKEN=headers.get("X-CSRFToken", ""))
+    client = Client(
+        HTTP_COOKIE=headers.get("Cookie", ""),
+        HTTP_X_CSRFTOKEN=headers.get("X-CSRFToken", ""),
+        HTTP_AUTHORIZATION=headers.get("Authorization", ""),
+    )
     counts, statuses, totals, sql, example = [], [], [], [], None
     slowest: dict[str, list[float]] = {}
     for method, path, body in targets[:samples]:
@@ -308,7 +344,7 @@ class CpuMeter:
         busy, total = machine_busy()
         return {
             "server": sum(proc_cpu(p) for p in server),
-            "postgres": sum(proc_cpu(p) for p in backend_pids()),
+            "postgres_by_pid": {p: proc_cpu(p) for p in backend_pids()},
             "redis": sum(proc_cpu(p) for p in self.redis),
             "wrk": usage.ru_utime + usage.ru_stime,
             "busy": busy,
@@ -316,9 +352,16 @@ class CpuMeter:
         }
 
     @staticmethod
+    def postgres(before: dict, after: dict) -> float:
+        """Backends come and go: count each one from its first sight (0 if new) to its last."""
+        old = before["postgres_by_pid"]
+        return sum(cpu - old.get(pid, 0.0) for pid, cpu in after["postgres_by_pid"].items())
+
+    @staticmethod
     def split(before: dict, after: dict) -> dict:
         wall = (after["total"] - before["total"]) / os.cpu_count()
-        used = {k: after[k] - before[k] for k in ("server", "postgres", "redis", "wrk", "busy")}
+        used = {k: after[k] - before[k] for k in ("server", "redis", "wrk", "busy")}
+        used["postgres"] = CpuMeter.postgres(before, after)
         cores = lambda seconds: round(seconds / wall, 2) if wall else 0.0  # noqa: E731
         return {
             "server_cores": cores(used["server"]),
@@ -460,12 +503,20 @@ def main() -> None:
     )
     wrk = ensure_wrk()
 
+    if "case_open_first_index" in args.what_if:
+        with connection.cursor() as cursor:
+            cursor.execute(OPEN_FIRST_INDEX)
+            cursor.execute("ANALYZE casemanagement_case")
     agent, session_headers = agent_session()
     targets: dict[str, tuple[list, dict]] = {"ceiling": ([("GET", "/bench/ceiling", "")], {})}
     if "customer_view" in endpoints:
         targets["customer_view"] = (customer_view_targets(agent, args.targets), session_headers)
     if "case_lookup" in endpoints:
         targets["case_lookup"] = (case_lookup_targets(args.targets), session_headers)
+    if "case_list" in endpoints:
+        organisation_code, token_headers = api_client_headers()
+        targets["case_list"] = (case_list_targets(args.targets), token_headers)
+        log(f"case_list: API client of {organisation_code} (scope cases:read)")
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT (SELECT count(*) FROM registry_party), (SELECT count(*) FROM casemanagement_case),"
@@ -513,10 +564,9 @@ def main() -> None:
                 result.update(endpoint=name, clients=n, cpu=CpuMeter.split(before, after))
                 # CPU per request is what contention from other processes cannot inflate much: it says
                 # what a request costs, and 2 cores / that cost is the throughput on a quiet machine.
-                per_request = {
-                    k: round((after[k] - before[k]) / max(result["requests"], 1) * 1000, 3)
-                    for k in ("server", "postgres", "redis")
-                }
+                used = {"server": after["server"] - before["server"], "redis": after["redis"] - before["redis"]}
+                used["postgres"] = CpuMeter.postgres(before, after)
+                per_request = {k: round(v / max(result["requests"], 1) * 1000, 3) for k, v in used.items()}
                 result["cpu_ms_per_request"] = {**per_request, "total": round(sum(per_request.values()), 3)}
                 points.append(result)
                 log(
@@ -527,6 +577,9 @@ def main() -> None:
     finally:
         stop_server(server)
         shutil.rmtree(workdir, ignore_errors=True)
+        if "case_open_first_index" in args.what_if:
+            with connection.cursor() as cursor:
+                cursor.execute("DROP INDEX IF EXISTS bench_whatif_case_org_open_first")
 
     ceiling = {p["clients"]: p["rps"] for p in points if p["endpoint"] == "ceiling"}
     for point in points:

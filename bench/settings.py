@@ -22,3 +22,5 @@ if "no_session_save" in WHAT_IF:  # save the session only when it changed (Djang
     SESSION_SAVE_EVERY_REQUEST = False
 if "async_commit" in WHAT_IF:  # commits do not wait for the WAL flush (processing-log inserts)
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
+if "no_count_pagination" in WHAT_IF:  # pages without COUNT(*) over all the organisation's cases
+    REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_PAGINATION_CLASS": "bench.pagination.NoCountPagination"}  # noqa: F405
