@@ -124,8 +124,10 @@ class Case(models.Model):
             models.Index(fields=["party", "status"], name="case_party_status_idx"),
             # Case by reference from doors that do not know the organisation (phone, SMS).
             models.Index(fields=["reference"], name="case_reference_idx"),
-            # A second-line organisation's own cases, newest first.
-            models.Index(fields=["organisation", "-opened_at"], name="case_org_opened_idx"),
+            # A second-line organisation's own cases in list order (selectors.open_first): open first
+            # by deadline, then closed, newest first. PostgreSQL sorts DESC with NULLS FIRST, as the
+            # list does, so a page is an index range scan rather than a sort of all the organisation's cases.
+            models.Index(fields=["organisation", "-closed_at", "deadline", "-id"], name="case_org_open_first_idx"),
             # Overdue work lists look only at open cases.
             models.Index(fields=["deadline"], name="case_open_deadline_idx", condition=Q(closed_at__isnull=True)),
         ]

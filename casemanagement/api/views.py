@@ -12,6 +12,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from casemanagement.api.filters import CaseFilter
+from casemanagement.api.pagination import CappedCountPagination
 from casemanagement.api.serializers import (
     CaseExtendSerializer,
     CaseLookupSerializer,
@@ -70,6 +71,7 @@ class CaseListView(GenericAPIView):
     required_perms = {"GET": VIEW_CASE, "POST": ("casemanagement.add_case",)}
     filterset_class = CaseFilter
     serializer_class = CaseSummarySerializer
+    pagination_class = CappedCountPagination
 
     def get_queryset(self):
         return open_first(cases_visible(principal=self.request.user))

@@ -382,3 +382,20 @@ def test_malformed_party_filter_is_a_400_not_a_crash(user_with_role):
     for value in ("1.5", "abc", "-"):
         assert http.get("/api/v1/cases", {"party": value}).status_code == 400
         assert http.get("/api/v1/contact-moments", {"party": value}).status_code == 400
+
+
+def test_organisation_wide_list_is_open_first_and_its_count_is_capped(client_with_scopes, monkeypatch):
+    from casemanagement.api import pagination
+    from casemanagement.services import case_status_record
+
+    monkeypatch.setattr(pagination, "COUNT_CAP", 3)
+    case_type = CaseTypeFactory()
+    closed = make_case(case_type=case_type, days_ago=5)
+    case_status_record(case=closed, status_code="besloten", actor=None)
+    later = make_case(case_type=case_type, days_ago=1)
+    sooner = make_case(case_type=case_type, days_ago=3)
+    http, _ = client_with_scopes(["cases:read"], organisation=case_type.organisation)
+    body = http.get("/api/v1/cases").json()
+    assert [r["id"] for r in body["results"]] == [sooner.pk, later.pk, closed.pk]
+    make_case(case_type=case_type)
+    assert http.get("/api/v1/cases", {"page_size": 2}).json()["count"] == 3  # capped: at least 3
