@@ -91,6 +91,10 @@ def register_lexicon(lexicon: frozenset[str]) -> int:
     return key
 
 
+# Verb prefixes are not compound heads: verwijzing is not ver + wijzing, verlening not ver + lening.
+_NOT_A_HEAD = frozenset({"ver", "ont", "her", "mis", "be", "ge"})
+
+
 def _known(part: str, lexicon: frozenset[str]) -> bool:
     return len(part) >= MIN_PART and (part in lexicon or stem(part) in lexicon)
 
@@ -107,6 +111,8 @@ def _split(word: str, lexicon: frozenset[str], depth: int) -> tuple[str, ...]:
             if head_end < MIN_PART or not word[:cut].endswith(linker):
                 continue
             head = word[:head_end]
+            if head in _NOT_A_HEAD:
+                continue
             if not _known(head, lexicon):
                 head_parts = _split(head, lexicon, depth + 1)
                 if not head_parts:

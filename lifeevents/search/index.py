@@ -104,7 +104,7 @@ class Vocabulary:
 
     def correct(self, word: str) -> str | None:
         """The most frequent corpus word within edit distance 1 (2 for long words), or None."""
-        if len(word) < 4 or word.isdigit():
+        if len(word) < 5 or word.isdigit():
             return None
         max_distance = 2 if len(word) >= 8 else 1
         candidates: set[str] = set()

@@ -114,3 +114,14 @@ def test_very_long_input_is_bounded():
     concepts = analysis.analyse_query(" ".join(words), vocabulary)
     assert len(concepts) == analysis.MAX_QUERY_WORDS == 60
     assert concepts[0].word == words[0]
+
+
+def test_verb_prefixes_are_not_compound_heads():
+    lexicon = analysis.lexicon_from_texts(["ver weg", "een lening", "wijzing", "de schuldhulp"])
+    assert analysis.split_compound("verlening", lexicon) == ()
+    assert analysis.split_compound("schuldhulpverlening", lexicon) == ()
+
+
+def test_short_words_are_not_typo_corrected():
+    vocabulary = _vocabulary(("Post doorsturen", "De post van de gemeente."))
+    assert vocabulary.correct("lost") is None  # an English word, not a typo of "post"
