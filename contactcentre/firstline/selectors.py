@@ -17,7 +17,7 @@ from casemanagement.selectors import cases_of_party, cases_present, cases_visibl
 from casemanagement.services import normalise_reference
 from contactcentre.errors import AccessDenied, NotFound
 from contactcentre.interactions.models import ContactMoment
-from contactcentre.interactions.selectors import contact_moments_of_party, open_callbacks_of_party
+from contactcentre.interactions.selectors import contact_history, open_callback_summaries
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
 from contactcentre.processinglog.services import processing_log_record, purpose_require
@@ -34,12 +34,14 @@ OPEN_CONTACT_MAX_AGE = timedelta(hours=24)
 
 @dataclass
 class CustomerView:
+    """Plain, JSON-ready rows (no model instances): the view is served as is."""
+
     party: dict
     cases: list[dict]
-    contacts: list[ContactMoment]
-    consents: list
-    callbacks: list
-    life_events: list
+    contacts: list[dict]
+    consents: list[dict]
+    callbacks: list[dict]
+    life_events: list[dict]
     purpose: str
     purpose_reference: str
     assurance: str
@@ -131,9 +133,18 @@ def customer_view(*, party_id: int, viewer, purpose: str, purpose_reference: str
         cases_of_party(party_id=party_id, principal=viewer, clearance=clearance, recent_only=True)[:CASES_LIMIT]
     )
     cases = cases_present(cases=case_rows, principal=viewer, assurance=assurance, clearance=clearance, log=False)
-    contacts = list(contact_moments_of_party(party_id=party_id, principal=viewer)[:CONTACTS_LIMIT])
-    callbacks = list(open_callbacks_of_party(party_id=party_id, principal=viewer)[:CALLBACKS_LIMIT])
-    consents = consents_for_party(party=party)
+    contacts = contact_history(party_id=party_id, principal=viewer, limit=CONTACTS_LIMIT)
+    callbacks = open_callback_summaries(party_id=party_id, principal=viewer, limit=CALLBACKS_LIMIT)
+    consents = [
+        {
+            "purpose": consent.purpose,
+            "organisation": consent.organisation.code if consent.organisation_id else None,
+            "granted": consent.granted,
+            "channel": consent.channel,
+            "changed_at": consent.changed_at,
+        }
+        for consent in consents_for_party(party=party)
+    ]
     # Only cases shown with their type may suggest life events: a hidden type must not leak through.
     shown_case_ids = {summary["id"] for summary in cases if summary["case_type"] is not None}
     open_case_types = {c.case_type_id for c in case_rows if c.pk in shown_case_ids and c.closed_at is None}
@@ -161,15 +172,16 @@ def customer_view(*, party_id: int, viewer, purpose: str, purpose_reference: str
     )
 
 
-def _fitting_life_events(case_type_ids: set[int], contacts: list[ContactMoment]) -> list:
+def _fitting_life_events(case_type_ids: set[int], contacts: list[dict]) -> list[dict]:
     """Life events of the open cases' types and of recent contacts, what is most going on first: a
     recent contact about a life event counts double, each open case of a type belonging to it once."""
-    events, scores = {}, {}
+    events: dict[str, dict] = {}
     for event in life_events_for_case_types(case_type_ids=case_type_ids):
-        events[event.pk], scores[event.pk] = event, event.matching_case_types
+        events[event.slug] = {"slug": event.slug, "name": event.name, "score": event.matching_case_types}
     for contact in contacts:
-        event = getattr(contact, "life_event", None)
-        if event is not None:
-            events.setdefault(event.pk, event)
-            scores[event.pk] = scores.get(event.pk, 0) + 2
-    return sorted(events.values(), key=lambda event: (-scores[event.pk], event.ordering, event.name))
+        slug = contact["life_event_slug"]
+        if slug:
+            entry = events.setdefault(slug, {"slug": slug, "name": contact["life_event_name"], "score": 0})
+            entry["score"] += 2
+    ranked = sorted(events.values(), key=lambda event: -event["score"])  # stable: ties keep case-type order
+    return [{"slug": event["slug"], "name": event["name"]} for event in ranked]

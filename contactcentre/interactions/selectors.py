@@ -3,7 +3,7 @@ out a person's contacts write the processing-log record."""
 
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from contactcentre.interactions.models import CallbackRequest, ContactMoment
 from contactcentre.processinglog.models import ProcessingRecord
@@ -18,14 +18,49 @@ def _is_client(principal) -> bool:
     return getattr(principal, "is_api_client", False)
 
 
-def contact_moments_visible(*, principal) -> QuerySet[ContactMoment]:
-    """First-line people see every contact; an organisation's system only those it recorded itself."""
-    qs = ContactMoment.objects.select_related("agent", "organisation", "life_event").prefetch_related("articles")
+def _contacts_in_scope(qs: QuerySet[ContactMoment], principal) -> QuerySet[ContactMoment]:
     if _is_client(principal):
         return qs.filter(organisation_id=principal.organisation_id)
     if principal.has_perm("interactions.view_contactmoment"):
         return qs
     return qs.none()
+
+
+def contact_moments_visible(*, principal) -> QuerySet[ContactMoment]:
+    """First-line people see every contact; an organisation's system only those it recorded itself."""
+    qs = ContactMoment.objects.select_related("agent", "organisation", "life_event").prefetch_related("articles")
+    return _contacts_in_scope(qs, principal)
+
+
+CONTACT_SUMMARY_FIELDS = (
+    "id",
+    "channel",
+    "direction",
+    "identified_by",
+    "assurance",
+    "topic",
+    "question",
+    "answer",
+    "outcome",
+    "desk",
+    "started_at",
+    "ended_at",
+)
+
+
+def contact_history(*, party_id: int, principal, limit: int = CONTACT_HISTORY_LIMIT) -> list[dict]:
+    """The newest contacts of a party as plain rows (one indexed query, no model instances): the
+    history in the customer view. The articles used are on the contact itself."""
+    qs = _contacts_in_scope(ContactMoment.objects.all(), principal).filter(party_id=party_id)
+    return list(
+        qs.order_by("-started_at", "-id").values(
+            *CONTACT_SUMMARY_FIELDS,
+            agent_username=F("agent__username"),
+            organisation_code=F("organisation__code"),
+            life_event_slug=F("life_event__slug"),
+            life_event_name=F("life_event__name"),
+        )[:limit]
+    )
 
 
 def contact_moments_of_party(*, party_id: int, principal) -> QuerySet[ContactMoment]:
@@ -44,6 +79,28 @@ def callback_requests_visible(*, principal) -> QuerySet[CallbackRequest]:
 def open_callbacks_of_party(*, party_id: int, principal) -> QuerySet[CallbackRequest]:
     return callback_requests_visible(principal=principal).filter(
         party_id=party_id, status__in=CallbackRequest.OPEN_STATUSES
+    )
+
+
+def open_callback_summaries(*, party_id: int, principal, limit: int = 20) -> list[dict]:
+    """A party's open callback requests as plain rows (one indexed query)."""
+    if _is_client(principal) or not principal.has_perm("interactions.view_callbackrequest"):
+        return []
+    return list(
+        CallbackRequest.objects.filter(party_id=party_id, status__in=CallbackRequest.OPEN_STATUSES)
+        .order_by("call_after", "id")
+        .values(
+            "id",
+            "phone_number",
+            "call_after",
+            "call_before",
+            "question",
+            "status",
+            "created_at",
+            "contact_moment",  # the id
+            queue_code=F("queue__code"),
+            assigned_to_username=F("assigned_to__username"),
+        )[:limit]
     )
 
 

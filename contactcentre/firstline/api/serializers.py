@@ -2,8 +2,8 @@ from rest_framework import serializers
 
 from casemanagement.api.serializers import CaseSummarySerializer
 from contactcentre.firstline.services import ClaimKind
-from contactcentre.interactions.api.serializers import CallbackRequestSerializer, ContactMomentSerializer
-from contactcentre.interactions.models import Channel, ContactMoment
+from contactcentre.interactions.api.serializers import ContactMomentSerializer
+from contactcentre.interactions.models import CallbackRequest, Channel, ContactMoment
 from contactcentre.registry.assurance import AssuranceLevel
 
 
@@ -51,18 +51,54 @@ class FirstLineOfferSerializer(serializers.Serializer):
 
 class ConsentSerializer(serializers.Serializer):
     purpose = serializers.CharField()
-    organisation = serializers.CharField(allow_null=True, source="organisation.code", default=None)
+    organisation = serializers.CharField(allow_null=True)
     granted = serializers.BooleanField()
     channel = serializers.CharField()
     changed_at = serializers.DateTimeField()
 
 
+class ContactSummarySerializer(serializers.Serializer):
+    """One contact in the history (the articles used are on /contact-moments/{id})."""
+
+    id = serializers.IntegerField()
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    direction = serializers.ChoiceField(choices=ContactMoment.Direction.choices)
+    identified_by = serializers.ChoiceField(choices=ContactMoment.IdentifiedBy.choices, allow_blank=True)
+    assurance = serializers.ChoiceField(choices=AssuranceLevel.choices, allow_blank=True)
+    topic = serializers.CharField(allow_blank=True)
+    question = serializers.CharField(allow_blank=True)
+    answer = serializers.CharField(allow_blank=True)
+    outcome = serializers.ChoiceField(choices=ContactMoment.Outcome.choices, allow_blank=True)
+    desk = serializers.CharField(allow_blank=True)
+    started_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField(allow_null=True)
+    agent_username = serializers.CharField(allow_null=True)
+    organisation_code = serializers.CharField(allow_null=True)
+    life_event_slug = serializers.CharField(allow_null=True)
+    life_event_name = serializers.CharField(allow_null=True)
+
+
+class CallbackSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    phone_number = serializers.CharField()
+    call_after = serializers.DateTimeField()
+    call_before = serializers.DateTimeField(allow_null=True)
+    question = serializers.CharField()
+    status = serializers.ChoiceField(choices=CallbackRequest.Status.choices)
+    created_at = serializers.DateTimeField()
+    contact_moment = serializers.IntegerField(allow_null=True)
+    queue_code = serializers.CharField()
+    assigned_to_username = serializers.CharField(allow_null=True)
+
+
 class CustomerViewSerializer(serializers.Serializer):
+    """The shape of the customer view (documentation: the selector's plain rows are served as is)."""
+
     party = serializers.DictField(help_text="Basisgegevens zoals deze medewerker ze mag zien (zie registry).")
     cases = CaseSummarySerializer(many=True)
-    contacts = ContactMomentSerializer(many=True)
+    contacts = ContactSummarySerializer(many=True)
     consents = ConsentSerializer(many=True)
-    callbacks = CallbackRequestSerializer(many=True)
+    callbacks = CallbackSummarySerializer(many=True)
     life_events = LifeEventRefSerializer(many=True)
     purpose = serializers.CharField()
     purpose_reference = serializers.CharField()

@@ -1,5 +1,7 @@
 """First-line endpoints: open a contact (identify -> record -> offer) and the integrated customer view."""
 
+from dataclasses import asdict
+
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status as http_status
 from rest_framework.response import Response
@@ -74,4 +76,6 @@ class CustomerViewView(APIView):
             purpose=request.query_params.get("purpose", ""),
             purpose_reference=request.query_params.get("purpose_reference", ""),
         )
-        return Response(CustomerViewSerializer(view).data)
+        # The selector's rows are JSON-ready and shaped as CustomerViewSerializer documents; serving
+        # them as they are keeps serialisation off the hot path of the busiest screen.
+        return Response(asdict(view))
