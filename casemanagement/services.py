@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from casemanagement.models import Case, CaseStatus, CaseType, Confidentiality, StatusType
 from contactcentre.errors import Conflict, NotFound, RuleViolation, ValidationFailed
+from contactcentre.interactions.services import notification_enqueue
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
 from contactcentre.processinglog.services import processing_log_record
@@ -128,7 +129,7 @@ def case_open(
                 raise Conflict(_("Dit zaaknummer bestaat al bij deze organisatie.")) from exc
     else:  # pragma: no cover - 5 collisions in 10^8 numbers
         raise Conflict(_("Kon geen uniek zaaknummer maken."))
-    CaseStatus.objects.create(
+    entry = CaseStatus.objects.create(
         case=case,
         status_type=first_status,
         set_at=opened_at,
@@ -136,7 +137,23 @@ def case_open(
         **_recorded_by(actor),
     )
     _log(actor=actor, action=ProcessingRecord.Action.CREATE, case=case)
+    _notify(case=case, entry=entry, status_type=first_status)
     return case
+
+
+def _notify(*, case: Case, entry: CaseStatus, status_type: StatusType) -> None:
+    """A status the citizen is told about goes to the outbox in this same transaction. Secret cases
+    (e.g. an investigation) are never announced."""
+    if not status_type.notify_citizen or case.confidentiality == Confidentiality.SECRET:
+        return
+    notification_enqueue(
+        party=case.party,
+        subject=_("Nieuws over uw zaak %(reference)s") % {"reference": case.reference},
+        body=f"{case.case_type.name} ({case.reference}): {status_type.citizen_text}",
+        dedupe_key=f"case-status:{entry.pk}",
+        purpose=Purpose.CASE,
+        purpose_reference=case.reference,
+    )
 
 
 def _recorded_by(actor) -> dict:
@@ -196,6 +213,7 @@ def case_status_record(
         fields.append("closed_at")
     case.save(update_fields=fields)
     _log(actor=actor, action=ProcessingRecord.Action.UPDATE, case=case)
+    _notify(case=case, entry=entry, status_type=status_type)
     return entry
 
 

@@ -25,10 +25,14 @@ class InteractionsConfig(AppConfig):
             "interactions.change_workqueue",
             "interactions.delete_callbackrequest",
             "interactions.assign_callbackrequest",
+            "interactions.view_notification",
         ],
         "functional_admin": [
             "interactions.view_workqueue",
             "interactions.add_workqueue",
             "interactions.change_workqueue",
+            # The outbox: see what failed and send it again.
+            "interactions.view_notification",
+            "interactions.change_notification",
         ],
     }

@@ -220,3 +220,52 @@ class CallbackRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{_('Terugbellen')} #{self.pk} ({self.get_status_display()})"
+
+
+class Notification(models.Model):
+    """An outbound message to a citizen, written in the same transaction as the change it reports
+    (an outbox): the doors' transports (channels_app) deliver it and mark the result."""
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("Sms")
+        EMAIL = "email", _("E-mail")
+        PORTAL = "portal", _("Berichtenbox Mijn omgeving")
+        LETTER = "letter", _("Brief")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Te verzenden")
+        SENT = "sent", _("Verzonden")
+        FAILED = "failed", _("Mislukt, wordt opnieuw geprobeerd")
+        DEAD = "dead", _("Opgegeven")
+
+    party = models.ForeignKey(
+        Party, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("partij"), db_index=False
+    )
+    channel = models.CharField(_("kanaal"), max_length=16, choices=Channel.choices)
+    subject = models.CharField(_("onderwerp"), max_length=200)
+    body = models.TextField(_("bericht"))
+    # Business key: the same event never makes two messages (e.g. "case-status:<id>").
+    dedupe_key = models.CharField(_("kenmerk gebeurtenis"), max_length=100, unique=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
+    next_attempt_at = models.DateTimeField(_("volgende poging"), default=timezone.now)
+    last_error = models.CharField(_("laatste fout"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(_("verzonden"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("bericht aan burger")
+        verbose_name_plural = _("berichten aan burgers")
+        indexes = [
+            models.Index(fields=["party", "-created_at"], name="notification_party_idx"),
+            # The relay's queue: what is due, oldest first.
+            models.Index(
+                fields=["next_attempt_at"],
+                name="notification_due_idx",
+                condition=Q(status__in=["pending", "failed"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()}: {self.subject}"

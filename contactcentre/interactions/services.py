@@ -9,12 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contactcentre.errors import NotFound, RuleViolation, ValidationFailed
-from contactcentre.interactions.models import CallbackRequest, Channel, ContactMoment, WorkQueue
+from contactcentre.interactions.models import CallbackRequest, Channel, ContactMoment, Notification, WorkQueue
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
 from contactcentre.processinglog.services import processing_log_record
 from contactcentre.registry.assurance import AssuranceLevel
-from contactcentre.registry.models import Party
+from contactcentre.registry.models import Consent, Party
+from contactcentre.registry.selectors import consent_is_granted
 from contactcentre.registry.validators import normalise_phone
 
 PURPOSE_CONTACT = Purpose.CONTACT
@@ -318,3 +319,55 @@ def contact_moments_purge(*, now: datetime | None = None) -> int:
                 purpose_reference="retention",
             )
         deleted += len(batch)
+
+
+_CHANNEL_CONSENT = {
+    Notification.Channel.SMS: Consent.Purpose.SMS_NOTIFICATIONS,
+    Notification.Channel.EMAIL: Consent.Purpose.EMAIL_NOTIFICATIONS,
+}
+
+
+def notification_channel_for(*, party: Party) -> str:
+    """The party's preferred channel when it can carry a message (SMS and e-mail only with the
+    consent for it, asked at this moment so a withdrawal counts at once); otherwise a letter."""
+    preferred = party.preferred_channel
+    if preferred == Notification.Channel.PORTAL:
+        return preferred
+    purpose = _CHANNEL_CONSENT.get(preferred)
+    if purpose is not None and consent_is_granted(party=party, purpose=purpose):
+        return preferred
+    return Notification.Channel.LETTER
+
+
+def notification_enqueue(
+    *, party: Party, subject: str, body: str, dedupe_key: str, purpose: str, purpose_reference: str
+) -> tuple[Notification, bool]:
+    """Write a message to the outbox inside the caller's transaction; (notification, created).
+    The same dedupe key gives the existing message."""
+    existing = Notification.objects.filter(dedupe_key=dedupe_key).first()
+    if existing is not None:
+        return existing, False
+    notification = Notification.objects.create(
+        party=party,
+        channel=notification_channel_for(party=party),
+        subject=subject[:200],
+        body=body,
+        dedupe_key=dedupe_key,
+    )
+    processing_log_record(
+        actor=None,
+        action=ProcessingRecord.Action.CREATE,
+        object_type="notification",
+        object_id=str(notification.pk),
+        party_ids=[party.pk],
+        purpose=purpose,
+        purpose_reference=purpose_reference,
+    )
+    return notification, True
+
+
+def notifications_resend(*, ids: list[int]) -> int:
+    """Put failed or given-up messages back in the queue (an administrator's decision)."""
+    return Notification.objects.filter(
+        pk__in=ids, status__in=[Notification.Status.FAILED, Notification.Status.DEAD]
+    ).update(status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error="")

@@ -43,3 +43,23 @@ def test_functional_admin_maintains_case_types_but_does_not_see_cases(client):
     assert client.get("/admin/interactions/workqueue/add/").status_code == 200
     assert client.get("/admin/casemanagement/case/").status_code == 403
     assert client.get("/admin/interactions/contactmoment/").status_code == 403
+
+
+def test_functional_admin_resends_a_failed_message_from_the_outbox(client):
+    from contactcentre.interactions.models import Notification
+    from contactcentre.interactions.services import notification_enqueue
+    from tests.casemanagement.factories import PersonFactory
+
+    user = UserFactory(role="functional_admin", is_staff=True)
+    client.force_login(user)
+    message, _ = notification_enqueue(
+        party=PersonFactory(), subject="s", body="b", dedupe_key="k", purpose="case", purpose_reference="r"
+    )
+    Notification.objects.filter(pk=message.pk).update(status="dead", attempts=8)
+    assert client.get("/admin/interactions/notification/").status_code == 200
+    response = client.post(
+        "/admin/interactions/notification/", {"action": "resend", "_selected_action": [message.pk]}, follow=True
+    )
+    assert response.status_code == 200
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("pending", 0)
