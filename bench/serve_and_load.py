@@ -60,7 +60,14 @@ BENCH_ENV = {
 }
 for key, value in BENCH_ENV.items():
     os.environ[key] = value
-WHAT_IFS = ("session_cache", "no_session_save", "async_commit", "case_open_first_index", "no_count_pagination")
+WHAT_IFS = (
+    "perm_cache",
+    "session_cache",
+    "no_session_save",
+    "async_commit",
+    "case_open_first_index",
+    "no_count_pagination",
+)
 # An index in the order of casemanagement.selectors.open_first, so an organisation's case list is an
 # index range scan instead of a sort of all its cases. Made for the run, dropped after it.
 OPEN_FIRST_INDEX = (
@@ -86,6 +93,7 @@ def parse_args() -> argparse.Namespace:
         default=10,
         help="before each point, wait up to this many seconds for other processes to use < 0.5 core",
     )
+    parser.add_argument("--queries-only", action="store_true", help="only the in-process query/CPU count")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of one request's SELECTs")
     parser.add_argument(
         "--what-if",
@@ -140,7 +148,7 @@ def agent_session() -> tuple[User, dict[str, str]]:
         raise SystemExit("No bench agent: run bench/generate_scale_data.py first.")
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = next(b for b in settings.AUTHENTICATION_BACKENDS if "Axes" not in b)
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     csrf = secrets.token_hex(16)  # a 32-character CSRF secret: cookie and header carry the same value
@@ -243,16 +251,17 @@ def query_counts(targets, headers: dict[str, str], samples: int) -> dict:
         HTTP_X_CSRFTOKEN=headers.get("X-CSRFToken", ""),
         HTTP_AUTHORIZATION=headers.get("Authorization", ""),
     )
-    counts, statuses, totals, sql, example = [], [], [], [], None
+    counts, statuses, totals, cpu, sql, example = [], [], [], [], [], None
     slowest: dict[str, list[float]] = {}
     for method, path, body in targets[:samples]:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         with CaptureQueriesContext(connection) as ctx:
             if method == "GET":
                 response = client.get(path)
             else:
                 response = client.post(path, data=body, content_type="application/json")
         totals.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - cpu_started) * 1000)
         sql.append(sum(float(q["time"]) for q in ctx.captured_queries) * 1000)
         counts.append(len(ctx.captured_queries))
         statuses.append(response.status_code)
@@ -267,6 +276,7 @@ def query_counts(targets, headers: dict[str, str], samples: int) -> dict:
         "max": max(counts),
         "statuses": {str(s): statuses.count(s) for s in sorted(set(statuses))},
         "total_ms_median": round(statistics.median(totals), 2),
+        "cpu_ms_median": round(statistics.median(cpu), 2),
         "sql_ms_median": round(statistics.median(sql), 2),
         "sql_ms_by_query": sorted(
             ({"sql": k, "median_ms": round(statistics.median(v), 3), "calls": len(v)} for k, v in slowest.items()),
@@ -568,10 +578,16 @@ def main() -> None:
             q = queries[name]
             log(
                 f"{name}: {q['median']} SQL queries per request ({q['statuses']}); in-process "
-                f"{q['total_ms_median']} ms per request of which SQL {q['sql_ms_median']} ms"
+                f"{q['total_ms_median']} ms per request (CPU {q['cpu_ms_median']} ms, SQL {q['sql_ms_median']} ms)"
             )
             if args.explain:
                 explain(q["example_queries"])
+    if args.queries_only:
+        RESULTS.mkdir(exist_ok=True)
+        out = RESULTS / f"queries-{stamp}.json"
+        out.write_text(json.dumps({"what_if": args.what_if or None, "queries_per_request": queries}, indent=2))
+        log(f"saved {out.relative_to(REPO)}")
+        return
     connection.close()  # the server gets its own connections
 
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
@@ -663,7 +679,10 @@ def print_table(points: list[dict], queries: dict) -> None:
     print()
     for name, q in queries.items():
         spread = f"min {q['min']}, max {q['max']}, {q['samples']} requests"
-        print(f"SQL queries per request, {name}: median {q['median']} ({spread})")
+        print(
+            f"SQL queries per request, {name}: median {q['median']} ({spread}); "
+            f"in-process CPU {q['cpu_ms_median']} ms per request"
+        )
     print()
 
 

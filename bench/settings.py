@@ -24,3 +24,8 @@ if "async_commit" in WHAT_IF:  # commits do not wait for the WAL flush (processi
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
 if "no_count_pagination" in WHAT_IF:  # pages without COUNT(*) over all the organisation's cases
     REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_PAGINATION_CLASS": "bench.pagination.NoCountPagination"}  # noqa: F405
+if "perm_cache" in WHAT_IF:  # a person's permissions from Redis, not two queries per request
+    AUTHENTICATION_BACKENDS = [  # noqa: F405
+        "bench.auth.CachedPermissionBackend" if b.endswith(".ModelBackend") else b
+        for b in AUTHENTICATION_BACKENDS  # noqa: F405
+    ]
