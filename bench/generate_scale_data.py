@@ -490,7 +490,7 @@ class Generator:
             cursor.execute("SET maintenance_work_mem = '512MB'")
             cursor.execute("SET synchronous_commit = off")
             self.rng = random.Random(self.args.seed)
-            truncate = [*tables, "processinglog_processingrecord"]
+            truncate = [*tables, apps.get_model("processinglog", "ProcessingRecord")._meta.db_table]
             cursor.execute(f"TRUNCATE {', '.join(truncate)} RESTART IDENTITY CASCADE")
             constraints, indexes = secondary_schema(cursor, tables)
             for table, name, _definition in reversed(constraints):  # foreign keys first
