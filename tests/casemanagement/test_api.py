@@ -399,3 +399,16 @@ def test_organisation_wide_list_is_open_first_and_its_count_is_capped(client_wit
     assert [r["id"] for r in body["results"]] == [sooner.pk, later.pk, closed.pk]
     make_case(case_type=case_type)
     assert http.get("/api/v1/cases", {"page_size": 2}).json()["count"] == 3  # capped: at least 3
+
+
+def test_served_case_rows_have_exactly_the_documented_fields(client_with_scopes):
+    from casemanagement.api.serializers import CaseSummarySerializer
+
+    case = make_case()
+    http, _ = client_with_scopes(["cases:read"], organisation=case.organisation)
+    [row] = http.get("/api/v1/cases").json()["results"]
+    documented = CaseSummarySerializer()
+    assert set(row) == set(documented.fields)
+    assert set(row["organisation"]) == set(documented.fields["organisation"].fields)
+    assert set(row["status"]) == set(documented.fields["status"].fields)
+    assert set(http.get(f"/api/v1/cases/{case.pk}").json()) == set(documented.fields)
