@@ -38,8 +38,11 @@ def _read_lines(name: str) -> list[str]:
 
 def normalise(text: str) -> str:
     """Lower case, accents removed (één -> een), apostrophes and hyphens split words (zzp'er -> zzp er)."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = text.lower()
+    if text.isascii():
+        return text
+    # Decompose and drop what is not ASCII: the accents (één -> een); other letters were separators anyway.
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
 def tokenise(text: str) -> list[str]:

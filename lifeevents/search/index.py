@@ -153,7 +153,7 @@ def build_vocabulary(rows) -> Vocabulary:
     words: Counter = Counter()
     docs: list[IndexedDoc] = []
     postings: dict[str, list[tuple[int, float]]] = {}
-    texts = []
+    corpus_words: set[str] = set()
     for row in rows:
         article_id, org_id, life_event_ids, question, keywords, synonyms, short, answer, a, b, c = row
         fields = (Counter(a.split()), Counter(b.split()), Counter(c.split()))
@@ -169,11 +169,14 @@ def build_vocabulary(rows) -> Vocabulary:
         field_texts = article_field_texts(
             question=question, keywords=keywords or [], synonyms=synonyms or [], short_answer=short, answer=answer
         )
-        texts.extend(field_texts)
         for text in field_texts:
-            words.update(w for w in analysis.content_words(text) if len(w) >= 4 and not w.isdigit())
+            content = analysis.content_words(text)
+            corpus_words.update(content)
+            words.update(w for w in content if len(w) >= 4 and not w.isdigit())
     synonym_words = [" ".join(key) for key in analysis.synonym_table().entries]
-    lexicon = analysis.lexicon_from_texts(itertools.chain(texts, synonym_words))
+    lexicon = (
+        analysis.lexicon_from_texts(synonym_words) | frozenset(corpus_words) | {analysis.stem(w) for w in corpus_words}
+    )
     deletes: dict[str, list[str]] = {}
     for word in words:
         for probe in {word, *_deletes(word)}:
