@@ -26,7 +26,7 @@ from lifeevents.search import analysis
 VERSION_KEY = "lifeevents:search:version"
 LOCAL_TTL_SECONDS = 300
 _lock = threading.Lock()
-_local: dict[str, tuple[float, Vocabulary]] = {}
+_local: dict[str, tuple[float, str, Vocabulary]] = {}  # version -> (checked at, fingerprint, vocabulary)
 
 
 def article_field_texts(*, question: str, keywords: list, synonyms: list, short_answer: str, answer: str):
@@ -242,19 +242,26 @@ def current_version() -> str:
 
 
 def get_vocabulary() -> Vocabulary:
-    """The vocabulary of the published articles, rebuilt when the index version changed."""
+    """The vocabulary of the published articles, rebuilt when the index version changed.
+
+    Every LOCAL_TTL_SECONDS the data's fingerprint is checked too, for a process whose cache is not
+    shared with the process that changed an article (the local-memory cache of the embedded default)."""
     version = current_version()
     now = time.monotonic()
     entry = _local.get(version)
     if entry and now - entry[0] < LOCAL_TTL_SECONDS:
-        return entry[1]
+        return entry[2]
     with _lock:
         entry = _local.get(version)
         if entry and now - entry[0] < LOCAL_TTL_SECONDS:
-            return entry[1]
+            return entry[2]
+        fingerprint = _fingerprint()
+        if entry and entry[1] == fingerprint:
+            _local[version] = (time.monotonic(), fingerprint, entry[2])
+            return entry[2]
         vocabulary = build_vocabulary(_load_rows())
         _local.clear()
-        _local[version] = (time.monotonic(), vocabulary)
+        _local[version] = (time.monotonic(), fingerprint, vocabulary)
         return vocabulary
 
 

@@ -183,3 +183,17 @@ def test_life_events_for_query_classifies_the_question(query, life_event):
     ranked = life_events_for_query(query)
     assert ranked[0][0].slug == life_event
     assert len(ranked) <= 3 and ranked[0][1] >= ranked[-1][1]
+
+
+def test_vocabulary_is_rebuilt_only_when_the_data_changed(monkeypatch):
+    from lifeevents.search import index
+
+    first = index.get_vocabulary()
+    assert index.get_vocabulary() is first
+    # After the local TTL an unchanged fingerprint keeps the vocabulary ...
+    monkeypatch.setattr(index, "LOCAL_TTL_SECONDS", 0)
+    assert index.get_vocabulary() is first
+    # ... and a change made where this process's cache did not hear of it is picked up.
+    Article.objects.filter(external_id="kb-0001").update(status=Article.Status.DRAFT)
+    assert index.get_vocabulary() is not first
+    assert "kb-0001" not in ids(search_articles("verhuizing doorgeven", limit=10))
