@@ -80,3 +80,45 @@ def test_functional_admin_permissions():
     for perm in ("add_article", "change_article", "view_article", "add_lifeevent", "change_lifeevent"):
         assert admin.has_perm(f"lifeevents.{perm}")
     assert not admin.has_perm("lifeevents.delete_article")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/lifeevents/lifeevent/",
+        "/admin/lifeevents/article/",
+        "/admin/lifeevents/article/add/",
+        "/admin/lifeevents/articlefeedback/",
+    ],
+)
+def test_admin_pages_render_for_functional_admins(admin_client, url):
+    assert admin_client.get(url).status_code == 200
+
+
+def test_admin_add_creates_version_one_and_indexes(admin_client):
+    from contactcentre.registry.models import Organisation
+    from lifeevents.models import LifeEvent
+    from lifeevents.search import search_articles
+
+    data = {
+        "external_id": "kb-9100",
+        "status": "published",
+        "organisation": str(Organisation.objects.get(code="gem-voorbeeldstad").pk),
+        "life_events": [str(LifeEvent.objects.get(slug="verhuizen").pk)],
+        "review_by": "",
+        "question": "Hoe meld ik een kapotte lantaarnpaal?",
+        "short_answer": "Meld het via de app Buitenbeter.",
+        "answer": "Een kapotte lantaarnpaal meldt u in de app Buitenbeter of via 14 099.",
+        "keywords": '["straatverlichting"]',
+        "synonyms": "[]",
+        "versions-TOTAL_FORMS": "0",
+        "versions-INITIAL_FORMS": "0",
+        "versions-MIN_NUM_FORMS": "0",
+        "versions-MAX_NUM_FORMS": "1000",
+    }
+    response = admin_client.post("/admin/lifeevents/article/add/", data)
+    assert response.status_code == 302
+    article = Article.objects.get(external_id="kb-9100")
+    assert article.version == 1 and article.versions.count() == 1
+    assert [le.slug for le in article.life_events.all()] == ["verhuizen"]
+    assert [hit.article.external_id for hit in search_articles("lantaarnpaal kapot", limit=1)] == ["kb-9100"]
