@@ -4,10 +4,12 @@ Both backends score the same thing, a BM25-like sum over the query's concepts, w
 counts with its best alternative (the word itself, a synonym, compound parts, a typo correction) and
 the question and keywords weigh more than the short answer, which weighs more than the answer:
 
-- PostgreSQL: the stored weighted tsvector (GIN index) finds the candidates with an OR tsquery and
-  `ts_rank` per term, multiplied by the term's IDF, ranks them in SQL. If nothing matches, trigram
-  similarity (pg_trgm) on the question catches what analysis could not repair.
-- Other databases (the embedded SQLite default): BM25F over postings kept in process memory.
+- PostgreSQL: the stored weighted tsvector (GIN index) finds the candidates with an OR tsquery of
+  the query's selective terms; the best of them by one `ts_rank` get the full score in SQL, `ts_rank`
+  per term times the term's IDF. If nothing matches, trigram similarity (pg_trgm) on the question
+  catches what analysis could not repair.
+- Other databases (the embedded SQLite default): BM25F over postings kept in process memory, with
+  the same candidate selection.
 """
 
 from __future__ import annotations
