@@ -2,6 +2,7 @@
 the doors without a log-in, and status history. Querysets are scoped to the principal; what is shown
 of each case follows casemanagement.policy; every hand-out of a person's cases is logged."""
 
+import contextlib
 import hashlib
 from collections.abc import Iterable
 from datetime import date, timedelta
@@ -216,13 +217,28 @@ def _attempt_keys(reference: str, caller_key: str) -> tuple[str, str]:
     return f"caselookup:ref:{_digest(reference)}", f"caselookup:caller:{_digest(caller_key)}"
 
 
-def _count_failure(keys: Iterable[str]) -> None:
+def _incr(key: str, delta: int) -> int:
+    try:
+        return cache.incr(key, delta)
+    except ValueError:  # no counter yet (or it just expired): the window starts now
+        if cache.add(key, delta, timeout=LOOKUP_LOCKOUT_SECONDS):
+            return delta
+        return cache.incr(key, delta)
+
+
+def _reserve_attempt(keys: tuple[str, ...]) -> None:
+    """Count this attempt before looking, atomically (INCR in Redis), so parallel guesses cannot slip
+    past the limit together; a successful lookup gives its slot back, a wrong one keeps it."""
+    counts = [_incr(key, 1) for key in keys]
+    if any(count > LOOKUP_MAX_ATTEMPTS for count in counts):
+        _release_attempt(keys)
+        raise RateLimited(_("Te veel pogingen. Probeer het later opnieuw."), code="lookup_locked")
+
+
+def _release_attempt(keys: tuple[str, ...]) -> None:
     for key in keys:
-        cache.add(key, 0, timeout=LOOKUP_LOCKOUT_SECONDS)  # the window starts at the first failure
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=LOOKUP_LOCKOUT_SECONDS)
+        with contextlib.suppress(ValueError):  # expired meanwhile: nothing to give back
+            cache.decr(key)
 
 
 def _postcode_digits(value: str) -> str:
@@ -241,10 +257,11 @@ def case_by_reference(
     """The status of one case for someone who knows its reference and a second factor (the four
     postcode digits of the residential address, or the date of birth).
 
-    Wrong attempts are counted per reference and per caller in the cache (Redis in production);
-    after LOOKUP_MAX_ATTEMPTS the lookup is refused until the window expires, also with the right
-    factor. An unknown reference and a wrong factor give the same answer. `as_citizen` shows what
-    the citizen may see (the doors); otherwise what the principal may see at low assurance.
+    Wrong attempts are counted per reference and per caller in the cache (Redis in production), in
+    a window of LOOKUP_LOCKOUT_SECONDS from the first attempt; after LOOKUP_MAX_ATTEMPTS wrong ones
+    the lookup is refused until the window expires, also with the right factor. An unknown reference
+    and a wrong factor give the same answer. `as_citizen` shows what the citizen may see (the doors);
+    otherwise what the principal may see at low assurance.
     """
     reference = normalise_reference(reference or "")
     digits = _postcode_digits(postcode_digits or "")
@@ -258,9 +275,7 @@ def case_by_reference(
         raise ValidationFailed(field_errors={"postcode_digits": [_("Geef de vier cijfers van de postcode.")]})
 
     keys = _attempt_keys(reference, caller_key)
-    counts = cache.get_many(keys)
-    if any(counts.get(key, 0) >= LOOKUP_MAX_ATTEMPTS for key in keys):
-        raise RateLimited(_("Te veel pogingen. Probeer het later opnieuw."), code="lookup_locked")
+    _reserve_attempt(keys)
 
     candidates = list(
         Case.objects.select_related("organisation", "case_type", "status", "party").filter(reference=reference)[:5]
@@ -281,8 +296,7 @@ def case_by_reference(
         None,
     )
     not_found = NotFound(_("Geen zaak gevonden met deze gegevens."), code="case_not_found")
-    if match is None:
-        _count_failure(keys)
+    if match is None:  # a wrong attempt: it keeps its slot
         if candidates:
             processing_log_record(
                 actor=principal,
@@ -295,6 +309,7 @@ def case_by_reference(
             )
         raise not_found
 
+    _release_attempt(keys)  # the right factor: not a wrong attempt
     clearance = Clearance.CITIZEN if as_citizen else clearance_of(principal)
     if clearance == Clearance.CITIZEN:
         detail = Detail.NONE if match.confidentiality == Confidentiality.SECRET else Detail.CITIZEN

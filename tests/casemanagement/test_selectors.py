@@ -240,3 +240,26 @@ def test_suspended_case_is_not_overdue_in_the_summary(agent):
     case_suspend(case=case, reason="Wacht", actor=None)
     [shown] = cases_present(cases=[Case.objects.get(pk=case.pk)], principal=agent, assurance="low", log=False)
     assert (shown["is_overdue"], shown["is_suspended"]) == (False, True)
+
+
+def test_parallel_guesses_cannot_slip_past_the_limit_together(agent, monkeypatch):
+    """Attempts still being looked at hold their slot: with the limit reached by attempts in flight,
+    the next one is refused before it looks."""
+    monkeypatch.setattr(selectors, "LOOKUP_MAX_ATTEMPTS", 2)
+    party = _person_with_postcode()
+    make_case(party=party, reference="Z2026001")
+    keys = selectors._attempt_keys("Z2026001", "a")
+    selectors._reserve_attempt(keys)
+    selectors._reserve_attempt(keys)  # two lookups in flight
+    with pytest.raises(RateLimited):
+        case_by_reference(reference="Z2026001", postcode_digits="1234", caller_key="b", principal=agent)
+    selectors._release_attempt(keys)  # one in-flight lookup turned out right
+    assert case_by_reference(reference="Z2026001", postcode_digits="1234", caller_key="b", principal=agent)
+
+
+def test_right_answers_do_not_use_up_attempts(agent, monkeypatch):
+    monkeypatch.setattr(selectors, "LOOKUP_MAX_ATTEMPTS", 2)
+    party = _person_with_postcode()
+    make_case(party=party, reference="Z2026001")
+    for _ in range(5):
+        assert case_by_reference(reference="Z2026001", postcode_digits="1234", caller_key="a", principal=agent)
