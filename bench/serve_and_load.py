@@ -139,24 +139,31 @@ def log(message: str) -> None:
 # --- principals and targets ----------------------------------------------------------------------
 
 
-def agent_session() -> tuple[User, dict[str, str]]:
-    """A logged-in agent: a real session row (as the login view would make) and a CSRF secret."""
+Target = tuple[str, str, str, dict[str, str]]  # method, path, JSON body or "", headers
+
+
+def agent_sessions(count: int) -> list[tuple[User, dict[str, str]]]:
+    """Logged-in agents, one per simulated client (16 clients are 16 agents at their desks): a real
+    session each (as the login view would make) and a CSRF secret."""
     from importlib import import_module
 
-    user = User.objects.filter(username__startswith="bench-agent-", groups__name="agent").order_by("id").first()
-    if user is None:
-        raise SystemExit("No bench agent: run bench/generate_scale_data.py first.")
-    store = import_module(settings.SESSION_ENGINE).SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = next(b for b in settings.AUTHENTICATION_BACKENDS if "Axes" not in b)
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    csrf = secrets.token_hex(16)  # a 32-character CSRF secret: cookie and header carry the same value
-    cookie = f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}"
-    return user, {"Cookie": cookie, "X-CSRFToken": csrf}
+    users = list(User.objects.filter(username__startswith="bench-agent-", groups__name="agent").order_by("id")[:count])
+    if not users:
+        raise SystemExit("No bench agents: run bench/generate_scale_data.py first.")
+    sessions = []
+    for user in users:
+        store = import_module(settings.SESSION_ENGINE).SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = next(b for b in settings.AUTHENTICATION_BACKENDS if "Axes" not in b)
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        csrf = secrets.token_hex(16)  # a 32-character CSRF secret: cookie and header carry the same value
+        cookie = f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}"
+        sessions.append((user, {"Cookie": cookie, "X-CSRFToken": csrf}))
+    return sessions
 
 
-def customer_view_targets(agent: User, count: int) -> list[tuple[str, str, str]]:
+def customer_view_targets(agents: list[tuple[User, dict[str, str]]], count: int) -> list[Target]:
     """Parties as they call in (drawn from contact history, so frequent callers come up more), each
     with an open phone contact taken by the agent: the purpose the customer view requires."""
     from contactcentre.interactions.models import ContactMoment
@@ -180,18 +187,23 @@ def customer_view_targets(agent: User, count: int) -> list[tuple[str, str, str]]
             identified_by="bsn",
             assurance="substantial",
             topic="bench",
-            agent=agent,
+            agent=agents[i % len(agents)][0],
             started_at=now,
         )
-        for pid in party_ids
+        for i, pid in enumerate(party_ids)
     )
     return [
-        ("GET", f"/api/v1/parties/{c.party_id}/customer-view?purpose=contact&purpose_reference={c.pk}", "")
-        for c in contacts
+        (
+            "GET",
+            f"/api/v1/parties/{c.party_id}/customer-view?purpose=contact&purpose_reference={c.pk}",
+            "",
+            agents[i % len(agents)][1],
+        )
+        for i, c in enumerate(contacts)
     ]
 
 
-def case_lookup_targets(count: int) -> list[tuple[str, str, str]]:
+def case_lookup_targets(agents: list[tuple[User, dict[str, str]]], count: int) -> list[Target]:
     """Cases an agent may see (not secret), with the postcode digits of the party's residential address."""
     with connection.cursor() as cursor:
         cursor.execute(
@@ -206,8 +218,13 @@ def case_lookup_targets(count: int) -> list[tuple[str, str, str]]:
         )
         rows = cursor.fetchall()
     return [
-        ("POST", "/api/v1/cases/lookup", json.dumps({"reference": ref, "postcode_digits": digits}))
-        for ref, digits in rows
+        (
+            "POST",
+            "/api/v1/cases/lookup",
+            json.dumps({"reference": ref, "postcode_digits": digits}),
+            agents[i % len(agents)][1],
+        )
+        for i, (ref, digits) in enumerate(rows)
     ]
 
 
@@ -229,37 +246,41 @@ def api_client_headers() -> tuple[str, dict[str, str]]:
     return organisation.code, {"Authorization": f"Bearer {token}"}
 
 
-def case_list_targets(count: int) -> list[tuple[str, str, str]]:
+def case_list_targets(headers: dict[str, str], count: int) -> list[Target]:
     """The organisation's own case list, as Open Zaak's GET /zaken: the first 20 pages of 25, at random."""
-    return [("GET", f"/api/v1/cases?page={(i % 20) + 1}", "") for i in range(count)]
+    return [("GET", f"/api/v1/cases?page={(i % 20) + 1}", "", headers) for i in range(count)]
 
 
-def write_targets(path: Path, targets, headers: dict[str, str]) -> None:
-    lines = [f"#H\t{name}\t{value}" for name, value in headers.items()]
-    lines += ["\t".join(t) for t in targets]
+def write_targets(path: Path, targets: list[Target]) -> None:
+    """Header sets once ("#S<TAB>set<TAB>name<TAB>value"), then one request per line naming its set."""
+    sets: dict[tuple, int] = {}
+    lines = []
+    for _method, _path, _body, headers in targets:
+        key = tuple(sorted(headers.items()))
+        if key not in sets:
+            sets[key] = len(sets) + 1
+            lines += [f"#S\t{sets[key]}\t{name}\t{value}" for name, value in key]
+    for method, target_path, body, headers in targets:
+        lines.append(f"{method}\t{target_path}\t{body}\t{sets[tuple(sorted(headers.items()))]}")
     path.write_text("\n".join(lines) + "\n")
 
 
 # --- query counts --------------------------------------------------------------------------------
 
 
-def query_counts(targets, headers: dict[str, str], samples: int) -> dict:
+def query_counts(targets: list[Target], samples: int) -> dict:
     """SQL queries and time per request, with the Django test client on the same settings and data
     (in this process, no server): `total_ms` is the whole request, `sql_ms` the part spent in SQL."""
-    client = Client(
-        HTTP_COOKIE=headers.get("Cookie", ""),
-        HTTP_X_CSRFTOKEN=headers.get("X-CSRFToken", ""),
-        HTTP_AUTHORIZATION=headers.get("Authorization", ""),
-    )
+    client = Client()
     counts, statuses, totals, cpu, sql, example = [], [], [], [], [], None
     slowest: dict[str, list[float]] = {}
-    for method, path, body in targets[:samples]:
+    for method, path, body, headers in targets[:samples]:
         started, cpu_started = time.perf_counter(), time.process_time()
         with CaptureQueriesContext(connection) as ctx:
             if method == "GET":
-                response = client.get(path)
+                response = client.get(path, headers=headers)
             else:
-                response = client.post(path, data=body, content_type="application/json")
+                response = client.post(path, data=body, content_type="application/json", headers=headers)
         totals.append((time.perf_counter() - started) * 1000)
         cpu.append((time.process_time() - cpu_started) * 1000)
         sql.append(sum(float(q["time"]) for q in ctx.captured_queries) * 1000)
@@ -458,17 +479,24 @@ def stop_server(server: subprocess.Popen) -> None:
             server.wait()
 
 
-def condense_log(path: Path) -> int:
-    """Keep what is not an access-log line (errors, warnings); returns how many access lines there were."""
-    access, kept = 0, []
+def condense_log(path: Path) -> dict[str, int]:
+    """Keep what is not an access-log line (errors, warnings) plus a count per route and status."""
+    tally: dict[str, int] = {}
+    kept = []
     with path.open() as log_file:
         for line in log_file:
             if '"contactcentre.access"' in line:
-                access += 1
+                try:
+                    entry = json.loads(line)
+                    key = f"{entry.get('method')} {entry.get('route')} {entry.get('status')}"
+                except ValueError:
+                    key = "unparsed"
+                tally[key] = tally.get(key, 0) + 1
             elif "No directory at" not in line and "mw_instance = middleware" not in line:
                 kept.append(line)
-    path.write_text("".join(kept) + f"[{access} access-log lines removed]\n")
-    return access
+    summary = "".join(f"{count:>8}  {key}\n" for key, count in sorted(tally.items()))
+    path.write_text("".join(kept) + "access log, requests per route and status:\n" + summary)
+    return tally
 
 
 def ensure_wrk() -> str:
@@ -514,10 +542,10 @@ def run_wrk(wrk: str, port: int, targets_file: Path, clients: int, duration: int
     }
 
 
-def check_targets(port: int, name: str, targets, headers: dict[str, str]) -> None:
+def check_targets(port: int, name: str, targets: list[Target]) -> None:
     """Every target must answer 2xx before it is measured (a 403/404 is fast and would flatter)."""
     bad = 0
-    for method, path, body in targets[:50]:
+    for method, path, body, headers in targets[:50]:
         request = urllib.request.Request(  # noqa: S310
             f"http://127.0.0.1:{port}{path}",
             data=body.encode() if body else None,
@@ -553,16 +581,17 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute(OPEN_FIRST_INDEX)
             cursor.execute("ANALYZE casemanagement_case")
-    agent, session_headers = agent_session()
-    targets: dict[str, tuple[list, dict]] = {"ceiling": ([("GET", "/bench/ceiling", "")], {})}
+    agents = agent_sessions(max(clients))
+    targets: dict[str, list[Target]] = {"ceiling": [("GET", "/bench/ceiling", "", {})]}
     if "customer_view" in endpoints:
-        targets["customer_view"] = (customer_view_targets(agent, args.targets), session_headers)
+        targets["customer_view"] = customer_view_targets(agents, args.targets)
     if "case_lookup" in endpoints:
-        targets["case_lookup"] = (case_lookup_targets(args.targets), session_headers)
+        targets["case_lookup"] = case_lookup_targets(agents, args.targets)
     if "case_list" in endpoints:
         organisation_code, token_headers = api_client_headers()
-        targets["case_list"] = (case_list_targets(args.targets), token_headers)
+        targets["case_list"] = case_list_targets(token_headers, args.targets)
         log(f"case_list: API client of {organisation_code} (scope cases:read)")
+    log(f"{len(agents)} agents, each with its own session; requests rotate over them")
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT (SELECT count(*) FROM registry_party), (SELECT count(*) FROM casemanagement_case),"
@@ -574,7 +603,7 @@ def main() -> None:
     queries = {}
     for name in endpoints:
         if name != "ceiling":
-            queries[name] = query_counts(*targets[name], samples=args.query_samples)
+            queries[name] = query_counts(targets[name], samples=args.query_samples)
             q = queries[name]
             log(
                 f"{name}: {q['median']} SQL queries per request ({q['statuses']}); in-process "
@@ -594,7 +623,7 @@ def main() -> None:
     files = {}
     for name in endpoints:
         files[name] = workdir / f"{name}.targets"
-        write_targets(files[name], *targets[name])
+        write_targets(files[name], targets[name])
 
     port = free_port()
     server_log = RESULTS / f"server-{stamp}.log"
@@ -604,7 +633,7 @@ def main() -> None:
     try:
         for name in endpoints:
             if name != "ceiling":
-                check_targets(port, name, *targets[name])
+                check_targets(port, name, targets[name])
             run_wrk(wrk, port, files[name], max(clients), 3, args.wrk_threads)  # warm-up: connections, caches
         server_label = f"gunicorn {args.worker_class} {args.workers}x{args.threads} on 127.0.0.1:{port}"
         log(f"{server_label}; {args.duration} s per point")
@@ -630,7 +659,10 @@ def main() -> None:
     finally:
         stop_server(server)
         shutil.rmtree(workdir, ignore_errors=True)
-        condense_log(server_log)
+        statuses = condense_log(server_log)
+        failed = {key: n for key, n in statuses.items() if not key.rsplit(" ", 1)[-1].startswith(("2", "3"))}
+        if failed:
+            log(f"non-2xx answers during the run: {failed}")
         if "case_open_first_index" in args.what_if:
             with connection.cursor() as cursor:
                 cursor.execute("DROP INDEX IF EXISTS bench_whatif_case_org_open_first")

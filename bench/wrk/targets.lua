@@ -1,42 +1,44 @@
 -- wrk script for bench/serve_and_load.py. BENCH_TARGETS names a file written by that script:
---   "#H<TAB>Header-Name<TAB>value"         a header sent with every request (token, cookie, CSRF)
---   "METHOD<TAB>/path?query<TAB>json body"  one request; the body is optional
--- Each connection walks the list from a random start, so parties and references vary per request.
+--   "#S<TAB>set<TAB>Header-Name<TAB>value"        a header of header set <set> (a token, a session cookie)
+--   "METHOD<TAB>/path?query<TAB>json body<TAB>set" one request (body may be empty) and its header set
+-- The connection walks the list from a random start, so parties, references and agents vary.
 -- done() prints one JSON line (BENCH_JSON ...) that the Python script parses.
 
 local targets = {}
-local headers = {}
+local sets = {}
 local position = 1
 
 local function load_targets()
-  local file = os.getenv("BENCH_TARGETS")
-  for line in io.lines(file) do
-    if line:sub(1, 3) == "#H\t" then
-      local name, value = line:match("^#H\t([^\t]+)\t(.*)$")
-      headers[name] = value
+  for line in io.lines(os.getenv("BENCH_TARGETS")) do
+    if line:sub(1, 3) == "#S\t" then
+      local set, name, value = line:match("^#S\t(%d+)\t([^\t]+)\t(.*)$")
+      sets[set] = sets[set] or {}
+      sets[set][name] = value
     elseif line ~= "" then
-      local method, path, body = line:match("^(%u+)\t([^\t]+)\t?(.*)$")
-      if body == "" then body = nil end
-      targets[#targets + 1] = { method, path, body }
+      local method, path, body, set = line:match("^(%u+)\t([^\t]+)\t([^\t]*)\t(%d+)$")
+      local headers = {}
+      for name, value in pairs(sets[set] or {}) do headers[name] = value end
+      if body ~= "" then
+        headers["Content-Type"] = "application/json"
+      else
+        body = nil
+      end
+      -- Pre-formatted once: building the request text per request would cost wrk CPU.
+      targets[#targets + 1] = wrk.format(method, path, headers, body)
     end
   end
 end
 
 function init(args)
   load_targets()
-  math.randomseed(os.time() + tonumber(tostring(targets):match("0x(%x+)") or "0", 16) % 100000)
+  math.randomseed(os.time() + (tonumber(tostring(targets):match("0x(%x+)") or "0", 16) % 100000))
   position = math.random(#targets)
 end
 
 function request()
-  local t = targets[position]
+  local text = targets[position]
   position = position % #targets + 1
-  if t[3] then
-    headers["Content-Type"] = "application/json"
-  else
-    headers["Content-Type"] = nil
-  end
-  return wrk.format(t[1], t[2], headers, t[3])
+  return text
 end
 
 function done(summary, latency, requests)
