@@ -93,6 +93,7 @@ def parse_args() -> argparse.Namespace:
         default=10,
         help="before each point, wait up to this many seconds for other processes to use < 0.5 core",
     )
+    parser.add_argument("--agents", type=int, default=0, help="agent sessions to rotate over (default: one per client)")
     parser.add_argument("--queries-only", action="store_true", help="only the in-process query/CPU count")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of one request's SELECTs")
     parser.add_argument(
@@ -581,7 +582,7 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute(OPEN_FIRST_INDEX)
             cursor.execute("ANALYZE casemanagement_case")
-    agents = agent_sessions(max(clients))
+    agents = agent_sessions(args.agents or max(clients))
     targets: dict[str, list[Target]] = {"ceiling": [("GET", "/bench/ceiling", "", {})]}
     if "customer_view" in endpoints:
         targets["customer_view"] = customer_view_targets(agents, args.targets)
