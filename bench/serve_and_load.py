@@ -94,6 +94,7 @@ def parse_args() -> argparse.Namespace:
         help="before each point, wait up to this many seconds for other processes to use < 0.5 core",
     )
     parser.add_argument("--agents", type=int, default=0, help="agent sessions to rotate over (default: one per client)")
+    parser.add_argument("--markdown", type=Path, help="print a saved results JSON as a Markdown table and stop")
     parser.add_argument("--queries-only", action="store_true", help="only the in-process query/CPU count")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of one request's SELECTs")
     parser.add_argument(
@@ -566,6 +567,9 @@ def check_targets(port: int, name: str, targets: list[Target]) -> None:
 
 def main() -> None:
     args = ARGS
+    if args.markdown:
+        print(markdown(args.markdown))
+        return
     if connection.vendor != "postgresql":
         raise SystemExit("Set DATABASE_URL to the PostgreSQL database filled by bench/generate_scale_data.py.")
     endpoints = [e for e in args.endpoints.split(",") if e]
@@ -691,6 +695,32 @@ def main() -> None:
     out = RESULTS / f"serve_and_load-{stamp}.json"
     out.write_text(json.dumps(result, indent=2))
     log(f"saved {out.relative_to(REPO)}; server log {server_log.relative_to(REPO)}")
+
+
+def markdown(path: Path) -> str:
+    """A saved run as a Markdown table (for bench/README.md)."""
+    run = json.loads(path.read_text())
+    lines = [
+        f"Run {run['started']}: {run['server']['command']}; {run['load']}; what-if: {run['server'].get('what_if')}",
+        "",
+        "| endpoint | clients | rps | p50 ms | p95 ms | p99 ms | ratio to ceiling | errors | CPU ms/request "
+        "| cores server/postgres/redis/wrk/other/idle |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for p in sorted(run["points"], key=lambda p: (p["endpoint"] != "ceiling", p["endpoint"], p["clients"])):
+        cpu = "/".join(str(p["cpu"][f"{k}_cores"]) for k in ("server", "postgres", "redis", "wrk", "other", "idle"))
+        lines.append(
+            f"| {p['endpoint']} | {p['clients']} | {p['rps']:.0f} | {p['p50_ms']:.1f} | {p['p95_ms']:.1f} "
+            f"| {p['p99_ms']:.1f} | {p['ratio_to_ceiling']:.3f} | {p['errors']} "
+            f"| {p['cpu_ms_per_request']['total']:.1f} | {cpu} |"
+        )
+    lines.append("")
+    for name, q in run["queries_per_request"].items():
+        lines.append(
+            f"- {name}: {q['median']:g} SQL queries per request (min {q['min']}, max {q['max']}); "
+            f"in-process CPU {q['cpu_ms_median']} ms per request"
+        )
+    return "\n".join(lines)
 
 
 def print_table(points: list[dict], queries: dict) -> None:
