@@ -188,6 +188,7 @@ REST_FRAMEWORK = {
         "contactcentre.api.authentication.CsrfSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["contactcentre.api.permissions.IsAuthenticatedPersonOrClient"],
+    "DEFAULT_PARSER_CLASSES": ["contactcentre.api.parsers.StrictJSONParser"],
     "DEFAULT_PAGINATION_CLASS": "contactcentre.api.pagination.DefaultPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -56,6 +56,8 @@ class ApiProblemMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if is_api_path(request.path) and any("\x00" in k or "\x00" in v for k, v in request.GET.items()):
+            return problem_response(400, detail="De zoekparameters bevatten een NUL-teken.", code="parse_error")
         response = self.get_response(request)
         if (
             is_api_path(request.path)

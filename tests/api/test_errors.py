@@ -78,3 +78,14 @@ def test_500_reveals_no_stack_trace_or_sql(client_with_scopes, caplog):
     # ...but the operator can find it in the log under the same trace id.
     logged = [r for r in caplog.records if r.name == "contactcentre.errors"]
     assert logged and logged[0].exc_info is not None
+
+
+def test_nul_characters_in_a_body_are_a_400_anywhere(client_with_scopes):
+    http, _ = client_with_scopes(["cases:write"])
+    response = http.post("/api/v1/_test/organisations", {"code": "ok", "name": "a\x00b"}, format="json")
+    assert_problem(response, 400, "parse_error")
+
+
+def test_nul_characters_in_query_parameters_are_a_400(client_with_scopes):
+    http, _ = client_with_scopes(["cases:read"])
+    assert_problem(http.get("/api/v1/_test/organisations", {"page": "1\x00"}), 400, "parse_error")
