@@ -12,8 +12,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 async def _session_cookie(user) -> bytes:
+    from importlib import import_module
+
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 
     def make():
         session = SessionStore()
