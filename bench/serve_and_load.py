@@ -382,12 +382,14 @@ class CpuMeter:
         server = [self.server_pid, *children_of(self.server_pid)]
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # wrk, once waited for
         busy, total = machine_busy()
+        iowait = int(Path("/proc/stat").read_text().splitlines()[0].split()[5]) / TICK
         return {
             "server": sum(proc_cpu(p) for p in server),
             "postgres_by_pid": {p: proc_cpu(p) for p in backend_pids()},
             "redis": sum(proc_cpu(p) for p in self.redis),
             "wrk": usage.ru_utime + usage.ru_stime,
             "busy": busy,
+            "iowait": iowait,
             "total": total,
         }
 
@@ -410,6 +412,8 @@ class CpuMeter:
             "wrk_cores": cores(used["wrk"]),
             "other_cores": cores(max(used["busy"] - sum(used[k] for k in ("server", "postgres", "redis", "wrk")), 0)),
             "idle_cores": round(os.cpu_count() - cores(used["busy"]), 2),
+            # Part of idle: waiting for the disk (WAL flushes, log writes), often other people's I/O.
+            "iowait_cores": cores(after["iowait"] - before["iowait"]),
         }
 
 
