@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint migrate bench clean
+.PHONY: run test install lint migrate bench clean messages
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ lint: install
 
 test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Refresh the English catalogue from the Dutch source strings, then translate new/fuzzy entries in
+# locale/en/LC_MESSAGES/django.po and run this again (tests/test_i18n.py fails while any are left).
+messages: install
+	$(PY) manage.py makemessages -l en --ignore=$(VENV) --ignore=bench --ignore=tests
+	$(PY) manage.py compilemessages -l en --ignore=$(VENV)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
