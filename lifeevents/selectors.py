@@ -1,6 +1,7 @@
 """Reads for life events and the knowledge base (public content: no personal data, no processing log)."""
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from contactcentre.errors import NotFound
 from lifeevents.models import Article, LifeEvent
@@ -41,7 +42,7 @@ def article_get_published(*, external_id: str) -> Article:
         .first()
     )
     if article is None:
-        raise NotFound("Artikel niet gevonden.")
+        raise NotFound(_("Artikel niet gevonden."))
     return article
 
 

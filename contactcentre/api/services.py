@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from contactcentre.api.models import ApiClient, IdempotencyRecord
 from contactcentre.api.scopes import ALL_SCOPES
@@ -17,7 +18,7 @@ def api_client_create(*, name: str, organisation: Organisation, scopes: list[str
     """Create an API client; returns the client and its token, which is shown only this once."""
     unknown = sorted(set(scopes) - set(ALL_SCOPES))
     if unknown:
-        raise ValidationFailed("Onbekende scopes.", field_errors={"scopes": [", ".join(unknown)]})
+        raise ValidationFailed(_("Onbekende scopes."), field_errors={"scopes": [", ".join(unknown)]})
     token, prefix, token_hash = ApiClient.new_token()
     client = ApiClient.objects.create(
         name=name, organisation=organisation, scopes=sorted(set(scopes)), token_prefix=prefix, token_hash=token_hash
