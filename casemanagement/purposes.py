@@ -1,0 +1,23 @@
+"""The purpose "working on a case": a case of this person that the actor may see (for an API client,
+one of its own organisation's cases). Registered with the processing log in CasemanagementConfig.ready()."""
+
+from django.db.models import Q
+
+from casemanagement.selectors import cases_visible
+from casemanagement.services import normalise_reference
+
+
+def case_reference_holds(*, actor, reference: str, party_ids) -> bool:
+    """Checker for Purpose.CASE: the case named by reference or id is visible to the actor and belongs to
+    one of `party_ids` (with none known yet, as in a search for the case's party: any visible case)."""
+    ref = str(reference or "").strip()
+    if not ref:
+        return False
+    match = Q(reference=normalise_reference(ref))
+    if ref.isdigit() and len(ref) <= 18:
+        match |= Q(pk=int(ref))
+    cases = cases_visible(principal=actor).filter(match)
+    party_ids = list(party_ids)
+    if party_ids:
+        cases = cases.filter(party_id__in=party_ids)
+    return cases.exists()
