@@ -240,7 +240,9 @@ REGISTRY_VERIFICATION_MAX_ATTEMPTS = int(os.environ.get("VERIFICATION_CODE_MAX_A
 REGISTRY_VERIFICATION_MAX_PER_HOUR = int(os.environ.get("VERIFICATION_CODES_PER_PERSON_PER_HOUR", "5"))
 
 # Brute force: lock out a username *from an IP* (agents share office IPs, so never the IP alone).
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# ModelBackend with each person's permission set and roles kept in the cache (contactcentre/api/backends.py).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "contactcentre.api.backends.CachedPermissionBackend"]
+PERMISSION_CACHE_SECONDS = int(os.environ.get("PERMISSION_CACHE_SECONDS", "60"))
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_LOCKOUT_ATTEMPTS", "5"))
 AXES_COOLOFF_TIME = timedelta(seconds=int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

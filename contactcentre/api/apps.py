@@ -13,3 +13,33 @@ class ApiConfig(AppConfig):
 
     def ready(self) -> None:
         from contactcentre.api import schema  # noqa: F401  (registers the OpenAPI auth extensions)
+
+        _connect_permission_cache_invalidation()
+
+
+def _connect_permission_cache_invalidation() -> None:
+    """Signals only to invalidate the cached permission sets (contactcentre.api.backends)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group, Permission
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from contactcentre.api.backends import permissions_invalidate_all, permissions_invalidate_user
+
+    user_model = get_user_model()
+
+    def any_change(**kwargs) -> None:
+        if not kwargs.get("action", "post").startswith("pre_"):  # m2m changes signal before and after
+            permissions_invalidate_all()
+
+    def user_saved(instance, update_fields=None, **kwargs) -> None:
+        if update_fields is not None and set(update_fields) <= {"last_login"}:
+            return  # a log-in changes no permission
+        permissions_invalidate_user(instance.pk)
+
+    uid = "contactcentre.api.permission_cache"
+    for through in (user_model.groups.through, user_model.user_permissions.through, Group.permissions.through):
+        m2m_changed.connect(any_change, sender=through, weak=False, dispatch_uid=f"{uid}.{through.__name__}")
+    for model in (Group, Permission):
+        post_save.connect(any_change, sender=model, weak=False, dispatch_uid=f"{uid}.save.{model.__name__}")
+        post_delete.connect(any_change, sender=model, weak=False, dispatch_uid=f"{uid}.delete.{model.__name__}")
+    post_save.connect(user_saved, sender=user_model, weak=False, dispatch_uid=f"{uid}.user")

@@ -19,6 +19,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 
+from contactcentre.api.backends import user_group_names
 from contactcentre.errors import AccessDenied, NotFound, ValidationFailed
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.services import processing_log_record, purpose_require
@@ -52,8 +53,7 @@ def viewer_roles(viewer) -> frozenset[str]:
         return frozenset({visibility.CITIZEN})
     cached = getattr(viewer, "_registry_roles", None)
     if cached is None:
-        active = viewer.is_active
-        cached = frozenset(viewer.groups.values_list("name", flat=True)) if active else frozenset()
+        cached = user_group_names(viewer)  # from the permission cache: no query on most requests
         viewer._registry_roles = cached
     return cached
 
