@@ -71,6 +71,10 @@ def processing_log_record(
         "trace_id": current_trace_id.get(),
     }
     records = [ProcessingRecord(subject=subject_pseudonym(pid), **base) for pid in dict.fromkeys(party_ids)]
+    if len(records) == 1:
+        # One INSERT in autocommit; bulk_create would wrap it in BEGIN ... COMMIT (two more round trips).
+        records[0].save(force_insert=True)
+        return records
     return ProcessingRecord.objects.bulk_create(records)
 
 
