@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from casemanagement.policy import clearance_of
 from casemanagement.selectors import cases_of_party, cases_present, cases_visible, life_events_for_case_types
 from casemanagement.services import normalise_reference
+from contactcentre.api.compiled import CompiledQuery
 from contactcentre.errors import AccessDenied, NotFound
 from contactcentre.interactions.models import ContactMoment
 from contactcentre.interactions.selectors import contact_history, open_callback_summaries
@@ -22,7 +23,7 @@ from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
 from contactcentre.processinglog.services import processing_log_record, purpose_require
 from contactcentre.registry.assurance import AssuranceLevel
-from contactcentre.registry.selectors import consents_for_party, party_base_data_view, party_queryset_for_view
+from contactcentre.registry.selectors import consent_rows_for_party, party_base_data_view, party_get_for_view
 
 CASES_LIMIT = 50
 CONTACTS_LIMIT = 20
@@ -30,6 +31,16 @@ CALLBACKS_LIMIT = 20
 # A contact stays a valid purpose for opening the view while it is open, and for a while after.
 CONTACT_PURPOSE_WINDOW = timedelta(hours=12)
 OPEN_CONTACT_MAX_AGE = timedelta(hours=24)
+
+
+# The contact named as the purpose (the same SQL as `.filter(...).values(...).first()`, compiled once).
+_PURPOSE_CONTACT = CompiledQuery(
+    lambda contact_id, party_id: ContactMoment.objects.filter(pk=contact_id, party_id=party_id).values(
+        "assurance", "ended_at", "started_at"
+    )[:1],
+    contact_id=-101,
+    party_id=-102,
+)
 
 
 @dataclass
@@ -52,13 +63,10 @@ def _purpose_assurance(*, party_id: int, viewer, purpose: str, purpose_reference
     ref = str(purpose_reference or "").strip()
     is_id = ref.isdigit() and len(ref) <= 18  # fits a bigint
     if purpose == Purpose.CONTACT and is_id:
-        contact = (
-            ContactMoment.objects.filter(pk=int(ref), party_id=party_id)
-            .values("assurance", "ended_at", "started_at")
-            .first()
-        )
-        if contact is None:
+        found = _PURPOSE_CONTACT.rows(contact_id=int(ref), party_id=party_id)
+        if not found:
             return None
+        contact = found[0]
         now = timezone.now()
         if contact["ended_at"] is not None and contact["ended_at"] < now - CONTACT_PURPOSE_WINDOW:
             return None
@@ -123,7 +131,7 @@ def customer_view(*, party_id: int, viewer, purpose: str, purpose_reference: str
         purpose_reference=purpose_reference,
         object_type="customer_view",
     )
-    party = party_queryset_for_view().filter(pk=party_id).first()
+    party = party_get_for_view(party_id=party_id)
     if party is None:
         raise NotFound(_("Deze persoon of organisatie is niet gevonden."))
 
@@ -135,16 +143,7 @@ def customer_view(*, party_id: int, viewer, purpose: str, purpose_reference: str
     cases = cases_present(cases=case_rows, principal=viewer, assurance=assurance, clearance=clearance, log=False)
     contacts = contact_history(party_id=party_id, principal=viewer, limit=CONTACTS_LIMIT)
     callbacks = open_callback_summaries(party_id=party_id, principal=viewer, limit=CALLBACKS_LIMIT)
-    consents = [
-        {
-            "purpose": consent.purpose,
-            "organisation": consent.organisation.code if consent.organisation_id else None,
-            "granted": consent.granted,
-            "channel": consent.channel,
-            "changed_at": consent.changed_at,
-        }
-        for consent in consents_for_party(party=party)
-    ]
+    consents = consent_rows_for_party(party_id=party_id)
     # Only cases shown with their type may suggest life events: a hidden type must not leak through.
     shown_case_ids = {summary["id"] for summary in cases if summary["case_type"] is not None}
     open_case_types = {c.case_type_id for c in case_rows if c.pk in shown_case_ids and c.closed_at is None}

@@ -15,11 +15,12 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 
 from contactcentre.api.backends import user_group_names
+from contactcentre.api.compiled import CompiledQuery
 from contactcentre.errors import AccessDenied, NotFound, ValidationFailed
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.services import processing_log_record, purpose_require
@@ -88,6 +89,49 @@ def party_queryset_for_view() -> QuerySet[Party]:
         Prefetch("digital_addresses", queryset=DigitalAddress.objects.order_by("kind", "-is_default", "id")),
         Prefetch("bank_accounts", queryset=BankAccount.objects.order_by("-is_default", "id")),
     )
+
+
+# One party and its rows for the view, each statement compiled once (contactcentre.api.compiled): the
+# same SQL and order as party_queryset_for_view().filter(pk=...).first() and its three prefetches.
+_PARTY = CompiledQuery(lambda party_id: Party.objects.filter(pk=party_id).order_by("pk")[:1], party_id=-201)
+_PARTY_RELATED = (
+    (
+        "addresses",
+        CompiledQuery(lambda party_id: Address.objects.filter(party_id=party_id).order_by("kind"), party_id=-202),
+    ),
+    (
+        "digital_addresses",
+        CompiledQuery(
+            lambda party_id: DigitalAddress.objects.filter(party_id=party_id).order_by("kind", "-is_default", "id"),
+            party_id=-203,
+        ),
+    ),
+    (
+        "bank_accounts",
+        CompiledQuery(
+            lambda party_id: BankAccount.objects.filter(party_id=party_id).order_by("-is_default", "id"),
+            party_id=-204,
+        ),
+    ),
+)
+
+
+def party_get_for_view(*, party_id: int) -> Party | None:
+    """One party with what `party_base_data_view` needs, as party_queryset_for_view() gives it (4 queries)."""
+    found = _PARTY.rows(party_id=party_id)
+    if not found:
+        return None
+    party = found[0]
+    party._prefetched_objects_cache = {}
+    for name, compiled in _PARTY_RELATED:
+        rows = compiled.rows(party_id=party_id)
+        manager = getattr(party, name)
+        for row in rows:
+            manager.field.set_cached_value(row, party)  # row.party without a query, as a prefetch sets it
+        cached = manager.get_queryset()
+        cached._result_cache, cached._prefetch_done = rows, True  # what prefetch_related stores
+        party._prefetched_objects_cache[name] = cached
+    return party
 
 
 def party_get(*, party_id: int) -> Party:
@@ -328,6 +372,31 @@ def consents_for_party(*, party: Party | int) -> list[Consent]:
     return list(Consent.objects.filter(party_id=party_id).select_related("organisation").order_by("purpose", "id"))
 
 
+_CONSENT_ROWS = CompiledQuery(
+    lambda party_id: (
+        Consent.objects.filter(party_id=party_id)
+        .order_by("purpose", "id")
+        .values("purpose", "granted", "channel", "changed_at", organisation_code=F("organisation__code"))
+    ),
+    party_id=-205,
+)
+
+
+def consent_rows_for_party(*, party_id: int) -> list[dict]:
+    """A party's consents as plain rows (purpose, organisation code or None, granted, channel, changed_at),
+    in the order of consents_for_party."""
+    return [
+        {
+            "purpose": row["purpose"],
+            "organisation": row["organisation_code"],
+            "granted": row["granted"],
+            "channel": row["channel"],
+            "changed_at": row["changed_at"],
+        }
+        for row in _CONSENT_ROWS.rows(party_id=party_id)
+    ]
+
+
 def consent_is_granted(*, party: Party | int, purpose: str, organisation: Organisation | str | None = None) -> bool:
     """Ask at the moment of use: a withdrawal counts at once. A consent towards one organisation
     overrides a general one for the same purpose; no registration means no consent."""
@@ -364,6 +433,7 @@ __all__ = [
     "AssuranceLevel",
     "base_data_changes_for_party",
     "consent_is_granted",
+    "consent_rows_for_party",
     "consents_for_party",
     "data_source_rule_get",
     "data_source_rules",
@@ -375,6 +445,7 @@ __all__ = [
     "party_find_by_name",
     "party_find_by_phone",
     "party_get",
+    "party_get_for_view",
     "party_lookup",
     "party_queryset_for_view",
     "viewer_roles",

@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -155,7 +156,10 @@ def test_customer_view_query_count_is_the_same_for_2_and_20_cases_and_contacts(u
     assert set(many_body) == set(CustomerViewSerializer().fields)
     assert set(many_body["callbacks"][0]) == set(CallbackSummarySerializer().fields)
     assert few_queries == many_queries
-    assert few_queries <= 20
+    # user, purpose, party + its 3 kinds of rows, cases, contacts, callbacks, consents, life events, log;
+    # a session in the database adds 4 (read, then save in a savepoint), in the cache (Redis) none.
+    session = 0 if settings.SESSION_ENGINE.endswith(".cache") else 4
+    assert few_queries == 12 + session
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,68 @@
+"""Querysets compiled once (contactcentre.api.compiled) give exactly what the ORM gives."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection
+from django.db.models import F, Q
+from django.test.utils import CaptureQueriesContext
+
+from contactcentre.api.compiled import CompiledQuery
+from contactcentre.registry.models import Address, Consent, DigitalAddress
+from tests.factories import OrganisationFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _consents(party_id):
+    return (
+        Consent.objects.filter(party_id=party_id)
+        .order_by("purpose", "id")
+        .values("purpose", "granted", "changed_at", organisation_code=F("organisation__code"))
+    )
+
+
+def test_values_rows_equal_the_orms_for_each_parameter_value_in_one_query():
+    org = OrganisationFactory(code="svb")
+    one, two = PersonFactory(), PersonFactory()
+    when = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+    Consent.objects.create(party=one, purpose="notifications", granted=True, channel="email", changed_at=when)
+    Consent.objects.create(
+        party=one, purpose="notifications", organisation=org, granted=False, channel="sms", changed_at=when
+    )
+    Consent.objects.create(party=two, purpose="notifications", granted=True, channel="email", changed_at=when)
+    compiled = CompiledQuery(_consents, party_id=-1)
+    for party in (one, two, one):
+        with CaptureQueriesContext(connection) as queries:
+            rows = compiled.rows(party_id=party.pk)
+        assert len(queries) == 1
+        assert rows == list(_consents(party.pk))
+    assert compiled.rows(party_id=one.pk)[0]["changed_at"] == when  # converted as the ORM does (aware)
+    assert [row["organisation_code"] for row in compiled.rows(party_id=one.pk)] == [None, "svb"]
+    assert compiled.rows(party_id=0) == []
+
+
+def test_model_rows_are_instances_like_the_orms():
+    person = PersonFactory()
+    DigitalAddress.objects.create(party=person, kind="email", value="a@voorbeeld.nl", is_default=True)
+    DigitalAddress.objects.create(party=person, kind="phone", value="+31612345678")
+    compiled = CompiledQuery(lambda party_id: DigitalAddress.objects.filter(party_id=party_id), party_id=-1)
+    rows = compiled.rows(party_id=person.pk)
+    expected = list(DigitalAddress.objects.filter(party_id=person.pk))
+    assert [(r.pk, r.kind, r.value, r.is_default, r.created_at) for r in rows] == [
+        (r.pk, r.kind, r.value, r.is_default, r.created_at) for r in expected
+    ]
+    assert all(not row._state.adding for row in rows)
+
+
+def test_placeholders_must_be_exactly_one_parameter_and_joins_must_be_values():
+    with pytest.raises(ValueError, match="not exactly one"):  # twice here
+        CompiledQuery(lambda party_id: Address.objects.filter(Q(party_id=party_id) | Q(pk=party_id)), party_id=-1).rows(
+            party_id=1
+        )
+    with pytest.raises(ValueError, match="not exactly one"):  # not at all
+        CompiledQuery(lambda party_id: Address.objects.filter(party_id=1), party_id=-1).rows(party_id=1)
+    with pytest.raises(ValueError, match="only values"):
+        CompiledQuery(
+            lambda party_id: Address.objects.select_related("party").filter(party_id=party_id), party_id=-1
+        ).rows(party_id=1)
