@@ -5,7 +5,7 @@ of each case follows casemanagement.policy; every hand-out of a person's cases i
 import contextlib
 import hashlib
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from casemanagement.models import Case, CaseStatus, CaseType, Confidentiality
 from casemanagement.policy import Clearance, Detail, case_detail, clearance_of
 from casemanagement.services import normalise_reference
+from contactcentre.api.compiled import CompiledQuery
 from contactcentre.errors import NotFound, RateLimited, ValidationFailed
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
@@ -61,6 +62,37 @@ def cases_of_party(
         cutoff = timezone.now() - timedelta(days=RECENT_CLOSED_DAYS)
         qs = qs.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=cutoff))
     return open_first(qs)
+
+
+# The recent cases of a party as the first line and supervisors open them (the customer view), compiled
+# once per clearance and limit (contactcentre.api.compiled): the same SQL as cases_of_party()[:limit].
+_RECENT_CASES: dict[tuple[Clearance, int], CompiledQuery] = {}
+_COMPILED_CLEARANCES = (Clearance.FIRST_LINE, Clearance.SUPERVISOR)
+
+
+def recent_cases_of_party(*, party_id: int, principal, clearance: Clearance | None = None, limit: int) -> list[Case]:
+    """Open and recently closed cases of a party, open first, at most `limit` (as cases_of_party)."""
+    clearance = clearance_of(principal) if clearance is None else clearance
+    cutoff = timezone.now() - timedelta(days=RECENT_CLOSED_DAYS)
+    if clearance not in _COMPILED_CLEARANCES:  # scoped to the principal's organisation or party
+        return list(
+            cases_of_party(party_id=party_id, principal=principal, clearance=clearance, recent_only=True)[:limit]
+        )
+    compiled = _RECENT_CASES.get((clearance, limit))
+    if compiled is None:
+        compiled = _RECENT_CASES.setdefault(
+            (clearance, limit),
+            CompiledQuery(
+                lambda party_id, cutoff: open_first(
+                    cases_visible(principal=None, clearance=clearance)
+                    .filter(party_id=party_id)
+                    .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=cutoff))
+                )[:limit],
+                party_id=-401,
+                cutoff=datetime(1901, 1, 1, tzinfo=UTC),
+            ),
+        )
+    return compiled.rows(party_id=party_id, cutoff=cutoff)
 
 
 EMPTY_SUMMARY = {
@@ -245,6 +277,15 @@ def _postcode_digits(value: str) -> str:
     return "".join(ch for ch in value if ch.isdigit())[:4]
 
 
+# Compiled once (contactcentre.api.compiled): the same SQL as the queryset below.
+_CASES_BY_REFERENCE = CompiledQuery(
+    lambda reference: Case.objects.select_related("organisation", "case_type", "status", "party").filter(
+        reference=reference
+    )[:5],
+    reference="~compiled-reference~",
+)
+
+
 def case_by_reference(
     *,
     reference: str,
@@ -277,9 +318,7 @@ def case_by_reference(
     keys = _attempt_keys(reference, caller_key)
     _reserve_attempt(keys)
 
-    candidates = list(
-        Case.objects.select_related("organisation", "case_type", "status", "party").filter(reference=reference)[:5]
-    )
+    candidates = _CASES_BY_REFERENCE.rows(reference=reference)
     postcodes: dict[int, set[str]] = {}
     if digits and candidates:
         for party_id, postcode in Address.objects.filter(

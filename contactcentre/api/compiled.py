@@ -6,56 +6,75 @@ the SQL costs; on the hottest reads (the customer view) that was most of the req
 (so the statement is exactly the ORM's, on SQLite and PostgreSQL alike), and later only swaps the
 parameter values, runs it through the connection's cursor (query logging and counting as usual) and
 applies the same database converters Django would. Rows come back as `values()` dicts, or as model
-instances for a plain model queryset (no select_related, no deferred fields).
+instances (with their select_related objects) built as ModelIterable builds them.
 
 Only parameters passed as placeholders change between runs; everything else in the queryset (other
-filters, ordering, slicing) is fixed at build time. Placeholders must reach the SQL parameters
-unchanged (integers and plain strings do), which is checked when compiling.
+filters, ordering, slicing) is fixed at build time. Each placeholder must reach the SQL parameters
+exactly once, unchanged (integers, strings) or as the backend adapts an aware datetime; that is
+checked when compiling.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django.db import connections
 from django.db.models import QuerySet
-from django.db.models.query import ModelIterable, ValuesIterable
+from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
+
+
+def _adapter(value: Any, connection) -> Callable[[Any], Any]:
+    """How the ORM turns a Python value into the SQL parameter (aware datetimes differ per backend)."""
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value
+    return lambda item: item
 
 
 class _Compiled:
-    __slots__ = ("sql", "params", "positions", "names", "converters", "model")
+    __slots__ = (
+        "sql",
+        "params",
+        "positions",
+        "names",
+        "converters",
+        "model",
+        "model_slice",
+        "populators",
+        "annotations",
+    )
 
-    def __init__(self, queryset: QuerySet, placeholders: dict[str, Any]):
+    def __init__(self, queryset: QuerySet, placeholders: dict[str, Any], connection):
         query = queryset.query
         compiler = query.get_compiler(queryset.db)
         sql, params = compiler.as_sql()
         self.sql, self.params = sql, list(params)
-        self.positions: dict[str, int] = {}
+        self.positions: dict[str, tuple[int, Callable[[Any], Any]]] = {}
         for name, value in placeholders.items():
-            found = [i for i, param in enumerate(self.params) if type(param) is type(value) and param == value]
+            adapt = _adapter(value, connection)
+            expected = adapt(value)
+            found = [i for i, param in enumerate(self.params) if type(param) is type(expected) and param == expected]
             if len(found) != 1:
                 raise ValueError(f"placeholder {name}={value!r} is not exactly one SQL parameter: {self.params!r}")
-            self.positions[name] = found[0]
-        fields = [column[0] for column in compiler.select[: compiler.col_count]]
-        self.converters = compiler.get_converters(fields)
+            self.positions[name] = (found[0], adapt)
+        select = compiler.select
+        self.converters = compiler.get_converters([column[0] for column in select[: compiler.col_count]])
+        self.model = None
         if queryset._iterable_class is ValuesIterable:
-            self.model = None
             self.names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        elif queryset._iterable_class is ModelIterable and not queryset._known_related_objects:
+            # What ModelIterable does with a compiler's select list, once.
+            klass_info = compiler.klass_info
+            self.model = klass_info["model"]
+            select_fields = klass_info["select_fields"]
+            self.model_slice = (select_fields[0], select_fields[-1] + 1)
+            self.names = [column[0].target.attname for column in select[self.model_slice[0] : self.model_slice[1]]]
+            self.populators = get_related_populators(klass_info, select, queryset.db)
+            self.annotations = dict(compiler.annotation_col_map or {})
         else:
-            if (
-                queryset._iterable_class is not ModelIterable
-                or query.select_related
-                or query.deferred_loading[0]
-                or query.extra_select
-                or query.annotation_select
-            ):
-                raise ValueError("only values() querysets or plain model querysets can be compiled")
-            self.model = queryset.model
-            self.names = [field.attname for field in queryset.model._meta.concrete_fields]
-            if len(self.names) != len(fields):
-                raise ValueError("the compiled columns are not the model's concrete fields")
+            raise ValueError("only values() querysets or model querysets can be compiled")
 
 
 class CompiledQuery:
@@ -68,30 +87,39 @@ class CompiledQuery:
         self._compiled: dict[tuple[str, str], _Compiled] = {}
         self._lock = threading.Lock()
 
-    def _for(self, alias: str, vendor: str) -> _Compiled:
-        key = (alias, vendor)
+    def _for(self, alias: str, connection) -> _Compiled:
+        key = (alias, connection.vendor)
         compiled = self._compiled.get(key)
         if compiled is None:
             with self._lock:
                 queryset = self._build(**self._placeholders).using(alias)
-                compiled = self._compiled.setdefault(key, _Compiled(queryset, self._placeholders))
+                compiled = self._compiled.setdefault(key, _Compiled(queryset, self._placeholders, connection))
         return compiled
 
     def rows(self, *, using: str = "default", **values: Any) -> list:
         connection = connections[using]
-        compiled = self._for(using, connection.vendor)
+        compiled = self._for(using, connection)
         params = list(compiled.params)
-        for name, position in compiled.positions.items():
-            params[position] = values[name]
+        for name, (position, adapt) in compiled.positions.items():
+            params[position] = adapt(values[name])
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
         if compiled.converters:
             rows = [self._convert(row, compiled.converters, connection) for row in rows]
         names = compiled.names
-        if compiled.model is not None:
-            return [compiled.model.from_db(using, names, row) for row in rows]
-        return [dict(zip(names, row, strict=True)) for row in rows]
+        if compiled.model is None:
+            return [dict(zip(names, row, strict=True)) for row in rows]
+        start, end = compiled.model_slice
+        objects = []
+        for row in rows:
+            obj = compiled.model.from_db(using, names, row[start:end])
+            for populator in compiled.populators:
+                populator.populate(row, obj)
+            for attribute, position in compiled.annotations.items():
+                setattr(obj, attribute, row[position])
+            objects.append(obj)
+        return objects
 
     @staticmethod
     def _convert(row, converters, connection) -> list:

@@ -13,7 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casemanagement.policy import clearance_of
-from casemanagement.selectors import cases_of_party, cases_present, cases_visible, life_events_for_case_types
+from casemanagement.selectors import (
+    cases_present,
+    cases_visible,
+    life_events_for_case_types,
+    recent_cases_of_party,
+)
 from casemanagement.services import normalise_reference
 from contactcentre.api.compiled import CompiledQuery
 from contactcentre.errors import AccessDenied, NotFound
@@ -137,9 +142,7 @@ def customer_view(*, party_id: int, viewer, purpose: str, purpose_reference: str
 
     base_data = party_base_data_view(party=party, viewer=viewer, assurance=assurance)
     clearance = clearance_of(viewer)
-    case_rows = list(
-        cases_of_party(party_id=party_id, principal=viewer, clearance=clearance, recent_only=True)[:CASES_LIMIT]
-    )
+    case_rows = recent_cases_of_party(party_id=party_id, principal=viewer, clearance=clearance, limit=CASES_LIMIT)
     cases = cases_present(cases=case_rows, principal=viewer, assurance=assurance, clearance=clearance, log=False)
     contacts = contact_history(party_id=party_id, principal=viewer, limit=CONTACTS_LIMIT)
     callbacks = open_callback_summaries(party_id=party_id, principal=viewer, limit=CALLBACKS_LIMIT)

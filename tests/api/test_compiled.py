@@ -63,6 +63,32 @@ def test_placeholders_must_be_exactly_one_parameter_and_joins_must_be_values():
     with pytest.raises(ValueError, match="not exactly one"):  # not at all
         CompiledQuery(lambda party_id: Address.objects.filter(party_id=1), party_id=-1).rows(party_id=1)
     with pytest.raises(ValueError, match="only values"):
-        CompiledQuery(
-            lambda party_id: Address.objects.select_related("party").filter(party_id=party_id), party_id=-1
-        ).rows(party_id=1)
+        CompiledQuery(lambda party_id: Address.objects.filter(party_id=party_id).values_list("id"), party_id=-1).rows(
+            party_id=1
+        )
+
+
+def test_select_related_rows_and_a_datetime_placeholder_match_the_orm():
+    people = PersonFactory.create_batch(2)
+    for n, person in enumerate(people):
+        Consent.objects.create(
+            party=person,
+            purpose="notifications",
+            organisation=OrganisationFactory(),
+            granted=bool(n),
+            channel="email",
+            changed_at=datetime(2026, 3, 1 + n, tzinfo=UTC),
+        )
+
+    def build(since):
+        return Consent.objects.select_related("party", "organisation").filter(changed_at__gte=since).order_by("id")
+
+    compiled = CompiledQuery(build, since=datetime(1901, 1, 1, tzinfo=UTC))
+    for since in (datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 3, 2, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)):
+        expected = list(build(since))
+        with CaptureQueriesContext(connection) as queries:
+            rows = compiled.rows(since=since)
+            shown = [(row.pk, row.changed_at, row.party.surname, row.organisation.code) for row in rows]
+        assert len(queries) == 1  # the related objects came with the row
+        assert shown == [(row.pk, row.changed_at, row.party.surname, row.organisation.code) for row in expected]
+    assert len(compiled.rows(since=datetime(2026, 3, 2, tzinfo=UTC))) == 1
