@@ -99,3 +99,17 @@ def test_superuser_flag_change_drops_the_cached_entry():
     user.is_superuser = False
     user.save()
     assert _fresh(user).get_all_permissions() == set()
+
+
+def test_session_user_is_loaded_like_model_backend():
+    from django.contrib.auth.backends import ModelBackend
+
+    from contactcentre.api.backends import CachedPermissionBackend
+
+    active, disabled = UserFactory(), UserFactory(is_active=False)
+    backend, reference = CachedPermissionBackend(), ModelBackend()
+    loaded = backend.get_user(active.pk)
+    assert (loaded.pk, loaded.username, loaded.password) == (active.pk, active.username, active.password)
+    assert loaded.get_session_auth_hash() == reference.get_user(active.pk).get_session_auth_hash()
+    assert backend.get_user(disabled.pk) is None
+    assert backend.get_user(active.pk + disabled.pk + 1000) is None
