@@ -286,6 +286,14 @@ _CASES_BY_REFERENCE = CompiledQuery(
 )
 
 
+_RESIDENTIAL_POSTCODES = CompiledQuery(
+    lambda party_id: Address.objects.filter(party_id=party_id, kind=Address.Kind.RESIDENTIAL).values(
+        "party_id", "postcode"
+    ),
+    party_id=-402,
+)
+
+
 def case_by_reference(
     *,
     reference: str,
@@ -321,10 +329,16 @@ def case_by_reference(
     candidates = _CASES_BY_REFERENCE.rows(reference=reference)
     postcodes: dict[int, set[str]] = {}
     if digits and candidates:
-        for party_id, postcode in Address.objects.filter(
-            party_id__in=[c.party_id for c in candidates], kind=Address.Kind.RESIDENTIAL
-        ).values_list("party_id", "postcode"):
-            postcodes.setdefault(party_id, set()).add(_postcode_digits(postcode))
+        party_ids = {c.party_id for c in candidates}
+        rows = (
+            _RESIDENTIAL_POSTCODES.rows(party_id=next(iter(party_ids)))  # the usual case: one person
+            if len(party_ids) == 1
+            else Address.objects.filter(party_id__in=party_ids, kind=Address.Kind.RESIDENTIAL).values(
+                "party_id", "postcode"
+            )
+        )
+        for row in rows:
+            postcodes.setdefault(row["party_id"], set()).add(_postcode_digits(row["postcode"]))
     match = next(
         (
             case

@@ -146,6 +146,19 @@ def test_lookup_with_postcode_digits_or_date_of_birth_gives_the_citizen_text(age
     assert records.count() == 2
 
 
+def test_same_reference_at_two_organisations_the_postcode_picks_the_persons_case(agent):
+    first, second = _person_with_postcode("1234 AB"), _person_with_postcode("5678 CD")
+    mine = make_case(party=first, reference="Z2026001")
+    theirs = make_case(party=second, reference="Z2026001")
+    assert mine.organisation_id != theirs.organisation_id
+    for digits, case in (("1234", mine), ("5678", theirs)):
+        assert case_by_reference(reference="Z2026001", postcode_digits=digits, caller_key="c", principal=agent)[
+            "id"
+        ] == (case.pk)
+    with pytest.raises(NotFound):
+        case_by_reference(reference="Z2026001", postcode_digits="9999", caller_key="c", principal=agent)
+
+
 def test_wrong_factor_and_unknown_reference_answer_the_same(agent):
     party = _person_with_postcode()
     make_case(party=party, reference="Z2026001")
