@@ -29,3 +29,10 @@ class CasemanagementConfig(AppConfig):
             "casemanagement.delete_statustype",
         ],
     }
+
+    def ready(self) -> None:
+        from casemanagement.purposes import case_reference_holds
+        from contactcentre.processinglog.purposes import Purpose
+        from contactcentre.processinglog.services import purpose_reference_checker_register
+
+        purpose_reference_checker_register(purpose=Purpose.CASE, check=case_reference_holds)

@@ -6,46 +6,26 @@ query (plus fixed prefetches), lists are capped, and the read is logged in one i
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
 
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from casemanagement.policy import clearance_of
 from casemanagement.selectors import (
     cases_present,
-    cases_visible,
     life_events_for_case_types,
     recent_cases_of_party,
 )
-from casemanagement.services import normalise_reference
-from contactcentre.api.compiled import CompiledQuery
 from contactcentre.errors import AccessDenied, NotFound
-from contactcentre.interactions.models import ContactMoment
 from contactcentre.interactions.selectors import contact_history, open_callback_summaries
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
-from contactcentre.processinglog.services import processing_log_record, purpose_require
+from contactcentre.processinglog.services import processing_log_record, purpose_establish
 from contactcentre.registry.assurance import AssuranceLevel
 from contactcentre.registry.selectors import consent_rows_for_party, party_base_data_view, party_get_for_view
 
 CASES_LIMIT = 50
 CONTACTS_LIMIT = 20
 CALLBACKS_LIMIT = 20
-# A contact stays a valid purpose for opening the view while it is open, and for a while after.
-CONTACT_PURPOSE_WINDOW = timedelta(hours=12)
-OPEN_CONTACT_MAX_AGE = timedelta(hours=24)
-
-
-# The contact named as the purpose (the same SQL as `.filter(...).values(...).first()`, compiled once).
-_PURPOSE_CONTACT = CompiledQuery(
-    lambda contact_id, party_id: ContactMoment.objects.filter(pk=contact_id, party_id=party_id).values(
-        "assurance", "ended_at", "started_at"
-    )[:1],
-    contact_id=-101,
-    party_id=-102,
-)
 
 
 @dataclass
@@ -63,36 +43,31 @@ class CustomerView:
     assurance: str
 
 
-def _purpose_assurance(*, party_id: int, viewer, purpose: str, purpose_reference: str) -> str | None:
-    """The identity assurance the purpose carries, or None when the purpose does not hold up."""
-    ref = str(purpose_reference or "").strip()
-    is_id = ref.isdigit() and len(ref) <= 18  # fits a bigint
-    if purpose == Purpose.CONTACT and is_id:
-        found = _PURPOSE_CONTACT.rows(contact_id=int(ref), party_id=party_id)
-        if not found:
-            return None
-        contact = found[0]
-        now = timezone.now()
-        if contact["ended_at"] is not None and contact["ended_at"] < now - CONTACT_PURPOSE_WINDOW:
-            return None
-        if contact["ended_at"] is None and contact["started_at"] < now - OPEN_CONTACT_MAX_AGE:
-            return None  # left open and forgotten: not "the contact at hand"
-        return contact["assurance"] or AssuranceLevel.LOW
-    if purpose == Purpose.CASE and ref:
-        match = Q(reference=normalise_reference(ref)) | (Q(pk=int(ref)) if is_id else Q(pk__in=[]))
-        found = cases_visible(principal=viewer).filter(match, party_id=party_id).exists()
-        # Working on a case is not an identification of the person: the lowest level applies.
-        return AssuranceLevel.LOW if found else None
-    return None
-
-
 def purpose_check(*, party_id: int, viewer, purpose: str, purpose_reference: str, object_type: str) -> tuple[str, str]:
     """(purpose, assurance) for opening this party's data, or AccessDenied with a "denied" record.
 
-    A valid purpose is a contact moment of this party (open, or ended less than
-    CONTACT_PURPOSE_WINDOW ago) or a case of this party, named by its id or reference.
+    A valid purpose is the contact at hand with this party (its identity assurance applies) or a case
+    of this party (working on a case identifies nobody: the lowest level applies); the processing
+    log's reference checkers, registered by interactions and casemanagement, decide.
     """
-    purpose = purpose_require(
+    if purpose not in (Purpose.CONTACT, Purpose.CASE):
+        # Other purposes (supervision, ...) do not open the first line's view of a person.
+        processing_log_record(
+            actor=viewer,
+            action=ProcessingRecord.Action.READ,
+            object_type=object_type,
+            object_id=str(party_id),
+            party_ids=[party_id],
+            purpose=purpose or "none",
+            purpose_reference=purpose_reference or "",
+            outcome=ProcessingRecord.Outcome.DENIED,
+        )
+        raise AccessDenied(
+            _("Open een persoon voor het contact dat u nu voert of voor een zaak."),
+            code="purpose_required",
+            field_errors={"purpose": [_("Doel en kenmerk (contactmoment of zaak) zijn verplicht.")]},
+        )
+    purpose, evidence = purpose_establish(
         actor=viewer,
         purpose=purpose,
         purpose_reference=purpose_reference,
@@ -101,26 +76,7 @@ def purpose_check(*, party_id: int, viewer, purpose: str, purpose_reference: str
         party_ids=[party_id],
         object_id=str(party_id),
     )
-    assurance = _purpose_assurance(
-        party_id=party_id, viewer=viewer, purpose=purpose, purpose_reference=purpose_reference
-    )
-    if assurance is None:
-        processing_log_record(
-            actor=viewer,
-            action=ProcessingRecord.Action.READ,
-            object_type=object_type,
-            object_id=str(party_id),
-            party_ids=[party_id],
-            purpose=purpose,
-            purpose_reference=purpose_reference,
-            outcome=ProcessingRecord.Outcome.DENIED,
-        )
-        raise AccessDenied(
-            _("Het opgegeven contactmoment of de zaak hoort niet bij deze persoon."),
-            code="purpose_invalid",
-            field_errors={"purpose_reference": [_("Geen lopend contact of zaak van deze persoon.")]},
-        )
-    return purpose, assurance
+    return purpose, evidence if purpose == Purpose.CONTACT else AssuranceLevel.LOW
 
 
 def customer_view(*, party_id: int, viewer, purpose: str, purpose_reference: str) -> CustomerView:

@@ -36,3 +36,10 @@ class InteractionsConfig(AppConfig):
             "interactions.change_notification",
         ],
     }
+
+    def ready(self) -> None:
+        from contactcentre.interactions.purposes import contact_reference_holds
+        from contactcentre.processinglog.purposes import Purpose
+        from contactcentre.processinglog.services import purpose_reference_checker_register
+
+        purpose_reference_checker_register(purpose=Purpose.CONTACT, check=contact_reference_holds)

@@ -3,9 +3,9 @@ person's data. Registered with the processing log (a lower layer) in Interaction
 
 from datetime import timedelta
 
-from django.db.models import Q
 from django.utils import timezone
 
+from contactcentre.api.compiled import CompiledQuery
 from contactcentre.interactions.models import ContactMoment
 from contactcentre.registry.assurance import AssuranceLevel
 
@@ -13,6 +13,14 @@ from contactcentre.registry.assurance import AssuranceLevel
 CONTACT_PURPOSE_WINDOW = timedelta(hours=12)
 # An open contact older than this was forgotten, not "at hand".
 OPEN_CONTACT_MAX_AGE = timedelta(hours=24)
+
+# One row by primary key, compiled once: this runs before every purpose-bound read.
+_CONTACT = CompiledQuery(
+    lambda contact_id: ContactMoment.objects.filter(pk=contact_id).values(
+        "party_id", "agent_id", "assurance", "started_at", "ended_at"
+    )[:1],
+    contact_id=-101,
+)
 
 
 def contact_at_hand_assurance(*, reference: str, party_ids, agent=None) -> str | None:
@@ -25,26 +33,27 @@ def contact_at_hand_assurance(*, reference: str, party_ids, agent=None) -> str |
     ref = str(reference or "").strip()
     if not (ref.isdigit() and len(ref) <= 18):  # a contact moment id that fits a bigint
         return None
+    rows = _CONTACT.rows(contact_id=int(ref))
+    if not rows:
+        return None
+    contact = rows[0]
     now = timezone.now()
-    recent = Q(ended_at__gte=now - CONTACT_PURPOSE_WINDOW) | Q(
-        ended_at__isnull=True, started_at__gte=now - OPEN_CONTACT_MAX_AGE
-    )
-    contacts = ContactMoment.objects.filter(recent, pk=int(ref))
+    if contact["ended_at"] is not None and contact["ended_at"] < now - CONTACT_PURPOSE_WINDOW:
+        return None
+    if contact["ended_at"] is None and contact["started_at"] < now - OPEN_CONTACT_MAX_AGE:
+        return None
     party_ids = list(party_ids)
     if party_ids:
-        contacts = contacts.filter(party_id__in=party_ids)
-    elif agent is not None:
-        contacts = contacts.filter(party__isnull=True, agent_id=agent.pk)
-    else:
+        if contact["party_id"] not in party_ids:
+            return None
+    elif agent is None or contact["party_id"] is not None or contact["agent_id"] != agent.pk:
         return None
-    row = contacts.values("assurance").first()
-    if row is None:
-        return None
-    return row["assurance"] or AssuranceLevel.LOW
+    return contact["assurance"] or AssuranceLevel.LOW
 
 
-def contact_reference_holds(*, actor, reference: str, party_ids) -> bool:
-    """Checker for Purpose.CONTACT. Only first-line staff handle contacts; systems state a case."""
+def contact_reference_holds(*, actor, reference: str, party_ids) -> str | None:
+    """Checker for Purpose.CONTACT; its evidence is the contact's identity assurance.
+    Only first-line staff handle contacts; systems state a case."""
     if getattr(actor, "is_api_client", False) or getattr(actor, "is_citizen", False):
-        return False
-    return contact_at_hand_assurance(reference=reference, party_ids=party_ids, agent=actor) is not None
+        return None
+    return contact_at_hand_assurance(reference=reference, party_ids=party_ids, agent=actor)

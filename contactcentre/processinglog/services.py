@@ -13,7 +13,8 @@ from contactcentre.processinglog.purposes import STAFF_PURPOSES, Purpose
 # Subject of a denied attempt before any person was identified (e.g. a search without a purpose).
 UNKNOWN_SUBJECT = "-"
 
-# Checks that a stated reference is real, per purpose: `check(*, actor, reference, party_ids) -> bool`.
+# Checks that a stated reference is real, per purpose: `check(*, actor, reference, party_ids)` answers
+# something truthy (its evidence) or something falsy.
 # The apps that own contacts and cases (layers above) register theirs in AppConfig.ready(), so this
 # layer can check "the contact at hand" without importing them.
 _reference_checkers: dict[str, Callable[..., bool]] = {}
@@ -102,6 +103,32 @@ def purpose_require(
     Returns the effective purpose. Call it before opening a transaction that the refusal would roll
     back, so the denied record is kept.
     """
+    return purpose_establish(
+        actor=actor,
+        purpose=purpose,
+        purpose_reference=purpose_reference,
+        action=action,
+        object_type=object_type,
+        party_ids=party_ids,
+        object_id=object_id,
+    )[0]
+
+
+def purpose_establish(
+    *,
+    actor,
+    purpose: str,
+    purpose_reference: str,
+    action: str,
+    object_type: str,
+    party_ids: Iterable[int] = (),
+    object_id: str = "",
+):
+    """`purpose_require` that also returns what the reference checker found: (purpose, evidence).
+
+    The evidence is the checker's truthy answer (the contact checker answers the contact's identity
+    assurance), or True when no checker is registered for the purpose.
+    """
     purpose = str(purpose or "")
     if getattr(actor, "is_citizen", False) and not purpose:
         purpose = Purpose.SELF_SERVICE
@@ -109,8 +136,9 @@ def purpose_require(
     stated = purpose_is_valid(actor=actor, purpose=purpose, purpose_reference=purpose_reference)
     if stated:
         check = _reference_checkers.get(purpose)
-        if check is None or check(actor=actor, reference=str(purpose_reference), party_ids=party_ids):
-            return purpose
+        evidence = True if check is None else check(actor=actor, reference=str(purpose_reference), party_ids=party_ids)
+        if evidence:
+            return purpose, evidence
     denied = {
         "actor": actor,
         "action": action,

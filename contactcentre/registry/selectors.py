@@ -23,9 +23,9 @@ from contactcentre.api.backends import user_group_names
 from contactcentre.api.compiled import CompiledQuery
 from contactcentre.errors import AccessDenied, NotFound, ValidationFailed
 from contactcentre.processinglog.models import ProcessingRecord
-from contactcentre.processinglog.services import processing_log_record, purpose_require
+from contactcentre.processinglog.services import processing_log_record, purpose_establish, purpose_require
 from contactcentre.registry import visibility
-from contactcentre.registry.assurance import AssuranceLevel, assurance_at_least
+from contactcentre.registry.assurance import AssuranceLevel, assurance_at_least, assurance_rank
 from contactcentre.registry.masking import mask_address, mask_email, mask_iban, mask_phone
 from contactcentre.registry.models import (
     Address,
@@ -224,8 +224,12 @@ def _masked(value, mask):
 
 
 def party_base_data_read(*, party_id: int, viewer, assurance: str, purpose: str, purpose_reference: str) -> dict:
-    """Purpose-bound read of one party's base data: checks the purpose, logs the read, shapes the view."""
-    purpose = purpose_require(
+    """Purpose-bound read of one party's base data: checks the purpose, logs the read, shapes the view.
+
+    When the purpose is a contact, the stated assurance is capped at the contact's own: a caller
+    recognised by phone number is not shown what a counter visit with an ID check would show.
+    """
+    purpose, evidence = purpose_establish(
         actor=viewer,
         purpose=purpose,
         purpose_reference=purpose_reference,
@@ -234,6 +238,8 @@ def party_base_data_read(*, party_id: int, viewer, assurance: str, purpose: str,
         party_ids=[party_id] if Party.objects.filter(pk=party_id).exists() else [],
         object_id=str(party_id),
     )
+    if isinstance(evidence, str) and assurance_rank(evidence) < assurance_rank(assurance):
+        assurance = evidence
     party = party_get(party_id=party_id)
     data = party_base_data_view(party=party, viewer=viewer, assurance=assurance)
     processing_log_record(
