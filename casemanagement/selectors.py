@@ -258,19 +258,22 @@ def _incr(key: str, delta: int) -> int:
         return cache.incr(key, delta)
 
 
-def _reserve_attempt(keys: tuple[str, ...]) -> None:
-    """Count this attempt before looking, atomically (INCR in Redis), so parallel guesses cannot slip
-    past the limit together; a successful lookup gives its slot back, a wrong one keeps it."""
-    counts = [_incr(key, 1) for key in keys]
-    if any(count > LOOKUP_MAX_ATTEMPTS for count in counts):
-        _release_attempt(keys)
+def _reserve_attempt(reference_key: str, caller_key: str) -> None:
+    """Before looking: refuse a locked caller, and reserve a slot on the reference atomically (INCR in
+    Redis), so parallel guesses at one reference cannot slip past the limit together. A right answer
+    gives the reference's slot back; a wrong one keeps it and counts against the caller too. The
+    caller is counted only on wrong answers, so one desk's many parallel right lookups are never
+    refused for being in flight."""
+    caller_wrong = cache.get(caller_key) or 0
+    if caller_wrong >= LOOKUP_MAX_ATTEMPTS or _incr(reference_key, 1) > LOOKUP_MAX_ATTEMPTS:
+        if caller_wrong < LOOKUP_MAX_ATTEMPTS:
+            _release_attempt(reference_key)
         raise RateLimited(_("Te veel pogingen. Probeer het later opnieuw."), code="lookup_locked")
 
 
-def _release_attempt(keys: tuple[str, ...]) -> None:
-    for key in keys:
-        with contextlib.suppress(ValueError):  # expired meanwhile: nothing to give back
-            cache.decr(key)
+def _release_attempt(key: str) -> None:
+    with contextlib.suppress(ValueError):  # expired meanwhile: nothing to give back
+        cache.decr(key)
 
 
 def _postcode_digits(value: str) -> str:
@@ -323,8 +326,8 @@ def case_by_reference(
     if postcode_digits and len(digits) != 4:
         raise ValidationFailed(field_errors={"postcode_digits": [_("Geef de vier cijfers van de postcode.")]})
 
-    keys = _attempt_keys(reference, caller_key)
-    _reserve_attempt(keys)
+    reference_key, caller_counter = _attempt_keys(reference, caller_key)
+    _reserve_attempt(reference_key, caller_counter)
 
     candidates = _CASES_BY_REFERENCE.rows(reference=reference)
     postcodes: dict[int, set[str]] = {}
@@ -349,7 +352,8 @@ def case_by_reference(
         None,
     )
     not_found = NotFound(_("Geen zaak gevonden met deze gegevens."), code="case_not_found")
-    if match is None:  # a wrong attempt: it keeps its slot
+    if match is None:  # a wrong attempt: it keeps its slot on the reference and counts for the caller
+        _incr(caller_counter, 1)
         if candidates:
             processing_log_record(
                 actor=principal,
@@ -362,7 +366,7 @@ def case_by_reference(
             )
         raise not_found
 
-    _release_attempt(keys)  # the right factor: not a wrong attempt
+    _release_attempt(reference_key)  # the right factor: not a wrong attempt
     clearance = Clearance.CITIZEN if as_citizen else clearance_of(principal)
     if clearance == Clearance.CITIZEN:
         detail = Detail.NONE if match.confidentiality == Confidentiality.SECRET else Detail.CITIZEN

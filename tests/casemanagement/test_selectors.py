@@ -256,18 +256,29 @@ def test_suspended_case_is_not_overdue_in_the_summary(agent):
 
 
 def test_parallel_guesses_cannot_slip_past_the_limit_together(agent, monkeypatch):
-    """Attempts still being looked at hold their slot: with the limit reached by attempts in flight,
-    the next one is refused before it looks."""
+    """Attempts at a reference still being looked at hold their slot: with the limit reached by
+    attempts in flight, the next one is refused before it looks."""
     monkeypatch.setattr(selectors, "LOOKUP_MAX_ATTEMPTS", 2)
     party = _person_with_postcode()
     make_case(party=party, reference="Z2026001")
-    keys = selectors._attempt_keys("Z2026001", "a")
-    selectors._reserve_attempt(keys)
-    selectors._reserve_attempt(keys)  # two lookups in flight
+    reference_key, caller_counter = selectors._attempt_keys("Z2026001", "a")
+    selectors._reserve_attempt(reference_key, caller_counter)
+    selectors._reserve_attempt(reference_key, caller_counter)  # two lookups in flight
     with pytest.raises(RateLimited):
         case_by_reference(reference="Z2026001", postcode_digits="1234", caller_key="b", principal=agent)
-    selectors._release_attempt(keys)  # one in-flight lookup turned out right
+    selectors._release_attempt(reference_key)  # one in-flight lookup turned out right
     assert case_by_reference(reference="Z2026001", postcode_digits="1234", caller_key="b", principal=agent)
+
+
+def test_one_desks_many_lookups_in_flight_are_not_refused(agent, monkeypatch):
+    """A caller is counted on wrong answers only: lookups of other references still in flight (one
+    agent's or system's parallel requests) never lock a right one out."""
+    monkeypatch.setattr(selectors, "LOOKUP_MAX_ATTEMPTS", 2)
+    party = _person_with_postcode()
+    make_case(party=party, reference="Z2026001")
+    for other in ("Z1", "Z2", "Z3"):
+        selectors._reserve_attempt(*selectors._attempt_keys(other, "desk"))  # in flight, same caller
+    assert case_by_reference(reference="Z2026001", postcode_digits="1234", caller_key="desk", principal=agent)
 
 
 def test_right_answers_do_not_use_up_attempts(agent, monkeypatch):
