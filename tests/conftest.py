@@ -5,6 +5,8 @@ from rest_framework.test import APIClient
 from contactcentre.api.services import api_client_create
 from tests.factories import OrganisationFactory, UserFactory
 
+pytest_plugins = ["tests.fuzzing"]  # the `openapi_schema` fixture for every app's test_fuzz.py
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
