@@ -15,13 +15,18 @@ from casemanagement.selectors import (
     life_events_for_case_types,
     recent_cases_of_party,
 )
-from contactcentre.errors import AccessDenied, NotFound
+from contactcentre.errors import AccessDenied
 from contactcentre.interactions.selectors import contact_history, open_callback_summaries
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
 from contactcentre.processinglog.services import processing_log_record, purpose_establish
 from contactcentre.registry.assurance import AssuranceLevel
-from contactcentre.registry.selectors import consent_rows_for_party, party_base_data_view, party_get_for_view
+from contactcentre.registry.selectors import (
+    consent_rows_for_party,
+    party_base_data_view,
+    party_get_for_view,
+    party_not_found,
+)
 
 CASES_LIMIT = 50
 CONTACTS_LIMIT = 20
@@ -94,7 +99,7 @@ def customer_view(*, party_id: int, viewer, purpose: str, purpose_reference: str
     )
     party = party_get_for_view(party_id=party_id)
     if party is None:
-        raise NotFound(_("Deze persoon of organisatie is niet gevonden."))
+        raise party_not_found()
 
     base_data = party_base_data_view(party=party, viewer=viewer, assurance=assurance)
     clearance = clearance_of(viewer)

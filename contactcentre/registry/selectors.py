@@ -134,10 +134,14 @@ def party_get_for_view(*, party_id: int) -> Party | None:
     return party
 
 
+def party_not_found() -> NotFound:
+    return NotFound(_("Deze persoon of organisatie is niet gevonden."))
+
+
 def party_get(*, party_id: int) -> Party:
     party = party_queryset_for_view().filter(pk=party_id).first()
     if party is None:
-        raise NotFound(_("Deze persoon of organisatie is niet gevonden."))
+        raise party_not_found()
     return party
 
 
@@ -229,18 +233,20 @@ def party_base_data_read(*, party_id: int, viewer, assurance: str, purpose: str,
     When the purpose is a contact, the stated assurance is capped at the contact's own: a caller
     recognised by phone number is not shown what a counter visit with an ID check would show.
     """
+    party = party_queryset_for_view().filter(pk=party_id).first()  # once: it also tells whether they exist
     purpose, evidence = purpose_establish(
         actor=viewer,
         purpose=purpose,
         purpose_reference=purpose_reference,
         action=ProcessingRecord.Action.READ,
         object_type="party_base_data",
-        party_ids=[party_id] if Party.objects.filter(pk=party_id).exists() else [],
+        party_ids=[party.pk] if party else [],
         object_id=str(party_id),
     )
+    if party is None:
+        raise party_not_found()
     if isinstance(evidence, str) and assurance_rank(evidence) < assurance_rank(assurance):
         assurance = evidence
-    party = party_get(party_id=party_id)
     data = party_base_data_view(party=party, viewer=viewer, assurance=assurance)
     processing_log_record(
         actor=viewer,

@@ -47,6 +47,7 @@ from contactcentre.registry.models import (
     VerificationChallenge,
     VerificationMessage,
 )
+from contactcentre.registry.selectors import party_not_found
 from contactcentre.registry.validators import (
     normalise_bsn,
     normalise_email,
@@ -412,7 +413,7 @@ def base_data_change(
         party_ids=[party_id] if exists else [],
     )
     if not exists:
-        raise NotFound(_("Deze persoon of organisatie is niet gevonden."))
+        raise party_not_found()
     refuse = {
         "actor": actor,
         "party_id": party_id,
@@ -770,7 +771,7 @@ def consent_record(
         party_ids=[party_id] if exists else [],
     )
     if not exists:
-        raise NotFound(_("Deze persoon of organisatie is niet gevonden."))
+        raise party_not_found()
     if not _actor_may_record_consent(actor, party_id):
         _refuse(
             actor=actor,
