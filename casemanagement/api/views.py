@@ -37,7 +37,7 @@ from casemanagement.selectors import (
 from casemanagement.services import case_extend, case_open, case_resume, case_status_record, case_suspend
 from contactcentre.api.permissions import ScopeOrRolePermission, is_api_client, scopes
 from contactcentre.errors import NotFound, ValidationFailed
-from contactcentre.firstline.api.purpose import PURPOSE_PARAMETERS, request_purpose
+from contactcentre.firstline.api.purpose import PURPOSE_PARAMETERS, list_purpose, request_purpose
 from contactcentre.registry.models import Party
 from contactcentre.registry.selectors import party_lookup
 
@@ -79,19 +79,16 @@ class CaseListView(GenericAPIView):
     @extend_schema(parameters=PURPOSE_PARAMETERS, responses=CaseSummarySerializer(many=True))
     def get(self, request):
         queryset = self.filter_queryset(self.get_queryset())
-        party = request.query_params.get("party")
-        context = None
-        if not is_api_client(request.user):
-            if not party:
-                raise ValidationFailed(field_errors={"party": [_("Kies de persoon van wie u de zaken opent.")]})
-            context = request_purpose(request, party_id=int(party), object_type="case")
+        context = list_purpose(
+            request, object_type="case", missing_party=_("Kies de persoon van wie u de zaken opent.")
+        )
         page = self.paginate_queryset(queryset)
         cases = cases_present(
             cases=page,
             principal=request.user,
-            assurance=context.assurance if context else "",
-            purpose=context.purpose if context else "case",
-            purpose_reference=context.purpose_reference if context else f"api:{request.user.pk}",
+            assurance=context.assurance,
+            purpose=context.purpose,
+            purpose_reference=context.purpose_reference,
         )
         # case_summary() rows are JSON-ready and shaped as CaseSummarySerializer documents (tested);
         # serving them as they are keeps serialisation off the hot path.

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
+from contactcentre.errors import ValidationFailed
 from contactcentre.firstline.selectors import purpose_check
 from contactcentre.processinglog.purposes import Purpose
 
@@ -49,3 +50,12 @@ def request_purpose(request, *, party_id: int, object_type: str, source=None) ->
     return PurposeContext(
         purpose=purpose, purpose_reference=str(params.get("purpose_reference", "")), assurance=assurance
     )
+
+
+def list_purpose(request, *, object_type: str, missing_party: str) -> PurposeContext:
+    """For lists of a person's rows (`?party=`): people name the person and a purpose for them; an
+    organisation's system lists its own organisation's rows and names no one."""
+    party = request.query_params.get("party")
+    if not party and not getattr(request.user, "is_api_client", False):
+        raise ValidationFailed(field_errors={"party": [missing_party]})
+    return request_purpose(request, party_id=int(party or 0), object_type=object_type)

@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from contactcentre.api.permissions import ScopeOrRolePermission, is_api_client, scopes
 from contactcentre.errors import AccessDenied, NotFound, ValidationFailed
-from contactcentre.firstline.api.purpose import PURPOSE_PARAMETERS, request_purpose
+from contactcentre.firstline.api.purpose import PURPOSE_PARAMETERS, list_purpose, request_purpose
 from contactcentre.interactions.api.filters import CallbackRequestFilter, ContactMomentFilter
 from contactcentre.interactions.api.serializers import (
     CallbackRequestCreateSerializer,
@@ -54,18 +54,15 @@ class ContactMomentListView(GenericAPIView):
     @extend_schema(parameters=PURPOSE_PARAMETERS, responses=ContactMomentSerializer(many=True))
     def get(self, request):
         queryset = self.filter_queryset(self.get_queryset())
-        party = request.query_params.get("party")
-        context = None
-        if not is_api_client(request.user):
-            if not party:
-                raise ValidationFailed(field_errors={"party": [_("Kies de persoon van wie u de contacten opent.")]})
-            context = request_purpose(request, party_id=int(party), object_type="contact_moment")
+        context = list_purpose(
+            request, object_type="contact_moment", missing_party=_("Kies de persoon van wie u de contacten opent.")
+        )
         rows = rows_read_log(
             rows=self.paginate_queryset(queryset),
             actor=request.user,
             object_type="contact_moment",
-            purpose=context.purpose if context else Purpose.CASE,
-            purpose_reference=context.purpose_reference if context else f"api:{request.user.pk}",
+            purpose=context.purpose,
+            purpose_reference=context.purpose_reference,
         )
         return self.get_paginated_response(ContactMomentSerializer(rows, many=True).data)
 
