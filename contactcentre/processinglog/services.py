@@ -4,6 +4,7 @@ from collections.abc import Callable, Iterable
 
 from django.utils.translation import gettext as _
 
+from contactcentre.api.compiled import CompiledInsert
 from contactcentre.api.logging import current_trace_id
 from contactcentre.errors import AccessDenied
 from contactcentre.processinglog.models import ProcessingRecord
@@ -18,6 +19,8 @@ UNKNOWN_SUBJECT = "-"
 # The apps that own contacts and cases (layers above) register theirs in AppConfig.ready(), so this
 # layer can check "the contact at hand" without importing them.
 _reference_checkers: dict[str, Callable[..., bool]] = {}
+# Every read of a person's data writes one record: the statement is compiled once.
+_INSERT_RECORD = CompiledInsert(ProcessingRecord)
 
 
 def purpose_reference_checker_register(*, purpose: str, check: Callable[..., bool]) -> None:
@@ -74,7 +77,7 @@ def processing_log_record(
     records = [ProcessingRecord(subject=subject_pseudonym(pid), **base) for pid in dict.fromkeys(party_ids)]
     if len(records) == 1:
         # One INSERT in autocommit; bulk_create would wrap it in BEGIN ... COMMIT (two more round trips).
-        records[0].save(force_insert=True)
+        _INSERT_RECORD.insert(records[0])
         return records
     return ProcessingRecord.objects.bulk_create(records)
 

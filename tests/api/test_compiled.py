@@ -92,3 +92,39 @@ def test_select_related_rows_and_a_datetime_placeholder_match_the_orm():
         assert len(queries) == 1  # the related objects came with the row
         assert shown == [(row.pk, row.changed_at, row.party.surname, row.organisation.code) for row in expected]
     assert len(compiled.rows(since=datetime(2026, 3, 2, tzinfo=UTC))) == 1
+
+
+def test_compiled_insert_writes_the_row_save_would_write_in_one_statement():
+    from django.utils import timezone
+
+    from contactcentre.api.compiled import CompiledInsert
+    from contactcentre.processinglog.models import ProcessingRecord
+
+    fields = {
+        "actor_type": "user",
+        "actor_id": "user:7",
+        "actor_label": "agent",
+        "action": "read",
+        "object_type": "customer_view",
+        "object_id": "42",
+        "subject": "pseudonym",
+        "purpose": "contact",
+        "purpose_reference": "9",
+        "trace_id": "abc",
+    }
+    inserter = CompiledInsert(ProcessingRecord)
+    before = timezone.now()
+    for _ in range(2):  # the second insert reuses the compiled statement
+        record = ProcessingRecord(**fields)
+        with CaptureQueriesContext(connection) as queries:
+            inserter.insert(record)
+        assert len(queries) == 1 and queries[0]["sql"].startswith("INSERT")
+        assert record.pk is not None and not record._state.adding
+    saved = ProcessingRecord(**fields)
+    saved.save(force_insert=True)
+    rows = list(ProcessingRecord.objects.order_by("id").values())
+    assert [row["id"] for row in rows] == [record.pk - 1, record.pk, saved.pk]
+    columns = {key: value for key, value in rows[1].items() if key not in ("id", "occurred_at")}
+    assert columns == {key: value for key, value in rows[2].items() if key not in ("id", "occurred_at")}
+    assert columns["outcome"] == "success" and columns["organisation_code"] == ""  # the model's defaults
+    assert before <= rows[1]["occurred_at"] == record.occurred_at <= rows[2]["occurred_at"]  # auto_now_add
