@@ -398,10 +398,12 @@ def _life_events_query(count: int) -> CompiledQuery:
         compiled = _LIFE_EVENTS.setdefault(
             count,
             CompiledQuery(
-                lambda **ids: LifeEvent.objects.filter(case_types__in=list(ids.values()))
-                # The count runs over the join the filter made: the given case types each event has.
-                .annotate(matching_case_types=Count("case_types"))
-                .order_by("-matching_case_types", "ordering", "name"),
+                lambda **ids: (
+                    LifeEvent.objects.filter(case_types__in=list(ids.values()))
+                    # The count runs over the join the filter made: the given case types each event has.
+                    .annotate(matching_case_types=Count("case_types"))
+                    .order_by("-matching_case_types", "ordering", "name")
+                ),
                 **placeholders,
             ),
         )

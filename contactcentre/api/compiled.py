@@ -25,8 +25,8 @@ from typing import Any
 
 from django.db import connections
 from django.db.models import Model, QuerySet
-from django.db.models.sql import InsertQuery
 from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
+from django.db.models.sql import InsertQuery
 
 
 def _adapter(value: Any, connection) -> Callable[[Any], Any]:
