@@ -4,7 +4,7 @@ of each case follows casemanagement.policy; every hand-out of a person's cases i
 
 import contextlib
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from casemanagement.models import Case, CaseStatus, CaseType, Confidentiality
 from casemanagement.policy import Clearance, Detail, case_detail, clearance_of
 from casemanagement.services import normalise_reference
-from contactcentre.api.compiled import CompiledQuery
+from contactcentre.api.compiled import CompiledQuery, QueryBatch
 from contactcentre.errors import NotFound, RateLimited, ValidationFailed
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
@@ -70,12 +70,15 @@ _RECENT_CASES: dict[tuple[Clearance, int], CompiledQuery] = {}
 _COMPILED_CLEARANCES = (Clearance.FIRST_LINE, Clearance.SUPERVISOR)
 
 
-def recent_cases_of_party(*, party_id: int, principal, clearance: Clearance | None = None, limit: int) -> list[Case]:
-    """Open and recently closed cases of a party, open first, at most `limit` (as cases_of_party)."""
+def recent_cases_deferred(
+    batch: QueryBatch, *, party_id: int, principal, clearance: Clearance | None = None, limit: int
+) -> Callable[[], list[Case]]:
+    """Open and recently closed cases of a party, open first, at most `limit` (as cases_of_party):
+    added to `batch` for the first line and supervisors, read on its own for other principals."""
     clearance = clearance_of(principal) if clearance is None else clearance
     cutoff = timezone.now() - timedelta(days=RECENT_CLOSED_DAYS)
     if clearance not in _COMPILED_CLEARANCES:  # scoped to the principal's organisation or party
-        return list(
+        return lambda: list(
             cases_of_party(party_id=party_id, principal=principal, clearance=clearance, recent_only=True)[:limit]
         )
     compiled = _RECENT_CASES.get((clearance, limit))
@@ -92,7 +95,8 @@ def recent_cases_of_party(*, party_id: int, principal, clearance: Clearance | No
                 cutoff=datetime(1901, 1, 1, tzinfo=UTC),
             ),
         )
-    return compiled.rows(party_id=party_id, cutoff=cutoff)
+    found = batch.add(compiled, party_id=party_id, cutoff=cutoff)
+    return lambda: found.rows
 
 
 EMPTY_SUMMARY = {
@@ -420,3 +424,37 @@ def life_events_for_case_types(*, case_type_ids: Iterable[int]) -> list[LifeEven
     if not ids:
         return []
     return _life_events_query(len(ids)).rows(**{f"case_type_{i}": pk for i, pk in enumerate(ids)})
+
+
+# The life events of the types of a party's open cases, one row per (case type, life event): the
+# customer view ranks them for the cases it shows (life_events_ranked), in the same statement as the rest.
+_OPEN_CASE_LIFE_EVENTS = CompiledQuery(
+    lambda party_id: CaseType.life_events.through.objects.filter(
+        casetype__in=Case.objects.filter(party_id=party_id, closed_at__isnull=True).values("case_type_id")
+    ).values(
+        "casetype_id",
+        slug=F("lifeevent__slug"),
+        name=F("lifeevent__name"),
+        ordering=F("lifeevent__ordering"),
+    ),
+    party_id=-502,
+)
+
+
+def open_case_life_events_deferred(batch: QueryBatch, *, party_id: int) -> Callable[[], list[dict]]:
+    found = batch.add(_OPEN_CASE_LIFE_EVENTS, party_id=party_id)
+    return lambda: found.rows
+
+
+def life_events_ranked(rows: Iterable[dict], *, case_type_ids: set[int]) -> list[dict]:
+    """(slug, name, matching_case_types) of the life events of the given case types, ranked as
+    life_events_for_case_types ranks them, from open_case_life_events rows."""
+    events: dict[str, dict] = {}
+    for row in rows:
+        if row["casetype_id"] in case_type_ids:
+            event = events.setdefault(
+                row["slug"], {"slug": row["slug"], "name": row["name"], "ordering": row["ordering"], "matching": 0}
+            )
+            event["matching"] += 1
+    ranked = sorted(events.values(), key=lambda event: (-event["matching"], event["ordering"], event["name"]))
+    return [{"slug": e["slug"], "name": e["name"], "matching_case_types": e["matching"]} for e in ranked]

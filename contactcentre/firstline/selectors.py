@@ -12,19 +12,21 @@ from django.utils.translation import gettext as _
 from casemanagement.policy import clearance_of
 from casemanagement.selectors import (
     cases_present,
-    life_events_for_case_types,
-    recent_cases_of_party,
+    life_events_ranked,
+    open_case_life_events_deferred,
+    recent_cases_deferred,
 )
+from contactcentre.api.compiled import QueryBatch
 from contactcentre.errors import AccessDenied
-from contactcentre.interactions.selectors import contact_history, open_callback_summaries
+from contactcentre.interactions.selectors import contact_history_deferred, open_callbacks_deferred
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
 from contactcentre.processinglog.services import processing_log_record, purpose_establish
 from contactcentre.registry.assurance import AssuranceLevel
 from contactcentre.registry.selectors import (
-    consent_rows_for_party,
+    consent_rows_deferred,
     party_base_data_view,
-    party_get_for_view,
+    party_for_view_deferred,
     party_not_found,
 )
 
@@ -97,21 +99,30 @@ def customer_view(*, party_id: int, viewer, purpose: str, purpose_reference: str
         purpose_reference=purpose_reference,
         object_type="customer_view",
     )
-    party = party_get_for_view(party_id=party_id)
+    # Every part below is one query of one statement (contactcentre.api.compiled.QueryBatch).
+    clearance = clearance_of(viewer)
+    batch = QueryBatch()
+    party_found = party_for_view_deferred(batch, party_id=party_id)
+    cases_found = recent_cases_deferred(
+        batch, party_id=party_id, principal=viewer, clearance=clearance, limit=CASES_LIMIT
+    )
+    contacts_found = contact_history_deferred(batch, party_id=party_id, principal=viewer, limit=CONTACTS_LIMIT)
+    callbacks_found = open_callbacks_deferred(batch, party_id=party_id, principal=viewer, limit=CALLBACKS_LIMIT)
+    consents_found = consent_rows_deferred(batch, party_id=party_id)
+    life_events_found = open_case_life_events_deferred(batch, party_id=party_id)
+    batch.run()
+
+    party = party_found()
     if party is None:
         raise party_not_found()
-
     base_data = party_base_data_view(party=party, viewer=viewer, assurance=assurance)
-    clearance = clearance_of(viewer)
-    case_rows = recent_cases_of_party(party_id=party_id, principal=viewer, clearance=clearance, limit=CASES_LIMIT)
+    case_rows = cases_found()
     cases = cases_present(cases=case_rows, principal=viewer, assurance=assurance, clearance=clearance, log=False)
-    contacts = contact_history(party_id=party_id, principal=viewer, limit=CONTACTS_LIMIT)
-    callbacks = open_callback_summaries(party_id=party_id, principal=viewer, limit=CALLBACKS_LIMIT)
-    consents = consent_rows_for_party(party_id=party_id)
+    contacts = contacts_found()
     # Only cases shown with their type may suggest life events: a hidden type must not leak through.
     shown_case_ids = {summary["id"] for summary in cases if summary["case_type"] is not None}
     open_case_types = {c.case_type_id for c in case_rows if c.pk in shown_case_ids and c.closed_at is None}
-    life_events = _fitting_life_events(open_case_types, contacts)
+    life_events = _fitting_life_events(life_events_ranked(life_events_found(), case_type_ids=open_case_types), contacts)
 
     processing_log_record(
         actor=viewer,
@@ -126,8 +137,8 @@ def customer_view(*, party_id: int, viewer, purpose: str, purpose_reference: str
         party=base_data,
         cases=cases,
         contacts=contacts,
-        consents=consents,
-        callbacks=callbacks,
+        consents=consents_found(),
+        callbacks=callbacks_found(),
         life_events=life_events,
         purpose=purpose,
         purpose_reference=str(purpose_reference),
@@ -135,12 +146,12 @@ def customer_view(*, party_id: int, viewer, purpose: str, purpose_reference: str
     )
 
 
-def _fitting_life_events(case_type_ids: set[int], contacts: list[dict]) -> list[dict]:
+def _fitting_life_events(case_life_events: list[dict], contacts: list[dict]) -> list[dict]:
     """Life events of the open cases' types and of recent contacts, what is most going on first: a
     recent contact about a life event counts double, each open case of a type belonging to it once."""
     events: dict[str, dict] = {}
-    for event in life_events_for_case_types(case_type_ids=case_type_ids):
-        events[event.slug] = {"slug": event.slug, "name": event.name, "score": event.matching_case_types}
+    for event in case_life_events:
+        events[event["slug"]] = {"slug": event["slug"], "name": event["name"], "score": event["matching_case_types"]}
     for contact in contacts:
         slug = contact["life_event_slug"]
         if slug:

@@ -1,11 +1,11 @@
 """Reads for contacts. Querysets are scoped to what the principal may see; the functions that hand
 out a person's contacts write the processing-log record."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db.models import F, QuerySet
 
-from contactcentre.api.compiled import CompiledQuery
+from contactcentre.api.compiled import CompiledQuery, QueryBatch
 from contactcentre.interactions.models import CallbackRequest, ContactMoment
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
@@ -67,13 +67,16 @@ _HISTORY_FOR_PEOPLE = CompiledQuery(
 )
 
 
-def contact_history(*, party_id: int, principal, limit: int = CONTACT_HISTORY_LIMIT) -> list[dict]:
+def contact_history_deferred(
+    batch: QueryBatch, *, party_id: int, principal, limit: int = CONTACT_HISTORY_LIMIT
+) -> Callable[[], list[dict]]:
     """The newest contacts of a party as plain rows (one indexed query, no model instances): the
     history in the customer view. The articles used are on the contact itself."""
     if limit == CONTACT_HISTORY_LIMIT and not _is_client(principal) and principal.has_perm(VIEW_CONTACT):
-        return _HISTORY_FOR_PEOPLE.rows(party_id=party_id)
+        found = batch.add(_HISTORY_FOR_PEOPLE, party_id=party_id)
+        return lambda: found.rows
     qs = _contacts_in_scope(ContactMoment.objects.all(), principal).filter(party_id=party_id)
-    return list(_contact_history_rows(qs)[:limit])
+    return lambda: list(_contact_history_rows(qs)[:limit])
 
 
 def contact_moments_of_party(*, party_id: int, principal) -> QuerySet[ContactMoment]:
@@ -118,13 +121,16 @@ CALLBACK_SUMMARY_LIMIT = 20
 _OPEN_CALLBACKS = CompiledQuery(lambda party_id: _open_callback_rows(party_id)[:CALLBACK_SUMMARY_LIMIT], party_id=-302)
 
 
-def open_callback_summaries(*, party_id: int, principal, limit: int = CALLBACK_SUMMARY_LIMIT) -> list[dict]:
+def open_callbacks_deferred(
+    batch: QueryBatch, *, party_id: int, principal, limit: int = CALLBACK_SUMMARY_LIMIT
+) -> Callable[[], list[dict]]:
     """A party's open callback requests as plain rows (one indexed query)."""
     if _is_client(principal) or not principal.has_perm("interactions.view_callbackrequest"):
-        return []
+        return list
     if limit == CALLBACK_SUMMARY_LIMIT:
-        return _OPEN_CALLBACKS.rows(party_id=party_id)  # the same SQL, compiled once
-    return list(_open_callback_rows(party_id)[:limit])
+        found = batch.add(_OPEN_CALLBACKS, party_id=party_id)  # the same SQL, compiled once
+        return lambda: found.rows
+    return lambda: list(_open_callback_rows(party_id)[:limit])
 
 
 def rows_read_log(

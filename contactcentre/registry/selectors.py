@@ -12,6 +12,7 @@ Contract used by the layers above (interactions, firstline, the integrated custo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -20,7 +21,7 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 
 from contactcentre.api.backends import user_group_names
-from contactcentre.api.compiled import CompiledQuery
+from contactcentre.api.compiled import CompiledQuery, QueryBatch
 from contactcentre.errors import AccessDenied, NotFound, ValidationFailed
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.services import processing_log_record, purpose_establish, purpose_require
@@ -116,22 +117,28 @@ _PARTY_RELATED = (
 )
 
 
-def party_get_for_view(*, party_id: int) -> Party | None:
-    """One party with what `party_base_data_view` needs, as party_queryset_for_view() gives it (4 queries)."""
-    found = _PARTY.rows(party_id=party_id)
-    if not found:
-        return None
-    party = found[0]
-    party._prefetched_objects_cache = {}
-    for name, compiled in _PARTY_RELATED:
-        rows = compiled.rows(party_id=party_id)
-        manager = getattr(party, name)
-        for row in rows:
-            manager.field.set_cached_value(row, party)  # row.party without a query, as a prefetch sets it
-        cached = manager.get_queryset()
-        cached._result_cache, cached._prefetch_done = rows, True  # what prefetch_related stores
-        party._prefetched_objects_cache[name] = cached
-    return party
+def party_for_view_deferred(batch: QueryBatch, *, party_id: int) -> Callable[[], Party | None]:
+    """One party with what `party_base_data_view` needs, as party_queryset_for_view() gives it: four
+    queries added to `batch`; the returned function gives the party (or None) once the batch has run."""
+    found = batch.add(_PARTY, party_id=party_id)
+    related = [(name, batch.add(compiled, party_id=party_id)) for name, compiled in _PARTY_RELATED]
+
+    def party_with_rows() -> Party | None:
+        if not found.rows:
+            return None
+        party = found.rows[0]
+        party._prefetched_objects_cache = {}
+        for name, pending in related:
+            rows = pending.rows
+            manager = getattr(party, name)
+            for row in rows:
+                manager.field.set_cached_value(row, party)  # row.party without a query, as a prefetch sets it
+            cached = manager.get_queryset()
+            cached._result_cache, cached._prefetch_done = rows, True  # what prefetch_related stores
+            party._prefetched_objects_cache[name] = cached
+        return party
+
+    return party_with_rows
 
 
 def party_not_found() -> NotFound:
@@ -394,10 +401,11 @@ _CONSENT_ROWS = CompiledQuery(
 )
 
 
-def consent_rows_for_party(*, party_id: int) -> list[dict]:
+def consent_rows_deferred(batch: QueryBatch, *, party_id: int) -> Callable[[], list[dict]]:
     """A party's consents as plain rows (purpose, organisation code or None, granted, channel, changed_at),
-    in the order of consents_for_party."""
-    return [
+    in the order of consents_for_party, from `batch` once it has run."""
+    found = batch.add(_CONSENT_ROWS, party_id=party_id)
+    return lambda: [
         {
             "purpose": row["purpose"],
             "organisation": row["organisation_code"],
@@ -405,7 +413,7 @@ def consent_rows_for_party(*, party_id: int) -> list[dict]:
             "channel": row["channel"],
             "changed_at": row["changed_at"],
         }
-        for row in _CONSENT_ROWS.rows(party_id=party_id)
+        for row in found.rows
     ]
 
 
@@ -445,7 +453,7 @@ __all__ = [
     "AssuranceLevel",
     "base_data_changes_for_party",
     "consent_is_granted",
-    "consent_rows_for_party",
+    "consent_rows_deferred",
     "consents_for_party",
     "data_source_rule_get",
     "data_source_rules",
@@ -457,7 +465,7 @@ __all__ = [
     "party_find_by_name",
     "party_find_by_phone",
     "party_get",
-    "party_get_for_view",
+    "party_for_view_deferred",
     "party_lookup",
     "party_queryset_for_view",
     "viewer_roles",

@@ -128,3 +128,98 @@ def test_compiled_insert_writes_the_row_save_would_write_in_one_statement():
     assert columns == {key: value for key, value in rows[2].items() if key not in ("id", "occurred_at")}
     assert columns["outcome"] == "success" and columns["organisation_code"] == ""  # the model's defaults
     assert before <= rows[1]["occurred_at"] == record.occurred_at <= rows[2]["occurred_at"]  # auto_now_add
+
+
+def test_a_batch_is_one_statement_and_each_query_gives_what_it_gives_alone():
+    from casemanagement.models import Case
+    from contactcentre.api.compiled import QueryBatch
+    from contactcentre.registry.models import Organisation
+    from tests.casemanagement.factories import make_case
+
+    org = OrganisationFactory(code="svb", regions=["0363", "0599"])
+    one, two = PersonFactory(), PersonFactory()
+    when = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
+    for n in range(3):
+        Consent.objects.create(
+            party=one,
+            purpose=f"p{2 - n}",
+            organisation=org if n else None,
+            granted=bool(n),
+            channel="sms",
+            changed_at=when,
+        )
+    DigitalAddress.objects.create(party=one, kind="email", value="a@voorbeeld.nl", is_default=True, verified_at=when)
+    DigitalAddress.objects.create(party=one, kind="phone", value="+31612345678")
+    cases = [make_case(party=one), make_case(party=one, days_ago=3), make_case(party=two)]
+    Case.objects.filter(pk=cases[1].pk).update(closed_at=when)
+
+    consents = CompiledQuery(_consents, party_id=-1)
+    digital = CompiledQuery(
+        lambda party_id: DigitalAddress.objects.filter(party_id=party_id).order_by("-id"), party_id=-2
+    )
+    with_related = CompiledQuery(
+        lambda party_id: (
+            Case.objects.select_related("organisation", "case_type", "status", "party")
+            .filter(party_id=party_id)
+            .order_by("-id")
+        ),
+        party_id=-3,
+    )
+    organisations = CompiledQuery(lambda code: Organisation.objects.filter(code=code), code="-")
+
+    def shown(rows):
+        return [
+            row if isinstance(row, dict) else {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields}
+            for row in rows
+        ]
+
+    for party in (one, two, PersonFactory()):
+        batch = QueryBatch()
+        parts = [
+            (consents, batch.add(consents, party_id=party.pk)),
+            (digital, batch.add(digital, party_id=party.pk)),
+            (with_related, batch.add(with_related, party_id=party.pk)),
+            (organisations, batch.add(organisations, code="svb")),
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            batch.run()
+        assert len(queries) == 1
+        for query, pending in parts:
+            key = {"code": "svb"} if query is organisations else {"party_id": party.pk}
+            assert shown(pending.rows) == shown(query.rows(**key))
+    alone = with_related.rows(party_id=one.pk)
+    batch = QueryBatch()
+    pending = batch.add(with_related, party_id=one.pk)
+    batch.add(consents, party_id=one.pk)
+    batch.run()
+    assert [
+        (c.pk, c.closed_at, c.opened_at, c.deadline, c.case_type.name, c.organisation.regions, c.party.date_of_birth)
+        for c in pending.rows
+    ] == [
+        (c.pk, c.closed_at, c.opened_at, c.deadline, c.case_type.name, c.organisation.regions, c.party.date_of_birth)
+        for c in alone
+    ]
+    assert any(c.closed_at == when for c in pending.rows)  # microseconds and zone survive the JSON trip
+
+
+def test_a_batch_keeps_each_querys_order_and_refuses_reading_before_it_ran():
+    from contactcentre.api.compiled import QueryBatch
+
+    person = PersonFactory()
+    for n in range(30):
+        DigitalAddress.objects.create(party=person, kind="phone", value=f"+316123456{n:02d}")
+    newest_first = CompiledQuery(
+        lambda party_id: DigitalAddress.objects.filter(party_id=party_id).order_by("-value").values("value")[:25],
+        party_id=-1,
+    )
+    oldest_first = CompiledQuery(
+        lambda party_id: DigitalAddress.objects.filter(party_id=party_id).order_by("value").values("value"), party_id=-1
+    )
+    batch = QueryBatch()
+    down, up = batch.add(newest_first, party_id=person.pk), batch.add(oldest_first, party_id=person.pk)
+    with pytest.raises(RuntimeError):
+        _ = down.rows
+    batch.run()
+    values = sorted(f"+316123456{n:02d}" for n in range(30))
+    assert [row["value"] for row in up.rows] == values
+    assert [row["value"] for row in down.rows] == values[::-1][:25]
