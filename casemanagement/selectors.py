@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -284,20 +284,19 @@ def _postcode_digits(value: str) -> str:
     return "".join(ch for ch in value if ch.isdigit())[:4]
 
 
-# Compiled once (contactcentre.api.compiled): the same SQL as the queryset below.
+# Compiled once (contactcentre.api.compiled): the cases with a reference, each with the postcode of its
+# person's residential address (one per person) for the second factor, in one query.
 _CASES_BY_REFERENCE = CompiledQuery(
-    lambda reference: Case.objects.select_related("organisation", "case_type", "status", "party").filter(
-        reference=reference
-    )[:5],
-    reference="~compiled-reference~",
-)
-
-
-_RESIDENTIAL_POSTCODES = CompiledQuery(
-    lambda party_id: Address.objects.filter(party_id=party_id, kind=Address.Kind.RESIDENTIAL).values(
-        "party_id", "postcode"
+    lambda reference: (
+        Case.objects.select_related("organisation", "case_type", "status", "party")
+        .filter(reference=reference)
+        .annotate(
+            residential_postcode=Subquery(
+                Address.objects.filter(party_id=OuterRef("party_id"), kind=Address.Kind.RESIDENTIAL).values("postcode")
+            )
+        )[:5]
     ),
-    party_id=-402,
+    reference="~compiled-reference~",
 )
 
 
@@ -334,23 +333,11 @@ def case_by_reference(
     _reserve_attempt(reference_key, caller_counter)
 
     candidates = _CASES_BY_REFERENCE.rows(reference=reference)
-    postcodes: dict[int, set[str]] = {}
-    if digits and candidates:
-        party_ids = {c.party_id for c in candidates}
-        rows = (
-            _RESIDENTIAL_POSTCODES.rows(party_id=next(iter(party_ids)))  # the usual case: one person
-            if len(party_ids) == 1
-            else Address.objects.filter(party_id__in=party_ids, kind=Address.Kind.RESIDENTIAL).values(
-                "party_id", "postcode"
-            )
-        )
-        for row in rows:
-            postcodes.setdefault(row["party_id"], set()).add(_postcode_digits(row["postcode"]))
     match = next(
         (
             case
             for case in candidates
-            if (digits and digits in postcodes.get(case.party_id, ()))
+            if (digits and digits == _postcode_digits(case.residential_postcode or ""))
             or (date_of_birth is not None and case.party.date_of_birth == date_of_birth)
         ),
         None,

@@ -31,10 +31,8 @@ def _connect_permission_cache_invalidation() -> None:
         if not kwargs.get("action", "post").startswith("pre_"):  # m2m changes signal before and after
             permissions_invalidate_all()
 
-    def user_saved(instance, update_fields=None, **kwargs) -> None:
-        if update_fields is not None and set(update_fields) <= {"last_login"}:
-            return  # a log-in changes no permission
-        permissions_invalidate_user(instance.pk)
+    def user_saved(instance, **kwargs) -> None:
+        permissions_invalidate_user(instance.pk)  # the entry holds the user row too
 
     uid = "contactcentre.api.permission_cache"
     for through in (user_model.groups.through, user_model.user_permissions.through, Group.permissions.through):

@@ -1,14 +1,15 @@
-"""Django's ModelBackend with a person's permissions and group names kept in the cache (Redis in
-production), instead of three queries (user permissions, group permissions, group names) per request.
+"""Django's ModelBackend with a person's user row, permissions and group names kept in the cache (Redis
+in production), instead of four queries (user, user permissions, group permissions, group names) per
+request: the session's user and its permissions come in one cache round trip.
 
-It also loads the session's user through a query compiled once (the same row as ModelBackend).
-
-One cache entry per user holds (generation, permissions, group names). Any change to who is in which
-group, to a group's permissions or name, or to a user's own permissions sets a new generation token,
-so every entry made before it is ignored at once; saving a user drops that user's entry (the
-receivers in `contactcentre.api.apps` do both, the only use of signals here). Entries also expire
-after PERMISSION_CACHE_SECONDS as a safety net. Whether a user is active is read from the user row
-that authentication loads on every request, so disabling someone takes effect on their next request.
+One cache entry per user holds (generation, permissions, group names, user row). Any change to who is
+in which group, to a group's permissions or name, or to a user's own permissions sets a new generation
+token, so every entry made before it is ignored at once; saving a user (disabling them, a new password,
+a log-in) drops that user's entry (the receivers in `contactcentre.api.apps` do both, the only use of
+signals here). Entries also expire after PERMISSION_CACHE_SECONDS, the bound on a change that sends no
+signal (a queryset update() of users). Without an entry the user row is read with a query compiled
+once (the same row as ModelBackend's). The row includes the password hash, which the session check
+needs; the cache already holds the sessions, which are worth more to an attacker.
 """
 
 import uuid
@@ -17,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 
 from contactcentre.api.compiled import CompiledQuery
 
@@ -29,26 +30,34 @@ def _timeout() -> int:
     return getattr(settings, "PERMISSION_CACHE_SECONDS", 60)
 
 
+def _cached(user_id: int) -> tuple[str, tuple | None]:
+    """(current generation, the user's entry if made in it) in one round trip."""
+    key = ENTRY_KEY.format(pk=user_id)
+    found = cache.get_many([key, GENERATION_KEY])
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        generation = cache.get(GENERATION_KEY)
+    entry = found.get(key)
+    return generation, entry if entry is not None and entry[0] == generation else None
+
+
 def _entry(user) -> tuple[frozenset[str], frozenset[str]]:
     """(permissions, group names) of an active user: once per request object, from the cache when its
     generation is current, else from the database."""
     memo = getattr(user, "_auth_cache_entry", None)
     if memo is not None:
         return memo
-    key = ENTRY_KEY.format(pk=user.pk)
-    found = cache.get_many([key, GENERATION_KEY])  # one round trip
-    generation = found.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        generation = cache.get(GENERATION_KEY)
-    cached = found.get(key)
-    if cached is not None and cached[0] == generation:
-        memo = (cached[1], cached[2])
+    generation, entry = _cached(user.pk)
+    if entry is not None:
+        memo = (entry[1], entry[2])
     else:
         perms = frozenset(ModelBackend().get_all_permissions(user))
         groups = frozenset(user.groups.values_list("name", flat=True))
         memo = (perms, groups)
-        cache.set(key, (generation, perms, groups), _timeout())
+        # The row only when this object was read for the session (another may carry unsaved changes).
+        row = getattr(user, "_auth_row", None)
+        cache.set(ENTRY_KEY.format(pk=user.pk), (generation, perms, groups, row), _timeout())
     user._auth_cache_entry = memo
     return memo
 
@@ -64,9 +73,29 @@ def _user_by_pk(user_id):
     return get_user_model()._default_manager.filter(pk=user_id)[:1]
 
 
-# The session's user, loaded on every request: the same row as ModelBackend's `.get(pk=...)`, with
-# the SQL compiled once (contactcentre.api.compiled).
+# The session's user without an entry: the same row as ModelBackend's `.get(pk=...)`, with the SQL
+# compiled once (contactcentre.api.compiled).
 _SESSION_USER = CompiledQuery(_user_by_pk, user_id=-1)
+
+
+def _session_user(user_id: int):
+    """The user of a session: from its cache entry (with the permissions), else from the database."""
+    generation, entry = _cached(user_id)
+    model = get_user_model()
+    fields = [field.attname for field in model._meta.concrete_fields]
+    if entry is not None and entry[3] is not None:
+        user = model.from_db(DEFAULT_DB_ALIAS, fields, entry[3])
+        user._auth_cache_entry = (entry[1], entry[2])
+        return user
+    found = _SESSION_USER.rows(user_id=user_id)
+    if not found:
+        return None
+    user = found[0]
+    user._auth_row = tuple(getattr(user, name) for name in fields)
+    if entry is not None:  # permissions cached before the row was: add it
+        cache.set(ENTRY_KEY.format(pk=user_id), (generation, entry[1], entry[2], user._auth_row), _timeout())
+        user._auth_cache_entry = (entry[1], entry[2])
+    return user
 
 
 class CachedPermissionBackend(ModelBackend):
@@ -74,10 +103,9 @@ class CachedPermissionBackend(ModelBackend):
 
     def get_user(self, user_id):
         try:
-            found = _SESSION_USER.rows(user_id=int(user_id))
+            user = _session_user(int(user_id))
         except (TypeError, ValueError):
             return None
-        user = found[0] if found else None
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):

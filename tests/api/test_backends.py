@@ -113,3 +113,32 @@ def test_session_user_is_loaded_like_model_backend():
     assert loaded.get_session_auth_hash() == reference.get_user(active.pk).get_session_auth_hash()
     assert backend.get_user(disabled.pk) is None
     assert backend.get_user(active.pk + disabled.pk + 1000) is None
+
+
+def test_session_user_comes_from_the_cache_entry_until_the_user_is_saved():
+    from contactcentre.api.backends import CachedPermissionBackend
+
+    backend = CachedPermissionBackend()
+    user = UserFactory(role="agent")
+    first = backend.get_user(user.pk)  # from the database; the permission check makes the entry
+    assert first.has_perm(VIEW_ORGANISATION)
+    with CaptureQueriesContext(connection) as queries:
+        cached = backend.get_user(user.pk)
+        assert cached.has_perm(VIEW_ORGANISATION) and viewer_roles(cached) == frozenset({"agent"})
+    assert len(queries) == 0
+    fields = [f.attname for f in User._meta.concrete_fields]
+    assert [getattr(cached, f) for f in fields] == [getattr(first, f) for f in fields]
+    assert cached.get_session_auth_hash() == first.get_session_auth_hash()
+
+    user.set_password("een-nieuw-wachtwoord-2026")  # a new password ends the other sessions
+    user.save()
+    with CaptureQueriesContext(connection) as queries:
+        reloaded = backend.get_user(user.pk)
+    assert len(queries) == 1  # the row again, from the database
+    assert reloaded.password == user.password != first.password
+    assert reloaded.get_session_auth_hash() != first.get_session_auth_hash()
+
+    backend.get_user(user.pk).has_perm(VIEW_ORGANISATION)  # cached again
+    user.is_active = False
+    user.save()
+    assert backend.get_user(user.pk) is None

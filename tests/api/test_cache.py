@@ -38,3 +38,25 @@ def test_one_client_for_every_call_and_every_thread_and_the_cache_still_works():
     assert errors == []
     assert all(client is first for client in seen)
     backend.delete_many(["k", "n", "t0", "t1", "t2", "t3"])
+
+
+def test_incr_and_decr_are_one_round_trip_keep_the_expiry_and_refuse_a_missing_key():
+    backend = RedisCache(os.environ["REDIS_URL"], {"KEY_PREFIX": "test-incr"})
+    backend.delete("counter")
+    with pytest.raises(ValueError):
+        backend.incr("counter", 1)
+    assert backend.get("counter") is None  # the refused incr made no counter
+    assert backend.add("counter", 1, 30)
+    client = backend._cache.get_client(write=True)
+    sent = []
+    original = client.execute_command
+    client.execute_command = lambda *args, **kwargs: sent.append(args[0]) or original(*args, **kwargs)
+    try:
+        assert backend.incr("counter", 2) == 3
+        assert backend.decr("counter", 1) == 2
+    finally:
+        del client.execute_command
+    assert sent == ["EVALSHA", "EVALSHA"]
+    assert 0 < client.ttl(backend.make_key("counter")) <= 30  # still the window add() started
+    assert backend.get("counter") == 2
+    backend.delete("counter")

@@ -159,6 +159,19 @@ def test_same_reference_at_two_organisations_the_postcode_picks_the_persons_case
         case_by_reference(reference="Z2026001", postcode_digits="9999", caller_key="c", principal=agent)
 
 
+def test_a_lookup_is_one_select_and_one_log_insert_whatever_the_candidates(agent):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n, postcode in enumerate(("1234 AB", "5678 CD", "4321 EF")):
+        make_case(party=_person_with_postcode(postcode), reference="Z2026001" if n < 2 else "Z2026002")
+    case_by_reference(reference="Z2026002", postcode_digits="4321", caller_key="warm", principal=agent)
+    for reference, digits in (("Z2026001", "5678"), ("Z2026002", "4321")):
+        with CaptureQueriesContext(connection) as queries:
+            case_by_reference(reference=reference, postcode_digits=digits, caller_key="c", principal=agent)
+        assert [q["sql"].split()[0] for q in queries] == ["SELECT", "INSERT"]
+
+
 def test_wrong_factor_and_unknown_reference_answer_the_same(agent):
     party = _person_with_postcode()
     make_case(party=party, reference="Z2026001")
