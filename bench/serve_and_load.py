@@ -61,9 +61,6 @@ BENCH_ENV = {
 for key, value in BENCH_ENV.items():
     os.environ[key] = value
 WHAT_IFS = (
-    "perm_cache",
-    "session_cache",
-    "no_session_save",
     "async_commit",
     "case_open_first_index",
     "no_count_pagination",

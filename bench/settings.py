@@ -16,16 +16,7 @@ SECURE_SSL_REDIRECT = False
 # What-if variants, only when bench/serve_and_load.py is run with --what-if (never in a baseline run):
 # they measure how much a candidate change would gain before anyone makes it in the real settings.
 WHAT_IF = {item for item in os.environ.get("BENCH_WHAT_IF", "").split(",") if item}
-if "session_cache" in WHAT_IF:  # sessions in Redis: no UPDATE + durable COMMIT per request
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
-if "no_session_save" in WHAT_IF:  # save the session only when it changed (Django's default)
-    SESSION_SAVE_EVERY_REQUEST = False
 if "async_commit" in WHAT_IF:  # commits do not wait for the WAL flush (processing-log inserts)
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405
 if "no_count_pagination" in WHAT_IF:  # pages without COUNT(*) over all the organisation's cases
     REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_PAGINATION_CLASS": "bench.pagination.NoCountPagination"}  # noqa: F405
-if "perm_cache" in WHAT_IF:  # a person's permissions from Redis, not two queries per request
-    AUTHENTICATION_BACKENDS = [  # noqa: F405
-        "bench.auth.CachedPermissionBackend" if b.endswith(".ModelBackend") else b
-        for b in AUTHENTICATION_BACKENDS  # noqa: F405
-    ]

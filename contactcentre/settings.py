@@ -125,8 +125,8 @@ if REDIS_URL:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
-    # Sessions are saved on every request (idle expiry); in Redis that costs no database round trips.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    # Sessions in Redis; each request's read pushes the idle expiry forward (contactcentre/api/sessions.py).
+    SESSION_ENGINE = "contactcentre.api.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -173,9 +173,11 @@ STORAGES = {
 
 LOGIN_URL = "/admin/login/"
 
-# Sessions: rotate at login (Django does), expire when idle.
+# Sessions: rotate at login (Django does), expire when idle: in Redis the read slides the expiry and
+# the cookie lasts as long as the browser; in the database every request saves the session anew.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", "1800"))
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = not REDIS_URL
+SESSION_EXPIRE_AT_BROWSER_CLOSE = bool(REDIS_URL)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -9,6 +9,9 @@ threads (every command takes a connection from the pool), so one per pool is eno
 Django's `incr` (and `decr`, which calls it) asks EXISTS and then INCRBY: two round trips, and the key
 can expire between them (INCRBY would then start a counter without an expiry). A server-side script
 does both at once, with the same contract: a missing key raises ValueError.
+
+`get_and_touch` reads a value and sets a new expiry in one command (GETEX), for sessions whose idle
+expiry slides (contactcentre/api/sessions.py).
 """
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
@@ -42,8 +45,16 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
             raise ValueError(f"Key '{key}' not found.")
         return value
 
+    def get_and_touch(self, key, timeout):
+        value = self.get_client(key, write=True).getex(key, ex=timeout)
+        return None if value is None else self._serializer.loads(value)
+
 
 class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
+
+    def get_and_touch(self, key, timeout, version=None):
+        """The value (or None), its expiry now `timeout` seconds from now."""
+        return self._cache.get_and_touch(self.make_and_validate_key(key, version=version), timeout)
