@@ -7,6 +7,8 @@
 For each number of concurrent clients it runs, back to back on the same server:
 - `ceiling`: GET /bench/ceiling, a bare Django JsonResponse (bench/urls.py; same middleware, no
   authentication, no database): the most a request can do on this set-up;
+- `signed_in`: GET /bench/signed-in, the same answer from a DRF view behind the customer view's
+  session, user and permission check, as an agent: what signing in costs before any work;
 - `customer_view`: GET /api/v1/parties/<id>/customer-view?purpose=contact&purpose_reference=<contact>
   as an agent (session cookie), for a different party each request, each with its open contact;
 - `case_lookup`: POST /api/v1/cases/lookup {"reference", "postcode_digits"} as an agent (session +
@@ -77,7 +79,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=int, default=10, help="seconds per point (default 10)")
     parser.add_argument("--clients", default="1,4,16", help="concurrent connections per point")
-    parser.add_argument("--endpoints", default="ceiling,customer_view,case_lookup,case_list")
+    parser.add_argument("--endpoints", default="ceiling,signed_in,customer_view,case_lookup,case_list")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker (gthread)")
     parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
@@ -126,7 +128,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-ENDPOINTS = ("ceiling", "customer_view", "case_lookup", "case_list")
+ENDPOINTS = ("ceiling", "signed_in", "customer_view", "case_lookup", "case_list")
 # The in-process query count runs would print an access-log line per request; the server logs its own.
 logging.getLogger("contactcentre.access").setLevel(logging.WARNING)
 
@@ -599,6 +601,8 @@ def main() -> None:
             cursor.execute("ANALYZE casemanagement_case")
     agents = agent_sessions(args.agents or max(clients))
     targets: dict[str, list[Target]] = {"ceiling": [("GET", "/bench/ceiling", "", {})]}
+    if "signed_in" in endpoints:
+        targets["signed_in"] = [("GET", "/bench/signed-in", "", headers) for _user, headers in agents]
     if "customer_view" in endpoints:
         targets["customer_view"] = customer_view_targets(agents, args.targets)
     if "case_lookup" in endpoints:
