@@ -133,8 +133,10 @@ def party_for_view_deferred(batch: QueryBatch, *, party_id: int) -> Callable[[],
             manager = getattr(party, name)
             for row in rows:
                 manager.field.set_cached_value(row, party)  # row.party without a query, as a prefetch sets it
-            cached = manager.get_queryset()
-            cached._result_cache, cached._prefetch_done = rows, True  # what prefetch_related stores
+            # What prefetch_related stores: a queryset holding the rows (a bare one: the manager's own,
+            # with its relation filters, costs more to build than the rows did).
+            cached = QuerySet(model=manager.model)
+            cached._result_cache, cached._prefetch_done = rows, True
             party._prefetched_objects_cache[name] = cached
         return party
 
