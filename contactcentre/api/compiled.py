@@ -296,38 +296,53 @@ class QueryBatch:
 
 
 class CompiledInsert:
-    """`CompiledInsert(Model).insert(obj)`: what `obj.save(force_insert=True)` does for a new row of a
-    model with an automatic primary key (pre_save, e.g. auto_now_add, then one INSERT ... RETURNING
-    the key, which it sets on obj), with the statement compiled once per backend. No signals are sent
-    (none are connected to such models here)."""
+    """`CompiledInsert(Model).insert(objs)`: what `save(force_insert=True)` does for new rows of a model
+    with an automatic primary key (pre_save, e.g. auto_now_add, then one INSERT ... RETURNING the keys,
+    which it sets on the objects), with one multi-row statement compiled once per backend and number
+    of rows (on PostgreSQL Django inserts several rows from one array per column, UNNEST). No signals
+    are sent (none are connected to such models here); one statement needs no transaction around
+    it, where bulk_create adds BEGIN and COMMIT."""
+
+    max_rows = 100
 
     def __init__(self, model: type[Model]):
         meta = model._meta
         self._model = model
         self._fields = [f for f in meta.local_concrete_fields if f not in meta.pk_fields and not f.generated]
-        self._sql: dict[tuple[str, str], str] = {}
+        self._sql: dict[tuple[str, str, int], tuple[str, bool]] = {}
         self._lock = threading.Lock()
 
-    def _statement(self, alias: str, connection) -> str:
-        key = (alias, connection.vendor)
+    def _statement(self, alias: str, connection, rows: int) -> tuple[str, bool]:
+        """(SQL, whether its parameters are one array per column rather than the values row by row)."""
+        key = (alias, connection.vendor, rows)
         sql = self._sql.get(key)
         if sql is None:
-            if not connection.features.can_return_columns_from_insert:
-                raise ValueError(f"{connection.vendor} cannot return the new key from an INSERT")
+            features = connection.features
+            if not (features.can_return_columns_from_insert and features.can_return_rows_from_bulk_insert):
+                raise ValueError(f"{connection.vendor} cannot return the new keys from an INSERT")
             with self._lock:
                 query = InsertQuery(self._model)
-                query.insert_values(self._fields, [self._model()])
+                query.insert_values(self._fields, [self._model() for _ in range(rows)])
                 compiler = query.get_compiler(alias)
                 compiler.returning_fields = [self._model._meta.pk]
-                [(statement, _params)] = compiler.as_sql()
-                sql = self._sql.setdefault(key, statement)
+                [(statement, params)] = compiler.as_sql()
+                columnar = rows > 1 and len(params) == len(self._fields)
+                sql = self._sql.setdefault(key, (statement, columnar))
         return sql
 
-    def insert(self, obj: Model, *, using: str = "default") -> None:
+    def insert(self, objs: list[Model], *, using: str = "default") -> None:
+        if not 0 < len(objs) <= self.max_rows:
+            raise ValueError(f"insert 1 to {self.max_rows} rows at a time, not {len(objs)}")
         connection = connections[using]
-        sql = self._statement(using, connection)
-        params = [field.get_db_prep_save(field.pre_save(obj, True), connection=connection) for field in self._fields]
+        sql, columnar = self._statement(using, connection, len(objs))
+        rows = [
+            [field.get_db_prep_save(field.pre_save(obj, True), connection=connection) for field in self._fields]
+            for obj in objs
+        ]
+        params = [list(column) for column in zip(*rows, strict=True)] if columnar else [v for row in rows for v in row]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            obj.pk = cursor.fetchone()[0]
-        obj._state.adding, obj._state.db = False, using
+            keys = cursor.fetchall()
+        for obj, (key,) in zip(objs, keys, strict=True):
+            obj.pk = key
+            obj._state.adding, obj._state.db = False, using

@@ -19,8 +19,8 @@ UNKNOWN_SUBJECT = "-"
 # The apps that own contacts and cases (layers above) register theirs in AppConfig.ready(), so this
 # layer can check "the contact at hand" without importing them.
 _reference_checkers: dict[str, Callable[..., bool]] = {}
-# Every read of a person's data writes one record: the statement is compiled once.
-_INSERT_RECORD = CompiledInsert(ProcessingRecord)
+# Every read of people's data writes a record per person: the statement is compiled once per count.
+_INSERT_RECORDS = CompiledInsert(ProcessingRecord)
 
 
 def purpose_reference_checker_register(*, purpose: str, check: Callable[..., bool]) -> None:
@@ -75,9 +75,10 @@ def processing_log_record(
         "trace_id": current_trace_id.get(),
     }
     records = [ProcessingRecord(subject=subject_pseudonym(pid), **base) for pid in dict.fromkeys(party_ids)]
-    if len(records) == 1:
-        # One INSERT in autocommit; bulk_create would wrap it in BEGIN ... COMMIT (two more round trips).
-        _INSERT_RECORD.insert(records[0])
+    if not records:
+        return records
+    if len(records) <= _INSERT_RECORDS.max_rows:  # a page of results: one INSERT, no transaction around it
+        _INSERT_RECORDS.insert(records)
         return records
     return ProcessingRecord.objects.bulk_create(records)
 

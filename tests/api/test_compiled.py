@@ -117,7 +117,7 @@ def test_compiled_insert_writes_the_row_save_would_write_in_one_statement():
     for _ in range(2):  # the second insert reuses the compiled statement
         record = ProcessingRecord(**fields)
         with CaptureQueriesContext(connection) as queries:
-            inserter.insert(record)
+            inserter.insert([record])
         assert len(queries) == 1 and queries[0]["sql"].startswith("INSERT")
         assert record.pk is not None and not record._state.adding
     saved = ProcessingRecord(**fields)
@@ -223,3 +223,22 @@ def test_a_batch_keeps_each_querys_order_and_refuses_reading_before_it_ran():
     values = sorted(f"+316123456{n:02d}" for n in range(30))
     assert [row["value"] for row in up.rows] == values
     assert [row["value"] for row in down.rows] == values[::-1][:25]
+
+
+def test_compiled_insert_of_many_rows_is_one_statement_in_order_with_their_keys():
+    from contactcentre.api.compiled import CompiledInsert
+    from contactcentre.processinglog.models import ProcessingRecord
+
+    records = [
+        ProcessingRecord(
+            actor_type="user", actor_id="user:1", action="read", object_type="case", subject=f"s{n}", purpose="contact"
+        )
+        for n in range(25)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        CompiledInsert(ProcessingRecord).insert(records)
+    assert [q["sql"].split()[0] for q in queries] == ["INSERT"]  # no BEGIN/COMMIT around it
+    stored = dict(ProcessingRecord.objects.values_list("id", "subject"))
+    assert [stored[r.pk] for r in records] == [f"s{n}" for n in range(25)]
+    with pytest.raises(ValueError):
+        CompiledInsert(ProcessingRecord).insert([])
