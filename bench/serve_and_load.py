@@ -273,7 +273,7 @@ def query_counts(targets: list[Target], samples: int) -> dict:
     """SQL queries and time per request, with the Django test client on the same settings and data
     (in this process, no server): `total_ms` is the whole request, `sql_ms` the part spent in SQL.
     Each request is made once before it is counted, as under load: the first request of a session
-    fills the cached user and permissions, and prepares the statements of this process's connection."""
+    fills the cache with its user and permissions."""
     client = Client()
     counts, statuses, totals, cpu, raw_cpu, sql, example = [], [], [], [], [], [], None
     slowest: dict[str, list[float]] = {}
