@@ -19,7 +19,7 @@ plan and one result row instead of one of each per query, the cost that dominate
 gone. The rows are turned back into what the database driver returns for those columns and then go
 through the same converters and model building, so a query gives the same rows alone or batched.
 
-`CompiledInsert` does the same for the INSERT of one new row (the processing log writes one per read).
+`CompiledInsert` does the same for the INSERT of new rows (the processing log writes one per person read).
 """
 
 from __future__ import annotations
@@ -121,7 +121,7 @@ class _BatchForm:
         # The rows keep the subquery's order: the aggregate reads them as the ordered subquery yields them.
         self.sql = f"(SELECT {rows} FROM ({inner}) r)"  # noqa: S608 (the ORM's SQL, quoted aliases; values stay parameters)
 
-    def decode(self, value) -> list[tuple]:
+    def decode(self, value) -> list[list]:
         rows = json.loads(value) if isinstance(value, str) else value
         loaders = [(i, load) for i, load in enumerate(self.loaders) if load is not None]
         if loaders:

@@ -218,7 +218,7 @@ def test_a_batch_keeps_each_querys_order_and_refuses_reading_before_it_ran():
     batch = QueryBatch()
     down, up = batch.add(newest_first, party_id=person.pk), batch.add(oldest_first, party_id=person.pk)
     with pytest.raises(RuntimeError):
-        _ = down.rows
+        _ = down.rows  # not yet run
     batch.run()
     values = sorted(f"+316123456{n:02d}" for n in range(30))
     assert [row["value"] for row in up.rows] == values
@@ -242,3 +242,23 @@ def test_compiled_insert_of_many_rows_is_one_statement_in_order_with_their_keys(
     assert [stored[r.pk] for r in records] == [f"s{n}" for n in range(25)]
     with pytest.raises(ValueError):
         CompiledInsert(ProcessingRecord).insert([])
+
+
+def test_a_column_the_batch_cannot_carry_unchanged_is_refused_when_compiling():
+    from decimal import Decimal
+
+    from django.db.models import DecimalField, Value
+
+    from contactcentre.api.compiled import QueryBatch
+
+    amounts = CompiledQuery(
+        lambda party_id: Consent.objects.filter(party_id=party_id).values(
+            amount=Value(Decimal("1.50"), output_field=DecimalField(max_digits=5, decimal_places=2))
+        ),
+        party_id=-1,
+    )
+    batch = QueryBatch()
+    batch.add(amounts, party_id=1)
+    batch.add(CompiledQuery(_consents, party_id=-1), party_id=1)
+    with pytest.raises(ValueError, match="DecimalField column cannot be batched"):
+        batch.run()
