@@ -95,8 +95,7 @@ def recent_cases_deferred(
                 cutoff=datetime(1901, 1, 1, tzinfo=UTC),
             ),
         )
-    found = batch.add(compiled, party_id=party_id, cutoff=cutoff)
-    return lambda: found.rows
+    return batch.add(compiled, party_id=party_id, cutoff=cutoff)
 
 
 EMPTY_SUMMARY = {
@@ -429,8 +428,7 @@ _OPEN_CASE_LIFE_EVENTS = CompiledQuery(
 
 
 def open_case_life_events_deferred(batch: QueryBatch, *, party_id: int) -> Callable[[], list[dict]]:
-    found = batch.add(_OPEN_CASE_LIFE_EVENTS, party_id=party_id)
-    return lambda: found.rows
+    return batch.add(_OPEN_CASE_LIFE_EVENTS, party_id=party_id)
 
 
 def life_events_ranked(rows: Iterable[dict], *, case_type_ids: set[int]) -> list[dict]:

@@ -242,7 +242,8 @@ class CompiledQuery:
 
 
 class Pending:
-    """The rows of one query of a QueryBatch, there once the batch has run."""
+    """The rows of one query of a QueryBatch, there once the batch has run (`.rows`, or call it: a
+    Pending is itself the deferred result of a selector that adds one query and reshapes nothing)."""
 
     __slots__ = ("_rows",)
 
@@ -254,6 +255,9 @@ class Pending:
         if self._rows is None:
             raise RuntimeError("the batch has not run yet")
         return self._rows
+
+    def __call__(self) -> list:
+        return self.rows
 
 
 class QueryBatch:

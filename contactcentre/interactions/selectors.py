@@ -73,8 +73,7 @@ def contact_history_deferred(
     """The newest contacts of a party as plain rows (one indexed query, no model instances): the
     history in the customer view. The articles used are on the contact itself."""
     if limit == CONTACT_HISTORY_LIMIT and not _is_client(principal) and principal.has_perm(VIEW_CONTACT):
-        found = batch.add(_HISTORY_FOR_PEOPLE, party_id=party_id)
-        return lambda: found.rows
+        return batch.add(_HISTORY_FOR_PEOPLE, party_id=party_id)
     qs = _contacts_in_scope(ContactMoment.objects.all(), principal).filter(party_id=party_id)
     return lambda: list(_contact_history_rows(qs)[:limit])
 
@@ -128,8 +127,7 @@ def open_callbacks_deferred(
     if _is_client(principal) or not principal.has_perm("interactions.view_callbackrequest"):
         return list
     if limit == CALLBACK_SUMMARY_LIMIT:
-        found = batch.add(_OPEN_CALLBACKS, party_id=party_id)  # the same SQL, compiled once
-        return lambda: found.rows
+        return batch.add(_OPEN_CALLBACKS, party_id=party_id)  # the same SQL, compiled once
     return lambda: list(_open_callback_rows(party_id)[:limit])
 
 
