@@ -4,11 +4,20 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django.db import connections
 
 from contactcentre.asgi import application
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+async def _close_connections_of_the_sync_thread():
+    """sync_to_async runs the ORM in its own thread, whose persistent connection would outlive the
+    test and keep the test database from being dropped."""
+    yield
+    await sync_to_async(connections.close_all)()
 
 
 async def _session_cookie(user) -> bytes:
