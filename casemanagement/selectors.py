@@ -379,6 +379,9 @@ def case_by_reference(
 # --- Life events and articles a case type belongs to (declared here, on the higher layer) ----------
 
 
+_LIFE_EVENTS: dict[int, CompiledQuery] = {}
+
+
 def _life_events_query(count: int) -> CompiledQuery:
     """Compiled once per number of case types (contactcentre.api.compiled): building this ORM query
     cost more CPU than everything else in the customer view together."""
@@ -398,9 +401,6 @@ def _life_events_query(count: int) -> CompiledQuery:
             ),
         )
     return compiled
-
-
-_LIFE_EVENTS: dict[int, CompiledQuery] = {}
 
 
 def life_events_for_case_types(*, case_type_ids: Iterable[int]) -> list[LifeEvent]:

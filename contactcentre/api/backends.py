@@ -12,6 +12,7 @@ once (the same row as ModelBackend's). The row includes the password hash, which
 needs; the cache already holds the sessions, which are worth more to an attacker.
 """
 
+import functools
 import uuid
 
 from django.conf import settings
@@ -78,11 +79,17 @@ def _user_by_pk(user_id):
 _SESSION_USER = CompiledQuery(_user_by_pk, user_id=-1)
 
 
+@functools.cache
+def _user_fields() -> tuple[str, ...]:
+    """The user row's columns, in the order the cache entry holds them."""
+    return tuple(field.attname for field in get_user_model()._meta.concrete_fields)
+
+
 def _session_user(user_id: int):
     """The user of a session: from its cache entry (with the permissions), else from the database."""
     generation, entry = _cached(user_id)
     model = get_user_model()
-    fields = [field.attname for field in model._meta.concrete_fields]
+    fields = _user_fields()
     if entry is not None and entry[3] is not None:
         user = model.from_db(DEFAULT_DB_ALIAS, fields, entry[3])
         user._auth_cache_entry = (entry[1], entry[2])

@@ -103,15 +103,17 @@ class _BatchForm:
         inner, params = compiler.as_sql(with_col_aliases=True)
         self.params = list(params)
         self.positions = _positions(self.params, placeholders, connection)
-        columns, self.loaders = [], []
+        columns: list[str] = []
+        self.loaders: list[tuple[int, Callable[[str], Any]]] = []  # (column, parser) where JSON text needs one
         postgres = connection.vendor == "postgresql"
-        for expression, _sql, alias in compiler.select:
+        for position, (expression, _sql, alias) in enumerate(compiler.select):
             kind = _internal_type(expression.output_field)
             if kind not in _JSON_SAFE:
                 raise ValueError(f"a {kind} column cannot be batched (column {alias})")
             column = f"r.{connection.ops.quote_name(alias)}"
             columns.append(f"{column}::text" if postgres and kind in _PG_JSON_AS_TEXT else column)
-            self.loaders.append(_PG_JSON_LOADERS.get(kind) if postgres else None)
+            if postgres and kind in _PG_JSON_LOADERS:
+                self.loaders.append((position, _PG_JSON_LOADERS[kind]))
         if postgres:
             rows = f"coalesce(json_agg(json_build_array({', '.join(columns)})), '[]'::json)"
         elif connection.vendor == "sqlite":
@@ -123,10 +125,9 @@ class _BatchForm:
 
     def decode(self, value) -> list[list]:
         rows = json.loads(value) if isinstance(value, str) else value
-        loaders = [(i, load) for i, load in enumerate(self.loaders) if load is not None]
-        if loaders:
+        if self.loaders:
             for row in rows:
-                for i, load in loaders:
+                for i, load in self.loaders:
                     if row[i] is not None:
                         row[i] = load(row[i])
         return rows
