@@ -31,8 +31,8 @@ class CasemanagementConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from casemanagement.purposes import case_reference_holds
+        from casemanagement.purposes import case_reference_holds_deferred
         from contactcentre.processinglog.purposes import Purpose
         from contactcentre.processinglog.services import purpose_reference_checker_register
 
-        purpose_reference_checker_register(purpose=Purpose.CASE, check=case_reference_holds)
+        purpose_reference_checker_register(purpose=Purpose.CASE, check=case_reference_holds_deferred)

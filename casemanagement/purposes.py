@@ -1,6 +1,8 @@
 """The purpose "working on a case": a case of this person that the actor may see (for an API client,
 one of its own organisation's cases). Registered with the processing log in CasemanagementConfig.ready()."""
 
+from collections.abc import Callable
+
 from django.db.models import Q
 
 from casemanagement.selectors import cases_visible
@@ -21,3 +23,9 @@ def case_reference_holds(*, actor, reference: str, party_ids) -> bool:
     if party_ids:
         cases = cases.filter(party_id__in=party_ids)
     return cases.exists()
+
+
+def case_reference_holds_deferred(batch, *, actor, reference: str, party_ids) -> Callable[[], bool]:
+    """The form the processing log registers: the case check is not on a hot path and keeps its own
+    query (run when the answer is asked for), not a place in the batch."""
+    return lambda: case_reference_holds(actor=actor, reference=reference, party_ids=party_ids)

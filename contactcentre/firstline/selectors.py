@@ -5,6 +5,7 @@ Its query count is constant whatever the number of cases and contacts: each part
 query (plus fixed prefetches), lists are capped, and the read is logged in one insert.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from contactcentre.errors import AccessDenied
 from contactcentre.interactions.selectors import contact_history_deferred, open_callbacks_deferred
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
-from contactcentre.processinglog.services import processing_log_record, purpose_establish
+from contactcentre.processinglog.services import processing_log_record, purpose_establish_deferred
 from contactcentre.registry.assurance import AssuranceLevel
 from contactcentre.registry.selectors import (
     consent_rows_deferred,
@@ -57,6 +58,24 @@ def purpose_check(*, party_id: int, viewer, purpose: str, purpose_reference: str
     of this party (working on a case identifies nobody: the lowest level applies); the processing
     log's reference checkers, registered by interactions and casemanagement, decide.
     """
+    batch = QueryBatch()
+    established = purpose_check_deferred(
+        batch,
+        party_id=party_id,
+        viewer=viewer,
+        purpose=purpose,
+        purpose_reference=purpose_reference,
+        object_type=object_type,
+    )
+    batch.run()
+    return established()
+
+
+def purpose_check_deferred(
+    batch: QueryBatch, *, party_id: int, viewer, purpose: str, purpose_reference: str, object_type: str
+) -> Callable[[], tuple[str, str]]:
+    """`purpose_check` with the reference check in `batch`; call the result once the batch has run,
+    before anything read in it is used. No purpose at all is refused at once."""
     if purpose not in (Purpose.CONTACT, Purpose.CASE):
         # Other purposes (supervision, ...) do not open the first line's view of a person.
         processing_log_record(
@@ -74,7 +93,8 @@ def purpose_check(*, party_id: int, viewer, purpose: str, purpose_reference: str
             code="purpose_required",
             field_errors={"purpose": [_("Doel en kenmerk (contactmoment of zaak) zijn verplicht.")]},
         )
-    purpose, evidence = purpose_establish(
+    establish = purpose_establish_deferred(
+        batch,
         actor=viewer,
         purpose=purpose,
         purpose_reference=purpose_reference,
@@ -83,7 +103,12 @@ def purpose_check(*, party_id: int, viewer, purpose: str, purpose_reference: str
         party_ids=[party_id],
         object_id=str(party_id),
     )
-    return purpose, evidence if purpose == Purpose.CONTACT else AssuranceLevel.LOW
+
+    def established() -> tuple[str, str]:
+        purpose_found, evidence = establish()
+        return purpose_found, evidence if purpose_found == Purpose.CONTACT else AssuranceLevel.LOW
+
+    return established
 
 
 def customer_view(*, party_id: int, viewer, purpose: str, purpose_reference: str) -> CustomerView:
@@ -92,16 +117,18 @@ def customer_view(*, party_id: int, viewer, purpose: str, purpose_reference: str
     No valid purpose (a contact moment of this party, or a case of this party) -> AccessDenied and a
     "denied" record in the processing log.
     """
-    purpose, assurance = purpose_check(
+    # The purpose check and every part of the view are one statement (contactcentre.api.compiled.
+    # QueryBatch); nothing read is used before the purpose is established.
+    batch = QueryBatch()
+    established = purpose_check_deferred(
+        batch,
         party_id=party_id,
         viewer=viewer,
         purpose=purpose,
         purpose_reference=purpose_reference,
         object_type="customer_view",
     )
-    # Every part below is one query of one statement (contactcentre.api.compiled.QueryBatch).
     clearance = clearance_of(viewer)
-    batch = QueryBatch()
     party_found = party_for_view_deferred(batch, party_id=party_id)
     cases_found = recent_cases_deferred(
         batch, party_id=party_id, principal=viewer, clearance=clearance, limit=CASES_LIMIT
@@ -111,6 +138,7 @@ def customer_view(*, party_id: int, viewer, purpose: str, purpose_reference: str
     consents_found = consent_rows_deferred(batch, party_id=party_id)
     life_events_found = open_case_life_events_deferred(batch, party_id=party_id)
     batch.run()
+    purpose, assurance = established()
 
     party = party_found()
     if party is None:

@@ -38,8 +38,8 @@ class InteractionsConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from contactcentre.interactions.purposes import contact_reference_holds
+        from contactcentre.interactions.purposes import contact_reference_holds_deferred
         from contactcentre.processinglog.purposes import Purpose
         from contactcentre.processinglog.services import purpose_reference_checker_register
 
-        purpose_reference_checker_register(purpose=Purpose.CONTACT, check=contact_reference_holds)
+        purpose_reference_checker_register(purpose=Purpose.CONTACT, check=contact_reference_holds_deferred)

@@ -1,11 +1,12 @@
 """The purpose "the contact at hand": which contact moments may be named as the reason to open a
 person's data. Registered with the processing log (a lower layer) in InteractionsConfig.ready()."""
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.utils import timezone
 
-from contactcentre.api.compiled import CompiledQuery
+from contactcentre.api.compiled import CompiledQuery, QueryBatch
 from contactcentre.interactions.models import ContactMoment
 from contactcentre.registry.assurance import AssuranceLevel
 
@@ -30,10 +31,25 @@ def contact_at_hand_assurance(*, reference: str, party_ids, agent=None) -> str |
     `party_ids`. With no party known yet (a search to identify the caller), the contact must still be
     anonymous and handled by `agent`.
     """
+    batch = QueryBatch()
+    found = contact_at_hand_assurance_deferred(batch, reference=reference, party_ids=party_ids, agent=agent)
+    batch.run()
+    return found()
+
+
+def contact_at_hand_assurance_deferred(
+    batch: QueryBatch, *, reference: str, party_ids, agent=None
+) -> Callable[[], str | None]:
+    """`contact_at_hand_assurance` with its query in `batch`: call the result once the batch has run."""
     ref = str(reference or "").strip()
     if not (ref.isdigit() and len(ref) <= 18):  # a contact moment id that fits a bigint
-        return None
-    rows = _CONTACT.rows(contact_id=int(ref))
+        return lambda: None
+    found = batch.add(_CONTACT, contact_id=int(ref))
+    party_ids = list(party_ids)
+    return lambda: _assurance_at_hand(found.rows, party_ids=party_ids, agent=agent)
+
+
+def _assurance_at_hand(rows: list[dict], *, party_ids: list[int], agent) -> str | None:
     if not rows:
         return None
     contact = rows[0]
@@ -42,7 +58,6 @@ def contact_at_hand_assurance(*, reference: str, party_ids, agent=None) -> str |
         return None
     if contact["ended_at"] is None and contact["started_at"] < now - OPEN_CONTACT_MAX_AGE:
         return None
-    party_ids = list(party_ids)
     if party_ids:
         if contact["party_id"] not in party_ids:
             return None
@@ -51,9 +66,11 @@ def contact_at_hand_assurance(*, reference: str, party_ids, agent=None) -> str |
     return contact["assurance"] or AssuranceLevel.LOW
 
 
-def contact_reference_holds(*, actor, reference: str, party_ids) -> str | None:
-    """Checker for Purpose.CONTACT; its evidence is the contact's identity assurance.
-    Only first-line staff handle contacts; systems state a case."""
+def contact_reference_holds_deferred(
+    batch: QueryBatch, *, actor, reference: str, party_ids
+) -> Callable[[], str | None]:
+    """Checker for Purpose.CONTACT, its query in `batch`; its evidence is the contact's identity
+    assurance. Only first-line staff handle contacts; systems state a case."""
     if getattr(actor, "is_api_client", False) or getattr(actor, "is_citizen", False):
-        return None
-    return contact_at_hand_assurance(reference=reference, party_ids=party_ids, agent=actor)
+        return lambda: None
+    return contact_at_hand_assurance_deferred(batch, reference=reference, party_ids=party_ids, agent=actor)

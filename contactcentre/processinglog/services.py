@@ -1,10 +1,11 @@
 """The one helper every selector and service calls when it reads or writes a person's data."""
 
 from collections.abc import Callable, Iterable
+from typing import NoReturn
 
 from django.utils.translation import gettext as _
 
-from contactcentre.api.compiled import CompiledInsert
+from contactcentre.api.compiled import CompiledInsert, QueryBatch
 from contactcentre.api.logging import current_trace_id
 from contactcentre.errors import AccessDenied
 from contactcentre.processinglog.models import ProcessingRecord
@@ -14,17 +15,21 @@ from contactcentre.processinglog.purposes import STAFF_PURPOSES, Purpose
 # Subject of a denied attempt before any person was identified (e.g. a search without a purpose).
 UNKNOWN_SUBJECT = "-"
 
-# Checks that a stated reference is real, per purpose: `check(*, actor, reference, party_ids)` answers
-# something truthy (its evidence) or something falsy.
+# Checks that a stated reference is real, per purpose: `check(batch, *, actor, reference, party_ids)`
+# adds its query to a QueryBatch and returns a callable that, once the batch has run, answers something
+# truthy (its evidence) or something falsy; so the check can share a statement with the read it guards.
 # The apps that own contacts and cases (layers above) register theirs in AppConfig.ready(), so this
 # layer can check "the contact at hand" without importing them.
-_reference_checkers: dict[str, Callable[..., bool]] = {}
+_reference_checkers: dict[str, Callable[..., Callable[[], object]]] = {}
 # Every read of people's data writes a record per person: the statement is compiled once per count.
 _INSERT_RECORDS = CompiledInsert(ProcessingRecord)
 
 
-def purpose_reference_checker_register(*, purpose: str, check: Callable[..., bool]) -> None:
+def purpose_reference_checker_register(*, purpose: str, check: Callable[..., Callable[[], object]]):
+    """Register the checker of `purpose`; returns the one it replaces (or None)."""
+    previous = _reference_checkers.get(purpose)
     _reference_checkers[purpose] = check
+    return previous
 
 
 def purpose_reference_checker_unregister(*, purpose: str) -> None:
@@ -133,29 +138,68 @@ def purpose_establish(
     The evidence is the checker's truthy answer (the contact checker answers the contact's identity
     assurance), or True when no checker is registered for the purpose.
     """
+    batch = QueryBatch()
+    establish = purpose_establish_deferred(
+        batch,
+        actor=actor,
+        purpose=purpose,
+        purpose_reference=purpose_reference,
+        action=action,
+        object_type=object_type,
+        party_ids=party_ids,
+        object_id=object_id,
+    )
+    batch.run()
+    return establish()
+
+
+def purpose_establish_deferred(
+    batch: QueryBatch,
+    *,
+    actor,
+    purpose: str,
+    purpose_reference: str,
+    action: str,
+    object_type: str,
+    party_ids: Iterable[int] = (),
+    object_id: str = "",
+) -> Callable[[], tuple[str, object]]:
+    """`purpose_establish` with the reference check in `batch`: call the result once the batch has
+    run, before anything read with it is used; it answers (purpose, evidence) or logs the denial and
+    raises AccessDenied."""
     purpose = str(purpose or "")
     if getattr(actor, "is_citizen", False) and not purpose:
         purpose = Purpose.SELF_SERVICE
     party_ids = list(party_ids)
     stated = purpose_is_valid(actor=actor, purpose=purpose, purpose_reference=purpose_reference)
-    if stated:
-        check = _reference_checkers.get(purpose)
-        evidence = True if check is None else check(actor=actor, reference=str(purpose_reference), party_ids=party_ids)
+    check = _reference_checkers.get(purpose) if stated else None
+    found = check(batch, actor=actor, reference=str(purpose_reference), party_ids=party_ids) if check else None
+
+    def establish() -> tuple[str, object]:
+        evidence = (found() if found else True) if stated else None
         if evidence:
             return purpose, evidence
-    denied = {
-        "actor": actor,
-        "action": action,
-        "object_type": object_type,
-        "purpose": purpose or "none",
-        "purpose_reference": purpose_reference or "",
-        "object_id": object_id,
-        "outcome": ProcessingRecord.Outcome.DENIED,
-    }
+        _deny(
+            actor=actor,
+            stated=stated,
+            party_ids=party_ids,
+            action=action,
+            object_type=object_type,
+            purpose=purpose or "none",
+            purpose_reference=purpose_reference or "",
+            object_id=object_id,
+        )
+
+    return establish
+
+
+def _deny(*, actor, stated: bool, party_ids: list[int], **fields) -> NoReturn:
+    """Log the denied attempt (per person, or without a subject) and raise AccessDenied."""
+    fields["outcome"] = ProcessingRecord.Outcome.DENIED
     if party_ids:
-        processing_log_record(party_ids=party_ids, **denied)
+        processing_log_record(actor=actor, party_ids=party_ids, **fields)
     else:
-        _denied_without_subject(**denied)
+        _denied_without_subject(actor=actor, **fields)
     if stated:
         raise AccessDenied(
             _("Het opgegeven contact of de zaak past niet bij deze persoon of is niet meer open."),

@@ -5,12 +5,21 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from contactcentre.api.compiled import QueryBatch
 from contactcentre.api.models import ApiClient
 from contactcentre.interactions.models import ContactMoment
-from contactcentre.interactions.purposes import contact_at_hand_assurance, contact_reference_holds
+from contactcentre.interactions.purposes import contact_at_hand_assurance, contact_reference_holds_deferred
 from tests.factories import OrganisationFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def contact_reference_holds(**check):
+    """The registered checker, run on a batch of its own."""
+    batch = QueryBatch()
+    found = contact_reference_holds_deferred(batch, **check)
+    batch.run()
+    return found()
 
 
 def contact(*, party, agent, started=timedelta(minutes=5), ended=None, assurance="substantial"):
