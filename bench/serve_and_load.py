@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import secrets
 import shutil
@@ -629,9 +630,19 @@ def run_wrk(wrk: str, port: int, targets_file: Path, clients: int, duration: int
         str(LUA),
         f"http://127.0.0.1:{port}",
     ]
-    out = subprocess.run(
-        command, env={**os.environ, "BENCH_TARGETS": str(targets_file)}, capture_output=True, text=True, check=True
+    load = subprocess.Popen(
+        command,
+        env={**os.environ, "BENCH_TARGETS": str(targets_file)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
+    time.sleep(min(2, duration / 2))
+    spread = connections_per_worker(port)
+    stdout, stderr = load.communicate()
+    if load.returncode:
+        raise SystemExit(f"wrk failed ({load.returncode}):\n{stdout}\n{stderr}")
+    out = subprocess.CompletedProcess(command, load.returncode, stdout, stderr)
     line = next((ln for ln in out.stdout.splitlines() if ln.startswith("BENCH_JSON ")), None)
     if line is None:
         raise SystemExit(f"wrk printed no result:\n{out.stdout}\n{out.stderr}")
@@ -648,7 +659,21 @@ def run_wrk(wrk: str, port: int, targets_file: Path, clients: int, duration: int
         "mean_ms": round(raw["mean_us"] / 1000, 3),
         "errors": errors,
         "non_2xx": raw["errors_status"],
+        "connections_per_worker": spread,
     }
+
+
+def connections_per_worker(port: int) -> list[int]:
+    """How wrk's connections are spread over the server's processes, busiest first: gunicorn's workers
+    share one listening socket and keep a connection for its life, so 16 clients can sit 12/4/0/0
+    (bench/README.md). Read with `ss` while the load runs."""
+    out = subprocess.run(
+        ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"], capture_output=True, text=True, check=False
+    ).stdout
+    counts: dict[str, int] = {}
+    for pid in re.findall(r"pid=(\d+)", out):
+        counts[pid] = counts.get(pid, 0) + 1
+    return sorted(counts.values(), reverse=True)
 
 
 def check_targets(port: int, name: str, targets: list[Target]) -> None:
@@ -771,7 +796,8 @@ def main() -> None:
                 log(
                     f"{name:14} c={n:<3} {result['rps']:>8} rps  p50 {result['p50_ms']:.1f}  "
                     f"p95 {result['p95_ms']:.1f}  p99 {result['p99_ms']:.1f} ms  errors {result['errors']}  "
-                    f"cpu/request {result['cpu_ms_per_request']['total']} ms"
+                    f"cpu/request {result['cpu_ms_per_request']['total']} ms  "
+                    f"connections {spread_label(result)}"
                 )
     finally:
         stop_server(server)
@@ -810,6 +836,10 @@ def main() -> None:
     log(f"saved {out.relative_to(REPO)}; server log {server_log.relative_to(REPO)}")
 
 
+def spread_label(point: dict) -> str:
+    return "/".join(map(str, point.get("connections_per_worker") or [])) or "-"
+
+
 def markdown(path: Path) -> str:
     """A saved run as a Markdown table (for bench/README.md)."""
     run = json.loads(path.read_text())
@@ -817,15 +847,15 @@ def markdown(path: Path) -> str:
         f"Run {run['started']}: {run['server']['command']}; {run['load']}; what-if: {run['server'].get('what_if')}",
         "",
         "| endpoint | clients | rps | p50 ms | p95 ms | p99 ms | ratio to ceiling | errors | CPU ms/request "
-        "| cores server/postgres/redis/wrk/other/idle |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| connections per worker | cores server/postgres/redis/wrk/other/idle |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for p in sorted(run["points"], key=lambda p: (p["endpoint"] != "ceiling", p["endpoint"], p["clients"])):
         cpu = "/".join(str(p["cpu"][f"{k}_cores"]) for k in ("server", "postgres", "redis", "wrk", "other", "idle"))
         lines.append(
             f"| {p['endpoint']} | {p['clients']} | {p['rps']:.0f} | {p['p50_ms']:.1f} | {p['p95_ms']:.1f} "
             f"| {p['p99_ms']:.1f} | {p['ratio_to_ceiling']:.3f} | {p['errors']} "
-            f"| {p['cpu_ms_per_request']['total']:.1f} | {cpu} |"
+            f"| {p['cpu_ms_per_request']['total']:.1f} | {spread_label(p)} | {cpu} |"
         )
     lines.append("")
     for name, q in run["queries_per_request"].items():
@@ -840,7 +870,7 @@ def markdown(path: Path) -> str:
 def print_table(points: list[dict], queries: dict) -> None:
     header = (
         f"{'endpoint':14} {'clients':>7} {'rps':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'ratio':>6} "
-        f"{'errors':>6} {'cpu ms/req':>10}  cpu cores: server/postgres/redis/wrk/other/idle"
+        f"{'errors':>6} {'cpu ms/req':>10}  {'connections':>11}  cpu cores: server/postgres/redis/wrk/other/idle"
     )
     print()
     print(header)
@@ -850,7 +880,7 @@ def print_table(points: list[dict], queries: dict) -> None:
         print(
             f"{p['endpoint']:14} {p['clients']:>7} {p['rps']:>8.1f} {p['p50_ms']:>8.2f} {p['p95_ms']:>8.2f} "
             f"{p['p99_ms']:>8.2f} {p['ratio_to_ceiling'] or 0:>6.2f} {p['errors']:>6} "
-            f"{p['cpu_ms_per_request']['total']:>10.2f}  "
+            f"{p['cpu_ms_per_request']['total']:>10.2f}  {spread_label(p):>11}  "
             + "/".join(str(cpu[f"{k}_cores"]) for k in ("server", "postgres", "redis", "wrk", "other", "idle"))
         )
     print()
