@@ -2,13 +2,11 @@
 the doors without a log-in, and status history. Querysets are scoped to the principal; what is shown
 of each case follows casemanagement.policy; every hand-out of a person's cases is logged."""
 
-import contextlib
 import hashlib
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +14,7 @@ from django.utils.translation import gettext as _
 from casemanagement.models import Case, CaseStatus, CaseType, Confidentiality
 from casemanagement.policy import Clearance, Detail, case_detail, clearance_of
 from casemanagement.services import normalise_reference
+from contactcentre.api.cache import counter_add, slot_release, slot_reserve
 from contactcentre.api.compiled import CompiledQuery, QueryBatch
 from contactcentre.errors import NotFound, RateLimited, ValidationFailed
 from contactcentre.processinglog.models import ProcessingRecord
@@ -252,31 +251,14 @@ def _attempt_keys(reference: str, caller_key: str) -> tuple[str, str]:
     return f"caselookup:ref:{_digest(reference)}", f"caselookup:caller:{_digest(caller_key)}"
 
 
-def _incr(key: str, delta: int) -> int:
-    try:
-        return cache.incr(key, delta)
-    except ValueError:  # no counter yet (or it just expired): the window starts now
-        if cache.add(key, delta, timeout=LOOKUP_LOCKOUT_SECONDS):
-            return delta
-        return cache.incr(key, delta)
-
-
 def _reserve_attempt(reference_key: str, caller_key: str) -> None:
-    """Before looking: refuse a locked caller, and reserve a slot on the reference atomically (INCR in
-    Redis), so parallel guesses at one reference cannot slip past the limit together. A right answer
-    gives the reference's slot back; a wrong one keeps it and counts against the caller too. The
-    caller is counted only on wrong answers, so one desk's many parallel right lookups are never
-    refused for being in flight."""
-    caller_wrong = cache.get(caller_key) or 0
-    if caller_wrong >= LOOKUP_MAX_ATTEMPTS or _incr(reference_key, 1) > LOOKUP_MAX_ATTEMPTS:
-        if caller_wrong < LOOKUP_MAX_ATTEMPTS:
-            _release_attempt(reference_key)
+    """Before looking: refuse a locked caller, and reserve a slot on the reference atomically (one
+    script in Redis), so parallel guesses at one reference cannot slip past the limit together. A
+    right answer gives the reference's slot back; a wrong one keeps it and counts against the caller
+    too. The caller is counted only on wrong answers, so one desk's many parallel right lookups are
+    never refused for being in flight."""
+    if not slot_reserve(reference_key, guard_key=caller_key, limit=LOOKUP_MAX_ATTEMPTS, timeout=LOOKUP_LOCKOUT_SECONDS):
         raise RateLimited(_("Te veel pogingen. Probeer het later opnieuw."), code="lookup_locked")
-
-
-def _release_attempt(key: str) -> None:
-    with contextlib.suppress(ValueError):  # expired meanwhile: nothing to give back
-        cache.decr(key)
 
 
 def _postcode_digits(value: str) -> str:
@@ -343,7 +325,7 @@ def case_by_reference(
     )
     not_found = NotFound(_("Geen zaak gevonden met deze gegevens."), code="case_not_found")
     if match is None:  # a wrong attempt: it keeps its slot on the reference and counts for the caller
-        _incr(caller_counter, 1)
+        counter_add(caller_counter, 1, timeout=LOOKUP_LOCKOUT_SECONDS)
         if candidates:
             processing_log_record(
                 actor=principal,
@@ -356,7 +338,7 @@ def case_by_reference(
             )
         raise not_found
 
-    _release_attempt(reference_key)  # the right factor: not a wrong attempt
+    slot_release(reference_key)  # the right factor: not a wrong attempt
     clearance = Clearance.CITIZEN if as_citizen else clearance_of(principal)
     if clearance == Clearance.CITIZEN:
         detail = Detail.NONE if match.confidentiality == Confidentiality.SECRET else Detail.CITIZEN

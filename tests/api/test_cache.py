@@ -1,5 +1,6 @@
 """The Redis cache backend reuses one redis-py client per connection pool (contactcentre/api/cache.py)."""
 
+import contextlib
 import os
 import threading
 
@@ -8,6 +9,18 @@ import pytest
 from contactcentre.api.cache import RedisCache
 
 pytestmark = pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs Redis (REDIS_URL)")
+
+
+@contextlib.contextmanager
+def commands_sent(client):
+    """The Redis commands the client sends meanwhile (one per round trip)."""
+    sent = []
+    original = client.execute_command
+    client.execute_command = lambda *args, **kwargs: sent.append(args[0]) or original(*args, **kwargs)
+    try:
+        yield sent
+    finally:
+        del client.execute_command
 
 
 def test_one_client_for_every_call_and_every_thread_and_the_cache_still_works():
@@ -48,15 +61,28 @@ def test_incr_and_decr_are_one_round_trip_keep_the_expiry_and_refuse_a_missing_k
     assert backend.get("counter") is None  # the refused incr made no counter
     assert backend.add("counter", 1, 30)
     client = backend._cache.get_client(write=True)
-    sent = []
-    original = client.execute_command
-    client.execute_command = lambda *args, **kwargs: sent.append(args[0]) or original(*args, **kwargs)
-    try:
+    with commands_sent(client) as sent:
         assert backend.incr("counter", 2) == 3
         assert backend.decr("counter", 1) == 2
-    finally:
-        del client.execute_command
     assert sent == ["EVALSHA", "EVALSHA"]
     assert 0 < client.ttl(backend.make_key("counter")) <= 30  # still the window add() started
     assert backend.get("counter") == 2
     backend.delete("counter")
+
+
+def test_a_slot_is_reserved_in_one_round_trip_within_the_limits_of_the_counter_and_its_guard():
+    backend = RedisCache(os.environ["REDIS_URL"], {"KEY_PREFIX": "test-slot"})
+    backend.delete_many(["ref", "caller"])
+    backend.slot_reserve("warm-up", guard_key="caller", limit=2, timeout=5)  # the server loads the script
+    client = backend._cache.get_client(write=True)
+    with commands_sent(client) as sent:
+        taken = [backend.slot_reserve("ref", guard_key="caller", limit=2, timeout=30) for _ in range(3)]
+    assert taken == [True, True, False]
+    assert sent == ["EVALSHA", "EVALSHA", "EVALSHA"]
+    assert backend.get("ref") == 2  # the refused third took nothing
+    assert 0 < client.ttl(backend.make_key("ref")) <= 30  # the window started with the first slot
+    backend.delete("ref")
+    backend.set("caller", 2, 30)  # a guard at its limit refuses before counting
+    assert backend.slot_reserve("ref", guard_key="caller", limit=2, timeout=30) is False
+    assert backend.get("ref") is None
+    backend.delete_many(["ref", "caller", "warm-up"])
