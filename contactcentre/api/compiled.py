@@ -300,6 +300,15 @@ class QueryBatch:
             pending._rows = query._materialise(compiled, form.decode(value), using, connection)
 
 
+def run_alone(deferred: Callable[..., Callable[[], Any]], /, **arguments: Any) -> Any:
+    """The answer of a deferred selector (`deferred(batch, **arguments)` -> a callable for after the
+    batch has run) on a batch of its own: its query runs as is, in one round trip."""
+    batch = QueryBatch()
+    answer = deferred(batch, **arguments)
+    batch.run()
+    return answer()
+
+
 class CompiledInsert:
     """`CompiledInsert(Model).insert(objs)`: what `save(force_insert=True)` does for new rows of a model
     with an automatic primary key (pre_save, e.g. auto_now_add, then one INSERT ... RETURNING the keys,

@@ -17,7 +17,7 @@ from casemanagement.selectors import (
     open_case_life_events_deferred,
     recent_cases_deferred,
 )
-from contactcentre.api.compiled import QueryBatch
+from contactcentre.api.compiled import QueryBatch, run_alone
 from contactcentre.errors import AccessDenied
 from contactcentre.interactions.selectors import contact_history_deferred, open_callbacks_deferred
 from contactcentre.processinglog.models import ProcessingRecord
@@ -51,24 +51,15 @@ class CustomerView:
     assurance: str
 
 
-def purpose_check(*, party_id: int, viewer, purpose: str, purpose_reference: str, object_type: str) -> tuple[str, str]:
-    """(purpose, assurance) for opening this party's data, or AccessDenied with a "denied" record.
+def purpose_check(**check) -> tuple[str, str]:
+    """(purpose, assurance) for opening this party's data, or AccessDenied with a "denied" record;
+    takes the arguments of `purpose_check_deferred` but the batch.
 
     A valid purpose is the contact at hand with this party (its identity assurance applies) or a case
     of this party (working on a case identifies nobody: the lowest level applies); the processing
     log's reference checkers, registered by interactions and casemanagement, decide.
     """
-    batch = QueryBatch()
-    established = purpose_check_deferred(
-        batch,
-        party_id=party_id,
-        viewer=viewer,
-        purpose=purpose,
-        purpose_reference=purpose_reference,
-        object_type=object_type,
-    )
-    batch.run()
-    return established()
+    return run_alone(purpose_check_deferred, **check)
 
 
 def purpose_check_deferred(

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from contactcentre.api.compiled import CompiledQuery, QueryBatch
+from contactcentre.api.compiled import CompiledQuery, QueryBatch, run_alone
 from contactcentre.interactions.models import ContactMoment
 from contactcentre.registry.assurance import AssuranceLevel
 
@@ -31,10 +31,7 @@ def contact_at_hand_assurance(*, reference: str, party_ids, agent=None) -> str |
     `party_ids`. With no party known yet (a search to identify the caller), the contact must still be
     anonymous and handled by `agent`.
     """
-    batch = QueryBatch()
-    found = contact_at_hand_assurance_deferred(batch, reference=reference, party_ids=party_ids, agent=agent)
-    batch.run()
-    return found()
+    return run_alone(contact_at_hand_assurance_deferred, reference=reference, party_ids=party_ids, agent=agent)
 
 
 def contact_at_hand_assurance_deferred(

@@ -5,7 +5,7 @@ from typing import NoReturn
 
 from django.utils.translation import gettext as _
 
-from contactcentre.api.compiled import CompiledInsert, QueryBatch
+from contactcentre.api.compiled import CompiledInsert, QueryBatch, run_alone
 from contactcentre.api.logging import current_trace_id
 from contactcentre.errors import AccessDenied
 from contactcentre.processinglog.models import ProcessingRecord
@@ -123,34 +123,14 @@ def purpose_require(
     )[0]
 
 
-def purpose_establish(
-    *,
-    actor,
-    purpose: str,
-    purpose_reference: str,
-    action: str,
-    object_type: str,
-    party_ids: Iterable[int] = (),
-    object_id: str = "",
-):
+def purpose_establish(**check) -> tuple[str, object]:
     """`purpose_require` that also returns what the reference checker found: (purpose, evidence).
+    Takes the arguments of `purpose_require`.
 
     The evidence is the checker's truthy answer (the contact checker answers the contact's identity
     assurance), or True when no checker is registered for the purpose.
     """
-    batch = QueryBatch()
-    establish = purpose_establish_deferred(
-        batch,
-        actor=actor,
-        purpose=purpose,
-        purpose_reference=purpose_reference,
-        action=action,
-        object_type=object_type,
-        party_ids=party_ids,
-        object_id=object_id,
-    )
-    batch.run()
-    return establish()
+    return run_alone(purpose_establish_deferred, **check)
 
 
 def purpose_establish_deferred(

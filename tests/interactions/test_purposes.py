@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from contactcentre.api.compiled import QueryBatch
+from contactcentre.api.compiled import run_alone
 from contactcentre.api.models import ApiClient
 from contactcentre.interactions.models import ContactMoment
 from contactcentre.interactions.purposes import contact_at_hand_assurance, contact_reference_holds_deferred
@@ -16,10 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def contact_reference_holds(**check):
     """The registered checker, run on a batch of its own."""
-    batch = QueryBatch()
-    found = contact_reference_holds_deferred(batch, **check)
-    batch.run()
-    return found()
+    return run_alone(contact_reference_holds_deferred, **check)
 
 
 def contact(*, party, agent, started=timedelta(minutes=5), ended=None, assurance="substantial"):
