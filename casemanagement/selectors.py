@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,6 @@ from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
 from contactcentre.processinglog.services import processing_log_record
 from contactcentre.registry.models import Address
-from lifeevents.models import LifeEvent
 
 PURPOSE_STATUS = Purpose.CONTACT
 RECENT_CLOSED_DAYS = 365
@@ -361,41 +360,9 @@ def case_by_reference(
 # --- Life events and articles a case type belongs to (declared here, on the higher layer) ----------
 
 
-_LIFE_EVENTS: dict[int, CompiledQuery] = {}
-
-
-def _life_events_query(count: int) -> CompiledQuery:
-    """Compiled once per number of case types (contactcentre.api.compiled): building this ORM query
-    cost more CPU than everything else in the customer view together."""
-    compiled = _LIFE_EVENTS.get(count)
-    if compiled is None:
-        placeholders = {f"case_type_{i}": -501 - i for i in range(count)}
-        compiled = _LIFE_EVENTS.setdefault(
-            count,
-            CompiledQuery(
-                lambda **ids: (
-                    LifeEvent.objects.filter(case_types__in=list(ids.values()))
-                    # The count runs over the join the filter made: the given case types each event has.
-                    .annotate(matching_case_types=Count("case_types"))
-                    .order_by("-matching_case_types", "ordering", "name")
-                ),
-                **placeholders,
-            ),
-        )
-    return compiled
-
-
-def life_events_for_case_types(*, case_type_ids: Iterable[int]) -> list[LifeEvent]:
-    """The life events the given case types belong to, those shared by more of them first (one query).
-    Each carries `matching_case_types`, the number of the given case types it belongs to."""
-    ids = sorted(set(case_type_ids))
-    if not ids:
-        return []
-    return _life_events_query(len(ids)).rows(**{f"case_type_{i}": pk for i, pk in enumerate(ids)})
-
-
 # The life events of the types of a party's open cases, one row per (case type, life event): the
-# customer view ranks them for the cases it shows (life_events_ranked), in the same statement as the rest.
+# customer view (in the same statement as the rest) and the first line's offer rank them for the cases
+# they show (life_events_ranked).
 _OPEN_CASE_LIFE_EVENTS = CompiledQuery(
     lambda party_id: CaseType.life_events.through.objects.filter(
         casetype__in=Case.objects.filter(party_id=party_id, closed_at__isnull=True).values("case_type_id")
@@ -414,8 +381,9 @@ def open_case_life_events_deferred(batch: QueryBatch, *, party_id: int) -> Calla
 
 
 def life_events_ranked(rows: Iterable[dict], *, case_type_ids: set[int]) -> list[dict]:
-    """(slug, name, matching_case_types) of the life events of the given case types, ranked as
-    life_events_for_case_types ranks them, from open_case_life_events rows."""
+    """(slug, name, matching_case_types) of the life events of the given case types, from
+    open_case_life_events rows: those shared by more of the case types first, then in the life
+    events' own order."""
     events: dict[str, dict] = {}
     for row in rows:
         if row["casetype_id"] in case_type_ids:

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from casemanagement.models import Case
 from casemanagement.policy import Clearance, clearance_of
-from casemanagement.selectors import cases_of_party, cases_present, life_events_for_case_types
+from casemanagement.selectors import cases_of_party, cases_present, life_events_ranked, open_case_life_events_deferred
 from casemanagement.services import normalise_reference
+from contactcentre.api.compiled import run_alone
 from contactcentre.errors import ValidationFailed
 from contactcentre.interactions.models import ContactMoment
 from contactcentre.interactions.services import contact_moment_record
@@ -55,7 +56,7 @@ class FirstLineOffer:
     ambiguous: bool = False
     cases: list[dict] = field(default_factory=list)
     status_needs_second_factor: bool = False
-    life_events: list = field(default_factory=list)
+    life_events: list[dict] = field(default_factory=list)  # slug, name, matching_case_types
     articles: list = field(default_factory=list)
 
 
@@ -169,7 +170,9 @@ def contact_open(
         # Only cases shown with their type may suggest life events: a hidden type must not leak through.
         typed = {summary["id"] for summary in offer.cases if summary["case_type"] is not None}
         open_types = {row.case_type_id for row in rows if row.closed_at is None and row.pk in typed}
-        offer.life_events = life_events_for_case_types(case_type_ids=open_types)
+        if open_types:  # the same rows and ranking as the customer view's
+            rows = run_alone(open_case_life_events_deferred, party_id=contact.party_id)
+            offer.life_events = life_events_ranked(rows, case_type_ids=open_types)
     offer.articles = _articles_for(text=text, channel=channel, life_events=offer.life_events)
     return offer
 
@@ -188,5 +191,5 @@ def _articles_for(*, text: str, channel: str, life_events: list) -> list:
     """Best articles for the question once the knowledge base search exists; none otherwise."""
     if not text.strip():
         return []
-    life_event = life_events[0] if len(life_events) == 1 else None
+    life_event = life_events[0]["slug"] if len(life_events) == 1 else None
     return [hit.article for hit in search_articles(text, life_event=life_event, channel=channel, limit=5)]

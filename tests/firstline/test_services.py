@@ -144,7 +144,7 @@ def test_offer_includes_life_events_of_open_cases_and_articles_for_the_question(
         identity_claim=IdentityClaim(kind="bsn", value=party.bsn),
         text="Hoeveel kinderopvangtoeslag krijg ik?",
     )
-    assert [event.slug for event in offer.life_events] == list(
+    assert [event["slug"] for event in offer.life_events] == list(
         LifeEvent.objects.filter(slug__in=["geboorte", "scheiden"])
         .order_by("ordering", "name")
         .values_list("slug", flat=True)
