@@ -43,6 +43,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -524,7 +525,7 @@ def wait_for_quiet(max_wait: float, threshold: float = 0.5) -> float:
 
 
 # A point with 4+ clients that leaves this much of the machine idle (not waiting for the disk) is
-# measured again, at most IDLE_RETRIES times (see the loop in main).
+# measured again, at most IDLE_RETRIES times (measure_settled).
 IDLE_LIMIT = 0.4
 IDLE_RETRIES = 2
 
@@ -665,10 +666,9 @@ def run_wrk(wrk: str, port: int, targets_file: Path, clients: int, duration: int
     stdout, stderr = load.communicate()
     if load.returncode:
         raise SystemExit(f"wrk failed ({load.returncode}):\n{stdout}\n{stderr}")
-    out = subprocess.CompletedProcess(command, load.returncode, stdout, stderr)
-    line = next((ln for ln in out.stdout.splitlines() if ln.startswith("BENCH_JSON ")), None)
+    line = next((ln for ln in stdout.splitlines() if ln.startswith("BENCH_JSON ")), None)
     if line is None:
-        raise SystemExit(f"wrk printed no result:\n{out.stdout}\n{out.stderr}")
+        raise SystemExit(f"wrk printed no result:\n{stdout}\n{stderr}")
     raw = json.loads(line.removeprefix("BENCH_JSON "))
     seconds = raw["duration_us"] / 1e6
     errors = sum(raw[k] for k in raw if k.startswith("errors_"))
@@ -693,10 +693,7 @@ def connections_per_worker(port: int) -> list[int]:
     out = subprocess.run(
         ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"], capture_output=True, text=True, check=False
     ).stdout
-    counts: dict[str, int] = {}
-    for pid in re.findall(r"pid=(\d+)", out):
-        counts[pid] = counts.get(pid, 0) + 1
-    return sorted(counts.values(), reverse=True)
+    return sorted(Counter(re.findall(r"pid=(\d+)", out)).values(), reverse=True)
 
 
 def check_targets(port: int, name: str, targets: list[Target]) -> None:
