@@ -32,17 +32,23 @@ class ProcessingRecord(models.Model):
     action = models.CharField(_("handeling"), max_length=16, choices=Action.choices)
     object_type = models.CharField(_("soort gegeven"), max_length=64)
     object_id = models.CharField(_("gegeven"), max_length=64, blank=True)
-    subject = models.CharField(_("betrokkene (pseudoniem)"), max_length=64, db_index=True)
+    subject = models.CharField(_("betrokkene (pseudoniem)"), max_length=64)
     purpose = models.CharField(_("doel / verwerkingsactiviteit"), max_length=64)
     purpose_reference = models.CharField(_("aanleiding"), max_length=64, blank=True)
     outcome = models.CharField(_("resultaat"), max_length=16, choices=Outcome.choices, default=Outcome.SUCCESS)
-    trace_id = models.CharField(_("trace-id"), max_length=32, blank=True, db_index=True)
+    trace_id = models.CharField(_("trace-id"), max_length=32, blank=True)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
         verbose_name = _("verwerking")
         verbose_name_plural = _("verwerkingenlogboek")
-        indexes = [models.Index(fields=["subject", "-occurred_at"])]
+        # Every read and log of a person inserts here, so only the indexes its lookups use: a person's
+        # records newest first (which serves subject alone too) and a trace id, both by exact value
+        # (db_index on a CharField would add a second, LIKE-prefix index on PostgreSQL for each).
+        indexes = [
+            models.Index(fields=["subject", "-occurred_at"]),
+            models.Index(fields=["trace_id"], name="processingrecord_trace_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type}"

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from contactcentre.processinglog.pseudonyms import subject_pseudonym
 from contactcentre.processinglog.services import processing_log_record
 
 pytestmark = pytest.mark.django_db
@@ -46,3 +47,18 @@ def test_audit_trails_cannot_be_added_or_changed_in_the_admin(admin_client_with_
     client, _person = admin_client_with_data
     assert client.get(reverse("admin:registry_basedatachange_add")).status_code == 403
     assert client.get(reverse("admin:processinglog_processingrecord_add")).status_code == 403
+
+
+def test_the_processing_log_is_searched_by_whole_pseudonym_or_trace_id(admin_client_with_data, make_person):
+    """Exact matches only: what the log's indexes serve, and a part of a pseudonym identifies nobody."""
+    client, person = admin_client_with_data
+    other = make_person()
+    processing_log_record(actor=None, action="read", object_type="x", party_ids=[other.pk], purpose="system")
+    changelist = reverse("admin:processinglog_processingrecord_changelist")
+    pseudonym = subject_pseudonym(person.pk)
+
+    whole = client.get(changelist, {"q": pseudonym})
+    part = client.get(changelist, {"q": pseudonym[:12]})
+
+    assert [record.subject for record in whole.context["cl"].result_list] == [pseudonym]
+    assert list(part.context["cl"].result_list) == []
