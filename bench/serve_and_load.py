@@ -31,25 +31,22 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import resource
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results"
-LUA = REPO / "bench" / "wrk" / "targets.lua"
 sys.path.insert(0, str(REPO))
+from bench.load import ensure_wrk, free_port, log, run_wrk  # noqa: E402
 
 # Production settings (PRODUCTION=1: DEBUG off, secure cookies, no demo conveniences) with the bench
 # URLconf. The HTTPS redirect is off in bench.settings because the server listens on loopback only.
@@ -164,10 +161,6 @@ from django.utils import timezone  # noqa: E402
 ENDPOINTS = ("ceiling", "signed_in", "customer_view", "case_lookup", "case_list")
 # The in-process query count runs would print an access-log line per request; the server logs its own.
 logging.getLogger("contactcentre.access").setLevel(logging.WARNING)
-
-
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S', time.gmtime())} UTC] {message}", flush=True)
 
 
 # --- principals and targets ----------------------------------------------------------------------
@@ -576,12 +569,6 @@ def measure_point(args, wrk: str, port: int, targets_file: Path, meter: CpuMeter
     return result
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_server(args, port: int, log_path: Path) -> subprocess.Popen:
     command = [
         str(Path(sys.executable).parent / "gunicorn"),
@@ -645,69 +632,6 @@ def condense_log(path: Path) -> dict[str, int]:
     summary = "".join(f"{count:>8}  {key}\n" for key, count in sorted(tally.items()))
     path.write_text("".join(kept) + "access log, requests per route and status:\n" + summary)
     return tally
-
-
-def ensure_wrk() -> str:
-    found = shutil.which("wrk")
-    if found:
-        return found
-    log("wrk not found: apt-get install -y wrk")
-    subprocess.run(["apt-get", "install", "-y", "wrk"], check=True)
-    return shutil.which("wrk") or "wrk"
-
-
-def run_wrk(wrk: str, port: int, targets_file: Path, clients: int, duration: int, threads: int) -> dict:
-    command = [
-        wrk,
-        f"-t{min(threads, clients)}",
-        f"-c{clients}",
-        f"-d{duration}s",
-        "--timeout",
-        "10s",
-        "-s",
-        str(LUA),
-        f"http://127.0.0.1:{port}",
-    ]
-    load = subprocess.Popen(
-        command,
-        env={**os.environ, "BENCH_TARGETS": str(targets_file)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    time.sleep(min(2, duration / 2))
-    spread = connections_per_worker(port)
-    stdout, stderr = load.communicate()
-    if load.returncode:
-        raise SystemExit(f"wrk failed ({load.returncode}):\n{stdout}\n{stderr}")
-    line = next((ln for ln in stdout.splitlines() if ln.startswith("BENCH_JSON ")), None)
-    if line is None:
-        raise SystemExit(f"wrk printed no result:\n{stdout}\n{stderr}")
-    raw = json.loads(line.removeprefix("BENCH_JSON "))
-    seconds = raw["duration_us"] / 1e6
-    errors = sum(raw[k] for k in raw if k.startswith("errors_"))
-    return {
-        "requests": raw["requests"],
-        "rps": round(raw["requests"] / seconds, 1),
-        "p50_ms": raw["p50_us"] / 1000,
-        "p95_ms": raw["p95_us"] / 1000,
-        "p99_ms": raw["p99_us"] / 1000,
-        "max_ms": raw["max_us"] / 1000,
-        "mean_ms": round(raw["mean_us"] / 1000, 3),
-        "errors": errors,
-        "non_2xx": raw["errors_status"],
-        "connections_per_worker": spread,
-    }
-
-
-def connections_per_worker(port: int) -> list[int]:
-    """How wrk's connections are spread over the server's processes, busiest first: gunicorn's workers
-    share one listening socket and keep a connection for its life, so 16 clients can sit 12/4/0/0
-    (bench/README.md). Read with `ss` while the load runs."""
-    out = subprocess.run(
-        ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"], capture_output=True, text=True, check=False
-    ).stdout
-    return sorted(Counter(re.findall(r"pid=(\d+)", out)).values(), reverse=True)
 
 
 def check_targets(port: int, name: str, targets: list[Target]) -> None:

@@ -1,0 +1,87 @@
+"""Load generation for the benchmarks, without Django: wrk driven by bench/wrk/targets.lua, and how
+its connections sit on the server's processes."""
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import time
+from collections import Counter
+from pathlib import Path
+
+LUA = Path(__file__).resolve().parent / "wrk" / "targets.lua"
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S', time.gmtime())} UTC] {message}", flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    log("wrk not found: apt-get install -y wrk")
+    subprocess.run(["apt-get", "install", "-y", "wrk"], check=True)
+    return shutil.which("wrk") or "wrk"
+
+
+def run_wrk(wrk: str, port: int, targets_file: Path, clients: int, duration: int, threads: int) -> dict:
+    command = [
+        wrk,
+        f"-t{min(threads, clients)}",
+        f"-c{clients}",
+        f"-d{duration}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(LUA),
+        f"http://127.0.0.1:{port}",
+    ]
+    load = subprocess.Popen(
+        command,
+        env={**os.environ, "BENCH_TARGETS": str(targets_file)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(min(2, duration / 2))
+    spread = connections_per_worker(port)
+    stdout, stderr = load.communicate()
+    if load.returncode:
+        raise SystemExit(f"wrk failed ({load.returncode}):\n{stdout}\n{stderr}")
+    line = next((ln for ln in stdout.splitlines() if ln.startswith("BENCH_JSON ")), None)
+    if line is None:
+        raise SystemExit(f"wrk printed no result:\n{stdout}\n{stderr}")
+    raw = json.loads(line.removeprefix("BENCH_JSON "))
+    seconds = raw["duration_us"] / 1e6
+    errors = sum(raw[k] for k in raw if k.startswith("errors_"))
+    return {
+        "requests": raw["requests"],
+        "rps": round(raw["requests"] / seconds, 1),
+        "p50_ms": raw["p50_us"] / 1000,
+        "p95_ms": raw["p95_us"] / 1000,
+        "p99_ms": raw["p99_us"] / 1000,
+        "max_ms": raw["max_us"] / 1000,
+        "mean_ms": round(raw["mean_us"] / 1000, 3),
+        "errors": errors,
+        "non_2xx": raw["errors_status"],
+        "connections_per_worker": spread,
+    }
+
+
+def connections_per_worker(port: int) -> list[int]:
+    """How wrk's connections are spread over the server's processes, busiest first: gunicorn's workers
+    share one listening socket and keep a connection for its life, so 16 clients can sit 12/4/0/0
+    (bench/README.md). Read with `ss` while the load runs."""
+    out = subprocess.run(
+        ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"], capture_output=True, text=True, check=False
+    ).stdout
+    return sorted(Counter(re.findall(r"pid=(\d+)", out)).values(), reverse=True)
