@@ -9,6 +9,9 @@ the next connection goes to a worker with a free thread; idle keep-alive connect
 When every worker is that busy, a connection would wait until one of them happens to have a quiet
 moment (over a second was seen): a worker listens again after PATIENCE, takes at most one, and stops.
 
+It steers with gthread's own bookkeeping (nr_conns, _keep, poller, _lock), as gunicorn 22-23 keep it
+(pyproject.toml pins that range); tests/integration/test_gunicorn_worker.py runs it in a real gunicorn.
+
     gunicorn contactcentre.wsgi:application -k contactcentre.gunicorn_worker.BalancedThreadWorker --threads 2
 """
 
