@@ -12,6 +12,12 @@ from collections import Counter
 from pathlib import Path
 
 LUA = Path(__file__).resolve().parent / "wrk" / "targets.lua"
+# gunicorn's --worker-class by short name; "balanced" is the one production runs.
+WORKER_CLASSES = {
+    "balanced": "contactcentre.gunicorn_worker.BalancedThreadWorker",
+    "gthread": "gthread",
+    "sync": "sync",
+}
 
 
 def log(message: str) -> None:

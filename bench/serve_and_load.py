@@ -46,7 +46,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results"
 sys.path.insert(0, str(REPO))
-from bench.load import ensure_wrk, free_port, log, run_wrk  # noqa: E402
+from bench.load import WORKER_CLASSES, ensure_wrk, free_port, log, run_wrk  # noqa: E402
 
 # Production settings (PRODUCTION=1: DEBUG off, secure cookies, no demo conveniences) with the bench
 # URLconf. The HTTPS redirect is off in bench.settings because the server listens on loopback only.
@@ -72,13 +72,6 @@ OPEN_FIRST_INDEX = (
     "CREATE INDEX IF NOT EXISTS bench_whatif_case_org_open_first ON casemanagement_case "
     "(organisation_id, closed_at DESC NULLS FIRST, deadline, id DESC)"
 )
-
-
-WORKER_CLASSES = {
-    "balanced": "contactcentre.gunicorn_worker.BalancedThreadWorker",
-    "gthread": "gthread",
-    "sync": "sync",
-}
 
 
 def parse_args() -> argparse.Namespace:

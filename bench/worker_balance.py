@@ -23,9 +23,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-from bench.load import ensure_wrk, free_port, log, run_wrk  # noqa: E402
+from bench.load import WORKER_CLASSES, ensure_wrk, free_port, log, run_wrk  # noqa: E402
 
-WORKER_CLASSES = {"gthread": "gthread", "balanced": "contactcentre.gunicorn_worker.BalancedThreadWorker"}
+COMPARED = ("gthread", "balanced")  # the baseline first
 
 
 FIGURES = ("rps", "p50_ms", "p95_ms", "p99_ms", "max_ms")
@@ -79,9 +79,9 @@ def main() -> None:
     wrk = ensure_wrk()
     targets = Path(tempfile.mkdtemp(prefix="bench-balance-")) / "targets.tsv"
     targets.write_text(f"GET\t/?ms={args.cpu_ms}\t\t0\n")
-    results: dict[str, list[dict]] = {name: [] for name in WORKER_CLASSES}
+    results: dict[str, list[dict]] = {name: [] for name in COMPARED}
     for attempt in range(1, args.runs + 1):
-        for name in WORKER_CLASSES:  # alternating, so a change in the machine's load hits both
+        for name in COMPARED:  # alternating, so a change in the machine's load hits both
             port = free_port()
             server = serve(name, port, args.workers, args.threads)
             try:
