@@ -5,13 +5,17 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import time
+import urllib.request
 from collections import Counter
 from pathlib import Path
 
-LUA = Path(__file__).resolve().parent / "wrk" / "targets.lua"
+REPO = Path(__file__).resolve().parent.parent
+LUA = REPO / "bench" / "wrk" / "targets.lua"
 # gunicorn's --worker-class by short name; "balanced" is the one production runs.
 WORKER_CLASSES = {
     "balanced": "contactcentre.gunicorn_worker.BalancedThreadWorker",
@@ -28,6 +32,55 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def start_gunicorn(
+    app: str, port: int, *, workers: int, threads: int, worker_class: str, ready_path: str, log_path: Path
+) -> subprocess.Popen:
+    """gunicorn serving `app` on 127.0.0.1:`port` (worker_class by its short name), once `ready_path`
+    answers 200; its output goes to `log_path`."""
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        app,
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        WORKER_CLASSES[worker_class],
+        "--threads",
+        str(threads),
+        "--backlog",
+        "512",
+        "--keep-alive",
+        "5",
+        "--log-level",
+        "warning",
+    ]
+    log_file = log_path.open("w")
+    server = subprocess.Popen(  # own process group, so it can be stopped with everything it forked
+        command, cwd=REPO, env=os.environ.copy(), stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{ready_path}", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return server
+        except OSError:
+            time.sleep(0.3)
+    stop_gunicorn(server)
+    raise SystemExit(f"gunicorn did not start; see {log_path}")
+
+
+def stop_gunicorn(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
 
 
 def ensure_wrk() -> str:

@@ -34,9 +34,7 @@ import os
 import resource
 import secrets
 import shutil
-import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -46,7 +44,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results"
 sys.path.insert(0, str(REPO))
-from bench.load import WORKER_CLASSES, ensure_wrk, free_port, log, run_wrk  # noqa: E402
+from bench.load import (  # noqa: E402
+    WORKER_CLASSES,
+    ensure_wrk,
+    free_port,
+    log,
+    run_wrk,
+    start_gunicorn,
+    stop_gunicorn,
+)
 
 # Production settings (PRODUCTION=1: DEBUG off, secure cookies, no demo conveniences) with the bench
 # URLconf. The HTTPS redirect is off in bench.settings because the server listens on loopback only.
@@ -562,51 +568,6 @@ def measure_point(args, wrk: str, port: int, targets_file: Path, meter: CpuMeter
     return result
 
 
-def start_server(args, port: int, log_path: Path) -> subprocess.Popen:
-    command = [
-        str(Path(sys.executable).parent / "gunicorn"),
-        "contactcentre.wsgi:application",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(args.workers),
-        "--worker-class",
-        WORKER_CLASSES[args.worker_class],
-        "--threads",
-        str(args.threads),
-        "--backlog",
-        "512",
-        "--keep-alive",
-        "5",
-        "--log-level",
-        "warning",
-    ]
-    log_file = log_path.open("w")
-    server = subprocess.Popen(  # own process group, so it can be stopped with everything it forked
-        command, cwd=REPO, env=os.environ.copy(), stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/ceiling", timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return server
-        except OSError:
-            time.sleep(0.3)
-    stop_server(server)
-    raise SystemExit(f"gunicorn did not start; see {log_path}")
-
-
-def stop_server(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-
-
 def condense_log(path: Path) -> dict[str, int]:
     """Keep what is not an access-log line (errors, warnings) plus a count per route and status."""
     tally: dict[str, int] = {}
@@ -721,7 +682,15 @@ def main() -> None:
 
     port = free_port()
     server_log = RESULTS / f"server-{stamp}.log"
-    server = start_server(args, port, server_log)
+    server = start_gunicorn(
+        "contactcentre.wsgi:application",
+        port,
+        workers=args.workers,
+        threads=args.threads,
+        worker_class=args.worker_class,
+        ready_path="/bench/ceiling",
+        log_path=server_log,
+    )
     meter = CpuMeter(server.pid)
     points = []
     try:
@@ -747,7 +716,7 @@ def main() -> None:
                     + (f"  (p95 of the {len(runs)} runs: {runs_label(result)})" if len(runs) > 1 else "")
                 )
     finally:
-        stop_server(server)
+        stop_gunicorn(server)
         shutil.rmtree(workdir, ignore_errors=True)
         statuses = condense_log(server_log)
         failed = {key: n for key, n in statuses.items() if not key.rsplit(" ", 1)[-1].startswith(("2", "3"))}

@@ -14,16 +14,14 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-from bench.load import WORKER_CLASSES, ensure_wrk, free_port, log, run_wrk  # noqa: E402
+from bench.load import ensure_wrk, free_port, log, run_wrk, start_gunicorn, stop_gunicorn  # noqa: E402
 
 COMPARED = ("gthread", "balanced")  # the baseline first
 
@@ -47,25 +45,6 @@ def busy_app(environ, start_response):
     return [body]
 
 
-def serve(worker_class: str, port: int, workers: int, threads: int) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "bench.worker_balance:busy_app", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--threads", str(threads), "--worker-class", WORKER_CLASSES[worker_class],
-         "--keep-alive", "5", "--log-level", "warning"],
-        cwd=REPO, start_new_session=True,
-    )  # fmt: skip
-    deadline = time.time() + 20
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):  # noqa: S310
-                time.sleep(1)  # every worker listening before the load starts
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit(f"gunicorn with {worker_class} did not start")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3, help="runs per worker class, alternating (default 3)")
@@ -77,19 +56,28 @@ def main() -> None:
     args = parser.parse_args()
 
     wrk = ensure_wrk()
-    targets = Path(tempfile.mkdtemp(prefix="bench-balance-")) / "targets.tsv"
+    workdir = Path(tempfile.mkdtemp(prefix="bench-balance-"))
+    targets = workdir / "targets.tsv"
     targets.write_text(f"GET\t/?ms={args.cpu_ms}\t\t0\n")
     results: dict[str, list[dict]] = {name: [] for name in COMPARED}
     for attempt in range(1, args.runs + 1):
         for name in COMPARED:  # alternating, so a change in the machine's load hits both
             port = free_port()
-            server = serve(name, port, args.workers, args.threads)
+            server = start_gunicorn(
+                "bench.worker_balance:busy_app",
+                port,
+                workers=args.workers,
+                threads=args.threads,
+                worker_class=name,
+                ready_path="/",
+                log_path=workdir / f"server-{name}.log",
+            )
+            time.sleep(1)  # every worker listening before the load starts
             try:
                 run_wrk(wrk, port, targets, args.clients, 2, 1)  # warm-up
                 result = run_wrk(wrk, port, targets, args.clients, args.duration, 1)
             finally:
-                server.terminate()
-                server.wait(timeout=10)
+                stop_gunicorn(server)
             results[name].append(result)
             spread = "/".join(map(str, result["connections_per_worker"]))
             log(f"run {attempt} {name:8} {row(result)}  errors {result['errors']}  connections {spread}")
