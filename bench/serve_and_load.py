@@ -35,6 +35,7 @@ import resource
 import secrets
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -126,6 +127,14 @@ def parse_args() -> argparse.Namespace:
         help="with --queries-only: cProfile N in-process requests per endpoint and print where the time goes",
     )
     parser.add_argument(
+        "--instructions",
+        type=int,
+        default=0,
+        metavar="N",
+        help="count the instructions of N in-process requests per endpoint with valgrind (bench/instructions.py) "
+        "instead of loading a server: a figure the machine's load does not move",
+    )
+    parser.add_argument(
         "--what-if",
         default="",
         help=f"comma list of candidate changes to measure ({', '.join(WHAT_IFS)}); see bench/settings.py",
@@ -158,6 +167,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 ENDPOINTS = ("ceiling", "signed_in", "customer_view", "case_lookup", "case_list")
+SAMPLING_SEED = 42 if ARGS.instructions else secrets.randbelow(1000)
 # The in-process query count runs would print an access-log line per request; the server logs its own.
 logging.getLogger("contactcentre.access").setLevel(logging.WARNING)
 
@@ -189,20 +199,27 @@ def agent_sessions(count: int) -> list[tuple[User, dict[str, str]]]:
     return sessions
 
 
+def seed_sampling(cursor) -> None:
+    """The same random draws from the data as the run before, where instructions are counted (so that a
+    change to the code is all that differs); a new draw for every load test."""
+    cursor.execute("SELECT setseed(%s)", [SAMPLING_SEED / 1000])
+
+
 def customer_view_targets(agents: list[tuple[User, dict[str, str]]], count: int) -> list[Target]:
     """Parties as they call in (drawn from contact history, so frequent callers come up more), each
     with an open phone contact taken by the agent: the purpose the customer view requires."""
     from contactcentre.interactions.models import ContactMoment
 
     with connection.cursor() as cursor:
+        seed_sampling(cursor)
         cursor.execute(
             """
             SELECT DISTINCT party_id FROM (
-              SELECT party_id FROM interactions_contactmoment TABLESAMPLE SYSTEM (2)
+              SELECT party_id FROM interactions_contactmoment TABLESAMPLE SYSTEM (2) REPEATABLE (%s)
               WHERE party_id IS NOT NULL ORDER BY random() LIMIT %s
-            ) s
+            ) s ORDER BY party_id
             """,
-            [count],
+            [SAMPLING_SEED, count],
         )
         party_ids = [row[0] for row in cursor.fetchall()]
     now = timezone.now()
@@ -232,15 +249,16 @@ def customer_view_targets(agents: list[tuple[User, dict[str, str]]], count: int)
 def case_lookup_targets(agents: list[tuple[User, dict[str, str]]], count: int) -> list[Target]:
     """Cases an agent may see (not secret), with the postcode digits of the party's residential address."""
     with connection.cursor() as cursor:
+        seed_sampling(cursor)
         cursor.execute(
             """
             SELECT c.reference, left(a.postcode, 4)
-            FROM casemanagement_case c TABLESAMPLE SYSTEM (2)
+            FROM casemanagement_case c TABLESAMPLE SYSTEM (2) REPEATABLE (%s)
             JOIN registry_address a ON a.party_id = c.party_id AND a.kind = 'residential'
             WHERE c.confidentiality <> 'secret'
             ORDER BY random() LIMIT %s
             """,
-            [count],
+            [SAMPLING_SEED, count],
         )
         rows = cursor.fetchall()
     return [
@@ -371,6 +389,49 @@ def profile(targets: list[Target], count: int) -> None:
     stats = pstats.Stats(profiler).strip_dirs()
     stats.sort_stats("tottime").print_stats(25)
     stats.sort_stats("cumulative").print_stats(45)
+
+
+def count_instructions(targets: dict[str, list[Target]], count: int, workdir: Path) -> dict[str, int]:
+    """Instructions per request by endpoint: bench/instructions.py under callgrind, which dumps its
+    counters after each endpoint's `count` requests; printed with the ratio to the ceiling's. The dumps
+    stay in `workdir` as <endpoint>.callgrind, for `callgrind_annotate --inclusive=yes`."""
+    shutil.which("valgrind") or subprocess.run(["apt-get", "install", "-y", "-q", "valgrind"], check=True)
+    workdir.mkdir(parents=True)
+    (workdir / "targets.json").write_text(json.dumps(targets))
+    log(f"valgrind: {count} requests per endpoint through the WSGI application (a few minutes)")
+    child = subprocess.run(
+        [
+            "valgrind",
+            "--tool=callgrind",
+            "--instr-atstart=no",
+            f"--callgrind-out-file={workdir}/callgrind.out",
+            sys.executable,
+            str(REPO / "bench" / "instructions.py"),
+            str(workdir / "targets.json"),
+            str(count),
+        ],
+        env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONHASHSEED": "0"},  # PYTHONHASHSEED: the same dicts each run
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    if child.returncode:
+        raise SystemExit(f"bench/instructions.py failed:\n{child.stderr[-3000:]}")
+    totals = {}
+    for dump in workdir.glob("callgrind.out.*"):
+        lines = dump.read_text().splitlines()
+        fields = dict(line.split(": ", 1) for line in lines if line.startswith(("desc: ", "totals: ")))
+        trigger = fields.get("desc", "")
+        if trigger.startswith("Trigger: dump "):
+            name = trigger.removeprefix("Trigger: dump ")
+            totals[name] = int(fields["totals"]) // count
+            dump.rename(workdir / f"{name}.callgrind")
+        else:
+            dump.unlink()
+    for name, per_request in totals.items():
+        ratio = totals["ceiling"] / per_request
+        log(f"{name:14} {per_request:>12,} instructions per request  ratio to ceiling {ratio:.3f}")
+    return totals
 
 
 def prewarm() -> dict:
@@ -666,10 +727,17 @@ def main() -> None:
                 explain(q["example_queries"])
             if args.profile:
                 profile(targets[name], args.profile)
-    if args.queries_only:
-        RESULTS.mkdir(exist_ok=True)
-        out = RESULTS / f"queries-{stamp}.json"
-        out.write_text(json.dumps({"what_if": args.what_if or None, "queries_per_request": queries}, indent=2))
+    if args.queries_only or args.instructions:
+        result = {"what_if": args.what_if or None, "queries_per_request": queries}
+        if args.instructions:
+            connection.close()
+            result["instructions_per_request"] = count_instructions(
+                {name: targets[name] for name in ["ceiling", *queries]},
+                args.instructions,
+                RESULTS / f"callgrind-{stamp}",
+            )
+        out = RESULTS / f"{'instructions' if args.instructions else 'queries'}-{stamp}.json"
+        out.write_text(json.dumps(result, indent=2))
         log(f"saved {out.relative_to(REPO)}")
         return
     connection.close()  # the server gets its own connections

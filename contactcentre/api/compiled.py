@@ -24,12 +24,12 @@ through the same converters and model building, so a query gives the same rows a
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any
 
+import orjson
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
@@ -115,7 +115,8 @@ class _BatchForm:
             if postgres and kind in _PG_JSON_LOADERS:
                 self.loaders.append((position, _PG_JSON_LOADERS[kind]))
         if postgres:
-            rows = f"coalesce(json_agg(json_build_array({', '.join(columns)})), '[]'::json)"
+            # As text: orjson parses it in a fraction of what psycopg's loader (the json module) takes.
+            rows = f"coalesce(json_agg(json_build_array({', '.join(columns)})), '[]'::json)::text"
         elif connection.vendor == "sqlite":
             rows = f"json_group_array(json_array({', '.join(columns)}))"
         else:
@@ -124,7 +125,7 @@ class _BatchForm:
         self.sql = f"(SELECT {rows} FROM ({inner}) r)"  # noqa: S608 (the ORM's SQL, quoted aliases; values stay parameters)
 
     def decode(self, value) -> list[list]:
-        rows = json.loads(value) if isinstance(value, str) else value
+        rows = orjson.loads(value)
         if self.loaders:
             for row in rows:
                 for i, load in self.loaders:

@@ -1,0 +1,79 @@
+"""Instructions per request, counted by valgrind's callgrind: the same figure on a busy machine as on
+a quiet one, so a change of a few per cent in what a request costs shows, where CPU time drifts by
+15-30% between runs minutes apart (bench/README.md). Started by `bench/serve_and_load.py
+--instructions N` under valgrind; not meant to be run by hand.
+
+Each request goes through the WSGI application gunicorn serves (`contactcentre.wsgi`; gunicorn's own
+HTTP parsing is not counted), in this one process. Before each endpoint's N measured requests it makes a few warm-up
+requests (sessions, caches, prepared statements), then zeroes callgrind's counters and dumps them after
+the N requests, under the endpoint's name (serve_and_load.py reads the dumps). Only this process's
+instructions count: PostgreSQL and Redis work in their own processes, and waiting on them costs none.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+WARM_UP = 32  # twice round the 16 agents' sessions: each is in the cache before counting starts
+
+
+def callgrind(command: str, argument: str = "") -> None:
+    """Steer the valgrind this process runs under (`callgrind_control` talks to it through vgdb)."""
+    subprocess.run(["callgrind_control", f"--{command}{argument}", str(os.getpid())], check=True, capture_output=True)
+
+
+def environ(method: str, target: str, body: str, headers: dict[str, str]) -> dict:
+    path, _, query = target.partition("?")
+    data = body.encode()
+    env = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": urlsplit(path).path,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "HTTP_HOST": "127.0.0.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(data),
+        "wsgi.errors": sys.stderr,
+        "CONTENT_LENGTH": str(len(data)),
+    }
+    if body:
+        env["CONTENT_TYPE"] = "application/json"
+    for name, value in headers.items():
+        env["HTTP_" + name.upper().replace("-", "_")] = value
+    return env
+
+
+def serve(handler, target: list) -> int:
+    status = []
+    chunks = handler(environ(*target), lambda s, _headers, _exc=None: status.append(s))
+    b"".join(chunks)
+    chunks.close()
+    return int(status[0].split()[0])
+
+
+def main() -> None:
+    targets_file, count = Path(sys.argv[1]), int(sys.argv[2])
+    from contactcentre.wsgi import application as handler
+
+    callgrind("instr=", "on")  # valgrind started with it off: Django's start-up is not measured
+    for name, targets in json.loads(targets_file.read_text()).items():
+        targets = (targets * (count // len(targets) + 1))[: WARM_UP + count]
+        statuses = {serve(handler, target) for target in targets[:WARM_UP]}
+        callgrind("zero")
+        statuses |= {serve(handler, target) for target in targets[WARM_UP:]}
+        callgrind("dump=", name)
+        if statuses - {200}:
+            raise SystemExit(f"{name}: answers {sorted(statuses)}")
+
+
+if __name__ == "__main__":
+    main()
