@@ -4,9 +4,12 @@ a quiet one, so a change of a few per cent in what a request costs shows, where 
 --instructions N` under valgrind; not meant to be run by hand.
 
 Each request goes through the WSGI application gunicorn serves (`contactcentre.wsgi`; gunicorn's own
-HTTP parsing is not counted), in this one process. Before each endpoint's N measured requests it makes a few warm-up
-requests (sessions, caches, prepared statements), then zeroes callgrind's counters and dumps them after
-the N requests, under the endpoint's name (serve_and_load.py reads the dumps). Only this process's
+HTTP parsing is not counted), in this one process. Before each endpoint's measured requests it makes
+warm-up requests (sessions, caches, prepared statements). Then, WINDOWS times over, it zeroes
+callgrind's counters, makes N requests and dumps the counters as "<endpoint> <window>"
+(serve_and_load.py reads the dumps and takes the median window: now and then something that happens
+once in a few hundred requests, such as a reconnect, lands in one window). Windows with no request
+("overhead") count what steering valgrind itself costs this process; that is taken off each window. Only this process's
 instructions count: PostgreSQL and Redis work in their own processes, and waiting on them costs none.
 """
 
@@ -21,6 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 WARM_UP = 32  # twice round the 16 agents' sessions: each is in the cache before counting starts
+WINDOWS = 3
 
 
 def callgrind(command: str, argument: str = "") -> None:
@@ -65,12 +69,16 @@ def main() -> None:
     from contactcentre.wsgi import application as handler
 
     callgrind("instr=", "on")  # valgrind started with it off: Django's start-up is not measured
-    for name, targets in json.loads(targets_file.read_text()).items():
-        targets = (targets * (count // len(targets) + 1))[: WARM_UP + count]
-        statuses = {serve(handler, target) for target in targets[:WARM_UP]}
+    for window in range(WINDOWS):
         callgrind("zero")
-        statuses |= {serve(handler, target) for target in targets[WARM_UP:]}
-        callgrind("dump=", name)
+        callgrind("dump=", f"overhead {window}")
+    for name, targets in json.loads(targets_file.read_text()).items():
+        targets = targets * ((WARM_UP + count) // len(targets) + 1)
+        statuses = {serve(handler, target) for target in targets[:WARM_UP]}
+        for window in range(WINDOWS):
+            callgrind("zero")
+            statuses |= {serve(handler, target) for target in targets[WARM_UP : WARM_UP + count]}
+            callgrind("dump=", f"{name} {window}")
         if statuses - {200}:
             raise SystemExit(f"{name}: answers {sorted(statuses)}")
 

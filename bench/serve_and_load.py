@@ -222,27 +222,38 @@ def customer_view_targets(agents: list[tuple[User, dict[str, str]]], count: int)
             [SAMPLING_SEED, count],
         )
         party_ids = [row[0] for row in cursor.fetchall()]
+    # An open contact the run before left for the same party and agent is taken again: the parties'
+    # histories stay as they are, run after run, and so does what their customer view costs.
+    wanted = [(pid, agents[i % len(agents)][0]) for i, pid in enumerate(party_ids)]
+    open_contacts = {
+        (party_id, agent_id): pk
+        for party_id, agent_id, pk in ContactMoment.objects.filter(
+            topic="bench", ended_at=None, party_id__in=party_ids
+        ).values_list("party_id", "agent_id", "pk")
+    }
     now = timezone.now()
-    contacts = ContactMoment.objects.bulk_create(
+    created = ContactMoment.objects.bulk_create(
         ContactMoment(
             channel="phone",
             party_id=pid,
             identified_by="bsn",
             assurance="substantial",
             topic="bench",
-            agent=agents[i % len(agents)][0],
+            agent=agent,
             started_at=now,
         )
-        for i, pid in enumerate(party_ids)
+        for pid, agent in wanted
+        if (pid, agent.pk) not in open_contacts
     )
+    open_contacts |= {(c.party_id, c.agent_id): c.pk for c in created}
     return [
         (
             "GET",
-            f"/api/v1/parties/{c.party_id}/customer-view?purpose=contact&purpose_reference={c.pk}",
+            f"/api/v1/parties/{pid}/customer-view?purpose=contact&purpose_reference={open_contacts[pid, agent.pk]}",
             "",
             agents[i % len(agents)][1],
         )
-        for i, c in enumerate(contacts)
+        for i, (pid, agent) in enumerate(wanted)
     ]
 
 
@@ -393,8 +404,9 @@ def profile(targets: list[Target], count: int) -> None:
 
 def count_instructions(targets: dict[str, list[Target]], count: int, workdir: Path) -> dict[str, int]:
     """Instructions per request by endpoint: bench/instructions.py under callgrind, which dumps its
-    counters after each endpoint's `count` requests; printed with the ratio to the ceiling's. The dumps
-    stay in `workdir` as <endpoint>.callgrind, for `callgrind_annotate --inclusive=yes`."""
+    counters after each window of `count` requests; the median window, printed with the ratio to the
+    ceiling's and every window beside it. The dumps stay in `workdir` as <endpoint>-<window>.callgrind,
+    for `callgrind_annotate --inclusive=yes`."""
     shutil.which("valgrind") or subprocess.run(["apt-get", "install", "-y", "-q", "valgrind"], check=True)
     workdir.mkdir(parents=True)
     (workdir / "targets.json").write_text(json.dumps(targets))
@@ -417,20 +429,21 @@ def count_instructions(targets: dict[str, list[Target]], count: int, workdir: Pa
     )
     if child.returncode:
         raise SystemExit(f"bench/instructions.py failed:\n{child.stderr[-3000:]}")
-    totals = {}
-    for dump in workdir.glob("callgrind.out.*"):
+    windows: dict[str, list[int]] = {}
+    for dump in sorted(workdir.glob("callgrind.out.*")):  # one per `callgrind_control --dump`
         lines = dump.read_text().splitlines()
         fields = dict(line.split(": ", 1) for line in lines if line.startswith(("desc: ", "totals: ")))
-        trigger = fields.get("desc", "")
-        if trigger.startswith("Trigger: dump "):
-            name = trigger.removeprefix("Trigger: dump ")
-            totals[name] = int(fields["totals"]) // count
-            dump.rename(workdir / f"{name}.callgrind")
-        else:
-            dump.unlink()
+        name, window = fields["desc"].removeprefix("Trigger: dump ").split()
+        windows.setdefault(name, []).append(int(fields["totals"]))
+        dump.rename(workdir / f"{name}-{window}.callgrind")
+    (workdir / "callgrind.out").unlink(missing_ok=True)  # the dump at exit: the start-up and no more
+    overhead = statistics.median(windows.pop("overhead"))  # what steering callgrind costs a window
+    windows = {name: [int((total - overhead) / count) for total in totals] for name, totals in windows.items()}
+    totals = {name: int(statistics.median(counts)) for name, counts in windows.items()}
     for name, per_request in totals.items():
         ratio = totals["ceiling"] / per_request
-        log(f"{name:14} {per_request:>12,} instructions per request  ratio to ceiling {ratio:.3f}")
+        spread = " / ".join(f"{n:,}" for n in windows[name])
+        log(f"{name:14} {per_request:>12,} instructions per request  ratio to ceiling {ratio:.3f}  (windows {spread})")
     return totals
 
 

@@ -4,14 +4,16 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from contactcentre.api import health
 
+# Django tries the patterns in order (no two apps share a path), so the first line's calls come first:
+# the customer view, behind the other forty, cost 6% of its request to find.
 api_v1 = [
-    path("", include("contactcentre.api.urls")),
+    path("", include("contactcentre.firstline.api.urls")),
+    path("", include("casemanagement.api.urls")),
+    path("", include("contactcentre.interactions.api.urls")),
     path("", include("contactcentre.registry.api.urls")),
     path("", include("contactcentre.processinglog.api.urls")),
     path("", include("lifeevents.api.urls")),
-    path("", include("contactcentre.interactions.api.urls")),
-    path("", include("casemanagement.api.urls")),
-    path("", include("contactcentre.firstline.api.urls")),
+    path("", include("contactcentre.api.urls")),
 ]
 
 urlpatterns = [
