@@ -86,3 +86,17 @@ def test_a_slot_is_reserved_in_one_round_trip_within_the_limits_of_the_counter_a
     assert backend.slot_reserve("ref", guard_key="caller", limit=2, timeout=30) is False
     assert backend.get("ref") is None
     backend.delete_many(["ref", "caller", "warm-up"])
+
+
+def test_replies_are_parsed_by_hiredis():
+    """redis-py takes hiredis (a dependency) when it is installed: replies parsed in C, not in Python."""
+    from redis._parsers import _HiredisParser
+
+    backend = RedisCache(os.environ["REDIS_URL"], {"KEY_PREFIX": "test-hiredis"})
+    backend.set("k", [1, "twee"], 30)
+    connection = backend._cache.get_client(write=True).connection_pool.get_connection()
+    try:
+        assert isinstance(connection._parser, _HiredisParser)
+    finally:
+        backend._cache.get_client(write=True).connection_pool.release(connection)
+    assert backend.get("k") == [1, "twee"]
