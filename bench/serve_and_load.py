@@ -147,6 +147,10 @@ def parse_args() -> argparse.Namespace:
 
 
 ARGS = parse_args()  # before Django starts: --what-if changes the settings of this process and the server
+if ARGS.instructions:
+    # Under valgrind a request takes ~50 times as long: the agents' permission entries (made by this
+    # process too) would expire and be rebuilt from the database 50 times as often as at real speed.
+    os.environ["PERMISSION_CACHE_SECONDS"] = "3000"
 os.environ["BENCH_WHAT_IF"] = ARGS.what_if
 os.environ.setdefault("SECRET_KEY", "bench-" + secrets.token_urlsafe(40))
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/4")
@@ -422,7 +426,11 @@ def count_instructions(targets: dict[str, list[Target]], count: int, workdir: Pa
             str(workdir / "targets.json"),
             str(count),
         ],
-        env={**os.environ, "PYTHONPATH": str(REPO), "PYTHONHASHSEED": "0"},  # PYTHONHASHSEED: the same dicts each run
+        env={
+            **os.environ,
+            "PYTHONPATH": str(REPO),
+            "PYTHONHASHSEED": "0",  # the same dict layouts, run after run
+        },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
