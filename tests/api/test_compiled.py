@@ -262,3 +262,33 @@ def test_a_column_the_batch_cannot_carry_unchanged_is_refused_when_compiling():
     batch.add(CompiledQuery(_consents, party_id=-1), party_id=1)
     with pytest.raises(ValueError, match="DecimalField column cannot be batched"):
         batch.run()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's statement cache (PostgreSQL)")
+def test_a_long_batch_is_parsed_by_psycopg_once_then_served_from_its_cache():
+    import psycopg._queries
+
+    from casemanagement.models import Case
+    from contactcentre.api.compiled import QueryBatch
+
+    with_related = CompiledQuery(
+        lambda party_id: Case.objects.select_related("organisation", "case_type", "status", "party").filter(
+            party_id=party_id
+        ),
+        party_id=-3,
+    )
+    party = PersonFactory()
+
+    def run() -> str:
+        batch = QueryBatch()
+        for _ in range(4):
+            batch.add(with_related, party_id=party.pk)
+        with CaptureQueriesContext(connection) as queries:
+            batch.run()
+        return queries[0]["sql"]
+
+    assert len(run().encode()) > 4096  # over psycopg's own limit for what it keeps
+    before = psycopg._queries._query2pg.cache_info()
+    run()
+    after = psycopg._queries._query2pg.cache_info()
+    assert (after.hits - before.hits, after.misses - before.misses) == (1, 0)
