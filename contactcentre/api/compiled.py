@@ -36,7 +36,6 @@ from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
 from django.db.models.sql import InsertQuery
 
-
 # psycopg parses a statement's placeholders on every execute, except for statements of at most
 # MAX_CACHED_STATEMENT_LENGTH bytes (4 KB), whose parse it keeps (an LRU of 128). A batch is one text
 # run again and again, the customer view's 11 KB: parsing it each time was 4.6% of the view's
