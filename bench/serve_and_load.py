@@ -22,6 +22,9 @@ CPU each party used (gunicorn, PostgreSQL backends, wrk, the rest of the machine
 queries per request of each endpoint (Django test client + CaptureQueriesContext, same settings);
 the JSON goes to bench/results/ (git-ignored).
 
+With --instructions N it loads no server: it counts the instructions per request of each endpoint
+under valgrind instead (bench/instructions.py), a figure the machine's load does not move.
+
 The data comes from bench/generate_scale_data.py. Loopback only (127.0.0.1). The script installs wrk
 with apt-get when it is missing.
 """
