@@ -83,13 +83,14 @@ def stop_gunicorn(server: subprocess.Popen) -> None:
             server.wait()
 
 
-def ensure_wrk() -> str:
-    found = shutil.which("wrk")
+def ensure_tool(command: str) -> str:
+    """The path of `command` (wrk, valgrind), installed from Debian's package of that name if missing."""
+    found = shutil.which(command)
     if found:
         return found
-    log("wrk not found: apt-get install -y wrk")
-    subprocess.run(["apt-get", "install", "-y", "wrk"], check=True)
-    return shutil.which("wrk") or "wrk"
+    log(f"{command} not found: apt-get install -y {command}")
+    subprocess.run(["apt-get", "install", "-y", command], check=True)
+    return shutil.which(command) or command
 
 
 def run_wrk(wrk: str, port: int, targets_file: Path, clients: int, duration: int, threads: int) -> dict:

@@ -50,7 +50,7 @@ RESULTS = REPO / "bench" / "results"
 sys.path.insert(0, str(REPO))
 from bench.load import (  # noqa: E402
     WORKER_CLASSES,
-    ensure_wrk,
+    ensure_tool,
     free_port,
     log,
     run_wrk,
@@ -414,7 +414,7 @@ def count_instructions(targets: dict[str, list[Target]], count: int, workdir: Pa
     counters after each window of `count` requests; the median window, printed with the ratio to the
     ceiling's and every window beside it. The dumps stay in `workdir` as <endpoint>-<window>.callgrind,
     for `callgrind_annotate --inclusive=yes`."""
-    shutil.which("valgrind") or subprocess.run(["apt-get", "install", "-y", "-q", "valgrind"], check=True)
+    ensure_tool("valgrind")
     workdir.mkdir(parents=True)
     (workdir / "targets.json").write_text(json.dumps(targets))
     log(f"valgrind: {count} requests per endpoint through the WSGI application (a few minutes)")
@@ -707,7 +707,7 @@ def main() -> None:
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + (
         f"-whatif-{args.what_if.replace(',', '+')}" if args.what_if else ""
     )
-    wrk = ensure_wrk()
+    wrk = ensure_tool("wrk")
 
     # Indexes or fields added since the data was generated are built on it now (fast on this size).
     call_command("migrate", interactive=False, verbosity=0)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-from bench.load import ensure_wrk, free_port, log, run_wrk, start_gunicorn, stop_gunicorn  # noqa: E402
+from bench.load import ensure_tool, free_port, log, run_wrk, start_gunicorn, stop_gunicorn  # noqa: E402
 
 COMPARED = ("gthread", "balanced")  # the baseline first
 
@@ -55,7 +55,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
 
-    wrk = ensure_wrk()
+    wrk = ensure_tool("wrk")
     workdir = Path(tempfile.mkdtemp(prefix="bench-balance-"))
     targets = workdir / "targets.tsv"
     targets.write_text(f"GET\t/?ms={args.cpu_ms}\t\t0\n")
