@@ -1,5 +1,5 @@
-"""The balanced gthread worker, in a real gunicorn: new connections go to a worker with a free thread,
-and a connection still finds a worker when all are busy."""
+"""The balanced gthread worker, in a real gunicorn: new connections go to the worker that holds the
+fewest and has a free thread, and a connection still finds a worker when all are busy."""
 
 import http.client
 import os
@@ -90,6 +90,20 @@ def test_connections_that_arrive_together_are_shared_by_the_workers(gunicorn):
         thread.join(timeout=10)
 
     assert sorted(Counter(pids).values()) == [2, 2]
+
+
+def test_idle_keep_alive_connections_are_spread_evenly(gunicorn):
+    """Connections that each make a request and stay open, one after another, while every worker is
+    idle: each goes to a worker that holds the fewest, 4 on each of 3 workers. gunicorn's own worker
+    (and this one before the shared board) gave whichever worker woke first: 7/4/1 and 5/4/3 seen."""
+    port = gunicorn(workers=3, threads=2)
+    connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=10) for _ in range(12)]
+    pids = []
+    for connection in connections:
+        pids.append(_get(connection, 0))
+        time.sleep(0.05)  # the answering worker has noted the connection as held
+
+    assert sorted(Counter(pids).values()) == [4, 4, 4]
 
 
 def test_a_new_connection_is_served_while_every_thread_stays_busy(gunicorn):
