@@ -1,8 +1,13 @@
 """API clients: hashed tokens with an organisation and scopes; people: sessions with CSRF."""
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.test import RequestFactory
+from django.utils.functional import SimpleLazyObject
+from rest_framework.request import Request
 from rest_framework.test import APIClient
 
+from contactcentre.api.authentication import CsrfSessionAuthentication
 from contactcentre.api.models import ApiClient
 from contactcentre.api.services import api_client_create
 from contactcentre.errors import ValidationFailed
@@ -127,3 +132,17 @@ def test_page_size_is_capped(client_with_scopes, settings):
     body = http.get("/api/v1/_test/organisations", {"page_size": 10_000}).json()
     assert len(body["results"]) == settings.API_MAX_PAGE_SIZE
     assert body["count"] == Organisation.objects.count()
+
+
+def test_a_session_user_reaches_the_view_as_the_user_itself():
+    """Not Django's lazy wrapper: every attribute read through that first fails on the wrapper."""
+    user = get_user_model()(username="agent", is_active=True)
+    django_request = RequestFactory().get("/api/v1/me")
+    django_request.user = SimpleLazyObject(lambda: user)
+
+    found, _auth = CsrfSessionAuthentication().authenticate(Request(django_request))
+
+    assert type(found) is get_user_model()
+    assert found is user
+    django_request.user = SimpleLazyObject(lambda: get_user_model()(username="gone", is_active=False))
+    assert CsrfSessionAuthentication().authenticate(Request(django_request)) is None
