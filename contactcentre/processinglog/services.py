@@ -65,7 +65,7 @@ def processing_log_record(
     purpose_reference: str = "",
     object_id: str = "",
     outcome: str = ProcessingRecord.Outcome.SUCCESS,
-) -> list[ProcessingRecord]:
+) -> None:
     """Write one record per person whose data was processed (a list of N people writes N records).
 
     `actor` is a user, an ApiClient, a citizen principal or None for the system itself.
@@ -79,13 +79,11 @@ def processing_log_record(
         "outcome": outcome,
         "trace_id": current_trace_id.get(),
     }
-    records = [ProcessingRecord(subject=subject_pseudonym(pid), **base) for pid in dict.fromkeys(party_ids)]
-    if not records:
-        return records
-    if len(records) <= _INSERT_RECORDS.max_rows:  # a page of results: one INSERT, no transaction around it
-        _INSERT_RECORDS.insert(records)
-        return records
-    return ProcessingRecord.objects.bulk_create(records)
+    subjects = [subject_pseudonym(pid) for pid in dict.fromkeys(party_ids)]
+    if len(subjects) > _INSERT_RECORDS.max_rows:
+        ProcessingRecord.objects.bulk_create([ProcessingRecord(subject=subject, **base) for subject in subjects])
+    elif subjects:  # a page of results: one INSERT, no transaction around it
+        _INSERT_RECORDS.insert([base | {"subject": subject} for subject in subjects])
 
 
 def purpose_is_valid(*, actor, purpose: str, purpose_reference: str) -> bool:

@@ -115,19 +115,17 @@ def test_compiled_insert_writes_the_row_save_would_write_in_one_statement():
     inserter = CompiledInsert(ProcessingRecord)
     before = timezone.now()
     for _ in range(2):  # the second insert reuses the compiled statement
-        record = ProcessingRecord(**fields)
         with CaptureQueriesContext(connection) as queries:
-            inserter.insert([record])
+            [key] = inserter.insert([fields])
         assert len(queries) == 1 and queries[0]["sql"].startswith("INSERT")
-        assert record.pk is not None and not record._state.adding
     saved = ProcessingRecord(**fields)
     saved.save(force_insert=True)
     rows = list(ProcessingRecord.objects.order_by("id").values())
-    assert [row["id"] for row in rows] == [record.pk - 1, record.pk, saved.pk]
-    columns = {key: value for key, value in rows[1].items() if key not in ("id", "occurred_at")}
-    assert columns == {key: value for key, value in rows[2].items() if key not in ("id", "occurred_at")}
+    assert [row["id"] for row in rows] == [key - 1, key, saved.pk]
+    columns = {name: value for name, value in rows[1].items() if name not in ("id", "occurred_at")}
+    assert columns == {name: value for name, value in rows[2].items() if name not in ("id", "occurred_at")}
     assert columns["outcome"] == "success" and columns["organisation_code"] == ""  # the model's defaults
-    assert before <= rows[1]["occurred_at"] == record.occurred_at <= rows[2]["occurred_at"]  # auto_now_add
+    assert before <= rows[1]["occurred_at"] <= rows[2]["occurred_at"]  # auto_now_add
 
 
 def test_a_batch_is_one_statement_and_each_query_gives_what_it_gives_alone():
@@ -229,19 +227,34 @@ def test_compiled_insert_of_many_rows_is_one_statement_in_order_with_their_keys(
     from contactcentre.api.compiled import CompiledInsert
     from contactcentre.processinglog.models import ProcessingRecord
 
-    records = [
-        ProcessingRecord(
-            actor_type="user", actor_id="user:1", action="read", object_type="case", subject=f"s{n}", purpose="contact"
-        )
-        for n in range(25)
-    ]
+    common = {"actor_type": "user", "actor_id": "user:1", "action": "read", "object_type": "case", "purpose": "contact"}
+    rows = [common | {"subject": f"s{n}"} for n in range(25)]
     with CaptureQueriesContext(connection) as queries:
-        CompiledInsert(ProcessingRecord).insert(records)
+        keys = CompiledInsert(ProcessingRecord).insert(rows)
     assert [q["sql"].split()[0] for q in queries] == ["INSERT"]  # no BEGIN/COMMIT around it
     stored = dict(ProcessingRecord.objects.values_list("id", "subject"))
-    assert [stored[r.pk] for r in records] == [f"s{n}" for n in range(25)]
+    assert [stored[key] for key in keys] == [f"s{n}" for n in range(25)]
     with pytest.raises(ValueError):
         CompiledInsert(ProcessingRecord).insert([])
+    with pytest.raises(ValueError, match="subjekt"):  # a name that is no field is refused, not dropped
+        CompiledInsert(ProcessingRecord).insert([rows[0] | {"subjekt": "x"}])
+
+
+def test_compiled_insert_prepares_what_the_field_would_change():
+    """An aware datetime goes as the backend stores it, a lazy text is made a string, an integer
+    for a text column is made text: as save() would write them."""
+    from datetime import UTC, datetime
+
+    from django.utils.functional import lazystr
+
+    from contactcentre.api.compiled import CompiledInsert
+    from contactcentre.processinglog.models import ProcessingRecord
+
+    moment = datetime(2026, 3, 1, 12, 30, tzinfo=UTC)
+    row = {"occurred_at": moment, "actor_type": lazystr("user"), "actor_id": 7, "action": "read"}
+    [key] = CompiledInsert(ProcessingRecord).insert([row | {"object_type": "x", "subject": "s", "purpose": "p"}])
+    stored = ProcessingRecord.objects.get(pk=key)
+    assert (stored.occurred_at, stored.actor_type, stored.actor_id) == (moment, "user", "7")
 
 
 def test_a_column_the_batch_cannot_carry_unchanged_is_refused_when_compiling():
