@@ -27,6 +27,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date, datetime, time
+from enum import Enum
 from itertools import chain
 from typing import Any
 
@@ -43,6 +44,13 @@ from django.utils import timezone
 # run again and again, the customer view's 11 KB: parsing it each time was 4.6% of the view's
 # instructions. tests/api/test_compiled.py checks that a batch is served from that cache.
 psycopg._queries.MAX_CACHED_STATEMENT_LENGTH = max(psycopg._queries.MAX_CACHED_STATEMENT_LENGTH, 32 * 1024)
+
+
+def _plain(value: Any) -> Any:
+    """A choices member (an enum that is also a str or an int) as its plain value, which the database
+    gets either way: psycopg finds the dumper of a subclass only by walking its MRO, a KeyError a step,
+    on every execute."""
+    return value._value_ if isinstance(value, Enum) and isinstance(value, str | int) else value
 
 
 def _adapter(value: Any, connection) -> Callable[[Any], Any]:
@@ -110,7 +118,7 @@ class _BatchForm:
     def __init__(self, queryset: QuerySet, placeholders: dict[str, Any], connection):
         compiler = queryset.query.get_compiler(queryset.db)
         inner, params = compiler.as_sql(with_col_aliases=True)
-        self.params = list(params)
+        self.params = [_plain(param) for param in params]
         self.positions = _positions(self.params, placeholders, connection)
         columns: list[str] = []
         self.loaders: list[tuple[int, Callable[[str], Any]]] = []  # (column, parser) where JSON text needs one
@@ -161,7 +169,7 @@ class _Compiled:
         query = queryset.query
         compiler = query.get_compiler(queryset.db)
         sql, params = compiler.as_sql()
-        self.sql, self.params = sql, list(params)
+        self.sql, self.params = sql, [_plain(param) for param in params]
         self.positions = _positions(self.params, placeholders, connection)
         self.batch: _BatchForm | None = None
         select = compiler.select
@@ -376,7 +384,7 @@ class CompiledInsert:
             if value is _MISSING:
                 auto_now = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
                 value = timezone.now() if auto_now else field.get_default()
-            values.append(value if type(value) is unprepared else field.get_db_prep_save(value, connection=connection))
+            values.append(value if type(value) is unprepared else _plain(field.get_db_prep_save(value, connection)))
         return values
 
     def insert(self, rows: list[dict[str, Any]], *, using: str = "default") -> list:

@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.test.utils import CaptureQueriesContext
 
 from contactcentre.api.compiled import CompiledQuery
-from contactcentre.registry.models import Address, Consent, DigitalAddress
+from contactcentre.registry.models import Address, Channel, Consent, DigitalAddress
 from tests.factories import OrganisationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -305,3 +305,30 @@ def test_a_long_batch_is_parsed_by_psycopg_once_then_served_from_its_cache():
     run()
     after = psycopg._queries._query2pg.cache_info()
     assert (after.hits - before.hits, after.misses - before.misses) == (1, 0)
+
+
+def test_choices_members_reach_the_driver_as_plain_values():
+    """A TextChoices member is a str subclass: psycopg would look its dumper up along its MRO on every
+    execute. The compiled statement's own parameters and an insert's values are plain str."""
+    from contactcentre.api.compiled import CompiledInsert
+    from contactcentre.processinglog.models import ProcessingRecord
+
+    executed = []
+
+    def record_params(execute, sql, params, many, context):
+        executed.append(params)
+        return execute(sql, params, many, context)
+
+    person = PersonFactory()
+    query = CompiledQuery(
+        lambda party_id: Consent.objects.filter(party_id=party_id, channel=Channel.EMAIL).values("id"),
+        party_id=-1,
+    )
+    row = {"actor_type": ProcessingRecord.ActorType.USER, "action": ProcessingRecord.Action.READ, "actor_id": "u"}
+    with connection.execute_wrapper(record_params):
+        assert query.rows(party_id=person.pk) == []
+        CompiledInsert(ProcessingRecord).insert([row | {"object_type": "x", "subject": "s", "purpose": "p"}])
+
+    values = [value for params in executed for value in params]
+    assert "email" in values and "user" in values and "read" in values
+    assert {type(value) for value in values} <= {int, str, datetime}
