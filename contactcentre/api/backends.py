@@ -14,6 +14,7 @@ needs; the cache already holds the sessions, which are worth more to an attacker
 
 import functools
 import uuid
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -31,15 +32,35 @@ def _timeout() -> int:
     return getattr(settings, "PERMISSION_CACHE_SECONDS", 60)
 
 
+# The user's entry and the generation as read with the session, for the user this process saw on it
+# before (contactcentre/api/sessions.py): taken once, by the next `_cached` of that user in this
+# context. Every session read sets it anew, to nothing when it read nothing more.
+_read_with_session: ContextVar[tuple[int, list] | None] = ContextVar("auth_read_with_session", default=None)
+
+
+def keys_to_read_with_session(user_id: int) -> list[str]:
+    return [ENTRY_KEY.format(pk=user_id), GENERATION_KEY]
+
+
+def read_with_session(user_id: int | None, found: list | None = None) -> None:
+    """What the session read fetched of `keys_to_read_with_session(user_id)` (None: nothing)."""
+    _read_with_session.set(None if user_id is None else (user_id, found))
+
+
 def _cached(user_id: int) -> tuple[str, tuple | None]:
-    """(current generation, the user's entry if made in it) in one round trip."""
+    """(current generation, the user's entry if made in it) in one round trip, or none at all when the
+    session read brought them."""
     key = ENTRY_KEY.format(pk=user_id)
-    found = cache.get_many([key, GENERATION_KEY])
-    generation = found.get(GENERATION_KEY)
+    brought = _read_with_session.get()
+    if brought is not None and brought[0] == user_id:
+        _read_with_session.set(None)
+        entry, generation = brought[1]
+    else:
+        found = cache.get_many([key, GENERATION_KEY])
+        entry, generation = found.get(key), found.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
         generation = cache.get(GENERATION_KEY)
-    entry = found.get(key)
     return generation, entry if entry is not None and entry[0] == generation else None
 
 

@@ -11,7 +11,8 @@ can expire between them (INCRBY would then start a counter without an expiry). A
 does both at once, with the same contract: a missing key raises ValueError.
 
 `get_and_touch` reads a value and sets a new expiry in one command (GETEX), for sessions whose idle
-expiry slides (contactcentre/api/sessions.py).
+expiry slides (contactcentre/api/sessions.py); `get_and_touch_with` reads other keys in the same
+round trip (a session with its user's permission entry).
 
 Attempt counters (`counter_add`, `slot_reserve`, `slot_release`) count in a window that starts at the
 first count. `slot_reserve` takes a slot on a counter unless a guard counter or the counter itself is
@@ -36,6 +37,14 @@ local taken = redis.call('INCR', KEYS[1])
 if taken == 1 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
 if taken > limit then redis.call('DECR', KEYS[1]) return 0 end
 return 1
+"""
+
+# KEYS: the value to touch, then the others to read with it; ARGV: the new expiry in seconds. A missing
+# key is false in the table, which Redis answers as nil without ending the list there.
+_GET_AND_TOUCH_WITH = """
+local found = {redis.call('GETEX', KEYS[1], 'EX', ARGV[1])}
+for i = 2, #KEYS do found[i] = redis.call('GET', KEYS[i]) end
+return found
 """
 
 
@@ -73,6 +82,11 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
         value = self.get_client(key, write=True).getex(key, ex=timeout)
         return None if value is None else self._serializer.loads(value)
 
+    def get_and_touch_with(self, key, timeout, others):
+        client = self.get_client(key, write=True)
+        found = self._script(client, _GET_AND_TOUCH_WITH)(keys=[key, *others], args=[timeout])
+        return [None if value is None else self._serializer.loads(value) for value in found]
+
 
 class RedisCache(DjangoRedisCache):
     def __init__(self, server, params):
@@ -82,6 +96,16 @@ class RedisCache(DjangoRedisCache):
     def get_and_touch(self, key, timeout, version=None):
         """The value (or None), its expiry now `timeout` seconds from now."""
         return self._cache.get_and_touch(self.make_and_validate_key(key, version=version), timeout)
+
+    def get_and_touch_with(self, key, timeout, others, version=None) -> tuple:
+        """`get_and_touch(key)` and the values of the keys `others` (None where missing), in one round
+        trip: (value, [values of others])."""
+        value, *found = self._cache.get_and_touch_with(
+            self.make_and_validate_key(key, version=version),
+            timeout,
+            [self.make_and_validate_key(other, version=version) for other in others],
+        )
+        return value, found
 
     def slot_reserve(self, key, *, guard_key, limit: int, timeout: int, version=None) -> bool:
         return self._cache.slot_reserve(

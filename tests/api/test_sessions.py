@@ -52,3 +52,51 @@ def test_an_api_request_writes_no_session_and_sets_no_cookie(user_with_role):
 
 def test_the_login_cookie_lasts_as_long_as_the_browser():
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE and not settings.SESSION_SAVE_EVERY_REQUEST
+
+
+def _commands_sent(client):
+    """Record the commands `client` sends (name and first argument) while the block runs."""
+    sent = []
+    original = client.execute_command
+
+    def record(*args, **kwargs):
+        sent.append(args)
+        return original(*args, **kwargs)
+
+    client.execute_command = record
+    return sent
+
+
+def test_a_session_and_its_user_s_permissions_are_read_in_one_round_trip(user_with_role):
+    """The first request of a session in this process reads the session, then the user's permission
+    entry; from the next one on the session read brings the entry: one command for both."""
+    http, user = user_with_role("agent")
+    assert http.get("/api/v1/case-types").status_code == 200  # this process learns the session's user
+    client = cache._cache.get_client(write=True)
+    sent = _commands_sent(client)
+    try:
+        assert http.get("/api/v1/case-types").status_code == 200
+    finally:
+        del client.execute_command
+    entry = cache.make_and_validate_key(f"auth:perms:user:{user.pk}")
+    assert [args[0] for args in sent] == ["EVALSHA"]
+    assert entry in sent[0]  # the entry was one of the keys it read
+
+
+@pytest.mark.urls("tests.api.urls")
+def test_a_session_read_with_another_user_s_entry_brings_nothing_for_the_wrong_user(user_with_role):
+    """Should this process hold a wrong user for a session, the entry read with it is not used: the
+    request is the session's own user's, with that user's permissions."""
+    from contactcentre.api import sessions
+
+    agent_http, agent = user_with_role("agent")
+    admin_http, admin = user_with_role("functional_admin")
+    new_organisation = {"code": "x", "name": "X"}
+    assert admin_http.post("/api/v1/_test/organisations", new_organisation, format="json").status_code == 201
+    key = agent_http.cookies[settings.SESSION_COOKIE_NAME].value
+    sessions._users_by_session[key] = admin.pk  # the admin's entry is read with the agent's session
+    try:
+        assert agent_http.get("/api/v1/me").json()["name"] == agent.username
+        assert agent_http.post("/api/v1/_test/organisations", new_organisation, format="json").status_code == 403
+    finally:
+        sessions._users_by_session.pop(key, None)
