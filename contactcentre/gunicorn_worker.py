@@ -29,6 +29,7 @@ import time
 from gunicorn.workers.gthread import ThreadWorker
 
 PATIENCE = 0.02  # seconds a worker with every thread busy leaves new connections to the others
+RESCAN = 0.005  # seconds a look at the board holds while this worker's own count stays the same
 
 
 class Board:
@@ -77,6 +78,8 @@ class BalancedThreadWorker(ThreadWorker):
         self._paused: dict = {}  # listening socket -> its accept callback, while not listening
         self._paused_at = 0.0
         self._taking_one = False  # listening again after PATIENCE: until a connection is taken
+        self._fewer_elsewhere = False  # the last look at the board, for _held connections at _looked_at
+        self._held, self._looked_at = -1, 0.0
         self._slot = BOARD.slot_of(self.age)
         super().init_process()
 
@@ -113,7 +116,10 @@ class BalancedThreadWorker(ThreadWorker):
             held = self.nr_conns
             BOARD.post(self._slot, held, now)
             full = held - len(self._keep) >= self.cfg.threads
-            if BOARD.fewer_elsewhere(self._slot, held, now):
+            if held != self._held or now - self._looked_at > RESCAN:  # a look costs ~7 us: not per event
+                self._fewer_elsewhere = BOARD.fewer_elsewhere(self._slot, held, now)
+                self._held, self._looked_at = held, now
+            if self._fewer_elsewhere:
                 listen = False  # the connection is for a worker that holds fewer
             elif full:
                 listen = self._taking_one or (bool(self._paused) and now - self._paused_at > PATIENCE)
