@@ -92,18 +92,27 @@ def test_connections_that_arrive_together_are_shared_by_the_workers(gunicorn):
     assert sorted(Counter(pids).values()) == [2, 2]
 
 
-def test_idle_keep_alive_connections_are_spread_evenly(gunicorn):
-    """Connections that each make a request and stay open, one after another, while every worker is
-    idle: each goes to a worker that holds the fewest, 4 on each of 3 workers. gunicorn's own worker
-    (and this one before the shared board) gave whichever worker woke first: 7/4/1 and 5/4/3 seen."""
-    port = gunicorn(workers=3, threads=2)
-    connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=10) for _ in range(12)]
+def _idle_connections(port: int, count: int) -> list[int]:
+    """`count` connections that each make a request and stay open, one after another: how many of
+    them each worker holds, fewest first."""
+    connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=10) for _ in range(count)]
     pids = []
     for connection in connections:
         pids.append(_get(connection, 0))
         time.sleep(0.05)  # the answering worker has noted the connection as held
+    return sorted(Counter(pids).values())
 
-    assert sorted(Counter(pids).values()) == [4, 4, 4]
+
+def test_connections_fill_a_worker_up_to_its_threads_first(gunicorn):
+    """Four connections on three workers of two threads: two workers hold two each, the third none
+    (spread over three they would cost more CPU a request on a machine with fewer cores)."""
+    assert _idle_connections(gunicorn(workers=3, threads=2), 4) == [2, 2]
+
+
+def test_once_every_worker_is_full_connections_spread_evenly(gunicorn):
+    """Twelve connections on three workers of two threads: four each. gunicorn's own worker (and this
+    one before the shared board) gave whichever worker woke first: 7/4/1 and 5/4/3 seen."""
+    assert _idle_connections(gunicorn(workers=3, threads=2), 12) == [4, 4, 4]
 
 
 def test_a_new_connection_is_served_while_every_thread_stays_busy(gunicorn):
