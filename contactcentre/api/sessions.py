@@ -17,7 +17,7 @@ from contactcentre.api.backends import keys_to_read_with_session, read_with_sess
 # Session key -> the user id it held when this process last read it, so the next read of that session
 # brings the user's permission entry in the same round trip (contactcentre.api.backends): one Redis
 # round trip a request instead of two. A session key belongs to one user for its life (logging in
-# gives a new key), and the id read is checked against it all the same.
+# gives a new key); what was read is used only for the user the session names all the same.
 _users_by_session: dict[str, int] = {}
 _USERS_REMEMBERED = 10_000
 
