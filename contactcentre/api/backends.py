@@ -42,9 +42,9 @@ def keys_to_read_with_session(user_id: int) -> list[str]:
     return [ENTRY_KEY.format(pk=user_id), GENERATION_KEY]
 
 
-def read_with_session(user_id: int | None, found: list | None = None) -> None:
+def read_with_session(user_id: int | None, found: list | None) -> None:
     """What the session read fetched of `keys_to_read_with_session(user_id)` (None: nothing)."""
-    _read_with_session.set(None if user_id is None else (user_id, found))
+    _read_with_session.set(None if found is None else (user_id, found))
 
 
 def _cached(user_id: int) -> tuple[str, tuple | None]:

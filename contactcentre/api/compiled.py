@@ -335,6 +335,14 @@ _UNPREPARED = {
 }
 
 
+def _fill(field) -> Callable[[], Any]:
+    """What a new instance holds for `field` when no value is given: the time now for auto_now(_add)
+    (set by pre_save), else the field's default."""
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return timezone.now
+    return field.get_default
+
+
 class CompiledInsert:
     """`CompiledInsert(Model).insert(rows)`: what `save(force_insert=True)` writes for new instances of
     a model with an automatic primary key, for rows given as {attname: value} without making the
@@ -352,8 +360,9 @@ class CompiledInsert:
         self._model = model
         self._fields = [f for f in meta.local_concrete_fields if f not in meta.pk_fields and not f.generated]
         self._attnames = frozenset(field.attname for field in self._fields)
-        # (field, the type its values have when the field's preparation would leave them unchanged)
-        self._columns = [(field, _UNPREPARED.get(field.get_internal_type())) for field in self._fields]
+        # (field, what a missing value becomes, the type its values have when the field's preparation
+        # would leave them unchanged)
+        self._columns = [(field, _fill(field), _UNPREPARED.get(field.get_internal_type())) for field in self._fields]
         self._sql: dict[tuple[str, str, int], tuple[str, bool]] = {}
         self._lock = threading.Lock()
 
@@ -379,11 +388,10 @@ class CompiledInsert:
         if not row.keys() <= self._attnames:
             raise ValueError(f"not fields of {self._model.__name__}: {sorted(row.keys() - self._attnames)}")
         values = []
-        for field, unprepared in self._columns:
+        for field, fill, unprepared in self._columns:
             value = row.get(field.attname, _MISSING)
             if value is _MISSING:
-                auto_now = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-                value = timezone.now() if auto_now else field.get_default()
+                value = fill()
             values.append(value if type(value) is unprepared else _plain(field.get_db_prep_save(value, connection)))
         return values
 

@@ -35,7 +35,7 @@ class SessionStore(CacheSessionStore):
                 )
         except Exception:  # noqa: BLE001 - as Django's own cache store: an unreadable key is no session
             data = None
-        read_with_session(user_id if found is not None else None, found)  # used only for that user
+        read_with_session(user_id, found)  # used only for that user
         if data is None:
             self._session_key = None
             return {}

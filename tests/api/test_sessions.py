@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from contactcentre.api.sessions import SessionStore
+from tests.api.redis_commands import commands_sent
 
 pytestmark = [
     pytest.mark.django_db,
@@ -36,17 +37,11 @@ def test_an_api_request_writes_no_session_and_sets_no_cookie(user_with_role):
     http, _user = user_with_role("agent")
     key = http.cookies[settings.SESSION_COOKIE_NAME].value
     session_key = cache.make_and_validate_key(SessionStore(key).cache_key)
-    client = cache._cache.get_client(write=True)
-    sent = []
-    original = client.execute_command
-    client.execute_command = lambda *args, **kwargs: sent.append(args[:2]) or original(*args, **kwargs)
-    try:
+    with commands_sent(cache._cache.get_client(write=True)) as sent:
         response = http.get("/api/v1/case-types")
-    finally:
-        del client.execute_command
     assert response.status_code == 200
     assert settings.SESSION_COOKIE_NAME not in response.cookies
-    assert [command for command, name in sent if name == session_key] == ["GETEX"]  # read, never written
+    assert [args[0] for args in sent if args[1:2] == (session_key,)] == ["GETEX"]  # read, never written
     assert SessionStore(key).get("_auth_user_id") == str(_user.pk)
 
 
@@ -54,30 +49,13 @@ def test_the_login_cookie_lasts_as_long_as_the_browser():
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE and not settings.SESSION_SAVE_EVERY_REQUEST
 
 
-def _commands_sent(client):
-    """Record the commands `client` sends (name and first argument) while the block runs."""
-    sent = []
-    original = client.execute_command
-
-    def record(*args, **kwargs):
-        sent.append(args)
-        return original(*args, **kwargs)
-
-    client.execute_command = record
-    return sent
-
-
 def test_a_session_and_its_user_s_permissions_are_read_in_one_round_trip(user_with_role):
     """The first request of a session in this process reads the session, then the user's permission
     entry; from the next one on the session read brings the entry: one command for both."""
     http, user = user_with_role("agent")
     assert http.get("/api/v1/case-types").status_code == 200  # this process learns the session's user
-    client = cache._cache.get_client(write=True)
-    sent = _commands_sent(client)
-    try:
+    with commands_sent(cache._cache.get_client(write=True)) as sent:
         assert http.get("/api/v1/case-types").status_code == 200
-    finally:
-        del client.execute_command
     entry = cache.make_and_validate_key(f"auth:perms:user:{user.pk}")
     assert [args[0] for args in sent] == ["EVALSHA"]
     assert entry in sent[0]  # the entry was one of the keys it read
