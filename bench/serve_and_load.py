@@ -526,8 +526,13 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
-def machine_busy() -> tuple[float, float]:
-    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+def machine_ticks() -> list[int]:
+    """/proc/stat's machine-wide line: user nice system idle iowait irq softirq steal guest guest_nice."""
+    return [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+
+
+def machine_busy(values: list[int] | None = None) -> tuple[float, float]:
+    values = values or machine_ticks()
     idle = values[3] + values[4]
     return (sum(values) - idle) / TICK, sum(values) / TICK
 
@@ -562,15 +567,18 @@ class CpuMeter:
     def snapshot(self) -> dict:
         server = [self.server_pid, *children_of(self.server_pid)]
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # wrk, once waited for
-        busy, total = machine_busy()
-        iowait = int(Path("/proc/stat").read_text().splitlines()[0].split()[5]) / TICK
+        ticks = machine_ticks()
+        busy, total = machine_busy(ticks)
         return {
             "server": sum(proc_cpu(p) for p in server),
             "postgres_by_pid": {p: proc_cpu(p) for p in backend_pids()},
             "redis": sum(proc_cpu(p) for p in self.redis),
             "wrk": usage.ru_utime + usage.ru_stime,
             "busy": busy,
-            "iowait": iowait,
+            "iowait": ticks[4] / TICK,
+            # Time the hypervisor gave this machine's cores to someone else: counted as busy by the
+            # kernel, used by none of ours; a slow minute with much of it is the host, not the code.
+            "steal": ticks[7] / TICK,
             "total": total,
         }
 
@@ -583,7 +591,7 @@ class CpuMeter:
     @staticmethod
     def split(before: dict, after: dict) -> dict:
         wall = (after["total"] - before["total"]) / os.cpu_count()
-        used = {k: after[k] - before[k] for k in ("server", "redis", "wrk", "busy")}
+        used = {k: after[k] - before[k] for k in ("server", "redis", "wrk", "busy", "steal")}
         used["postgres"] = CpuMeter.postgres(before, after)
         cores = lambda seconds: round(seconds / wall, 2) if wall else 0.0  # noqa: E731
         return {
@@ -591,7 +599,10 @@ class CpuMeter:
             "postgres_cores": cores(used["postgres"]),
             "redis_cores": cores(used["redis"]),
             "wrk_cores": cores(used["wrk"]),
-            "other_cores": cores(max(used["busy"] - sum(used[k] for k in ("server", "postgres", "redis", "wrk")), 0)),
+            "other_cores": cores(
+                max(used["busy"] - sum(used[k] for k in ("server", "postgres", "redis", "wrk", "steal")), 0)
+            ),
+            "steal_cores": cores(used["steal"]),
             "idle_cores": round(os.cpu_count() - cores(used["busy"]), 2),
             # Part of idle: waiting for the disk (WAL flushes, log writes), often other people's I/O.
             "iowait_cores": cores(after["iowait"] - before["iowait"]),
@@ -804,7 +815,7 @@ def main() -> None:
                     f"{name:14} c={n:<3} {result['rps']:>8} rps  p50 {result['p50_ms']:.1f}  "
                     f"p95 {result['p95_ms']:.1f}  p99 {result['p99_ms']:.1f} ms  errors {result['errors']}  "
                     f"cpu/request {result['cpu_ms_per_request']['total']} ms  "
-                    f"connections {spread_label(result)}"
+                    f"steal {result['cpu']['steal_cores']} cores  connections {spread_label(result)}"
                     + (f"  (p95 of the {len(runs)} runs: {runs_label(result)})" if len(runs) > 1 else "")
                 )
     finally:
@@ -844,6 +855,14 @@ def main() -> None:
     log(f"saved {out.relative_to(REPO)}; server log {server_log.relative_to(REPO)}")
 
 
+# The columns of the CPU split; runs saved before the steal column show "-" for it.
+CPU_PARTS = ("server", "postgres", "redis", "wrk", "other", "steal", "idle")
+
+
+def cpu_label(cpu: dict) -> str:
+    return "/".join(str(cpu.get(f"{k}_cores", "-")) for k in CPU_PARTS)
+
+
 def runs_label(point: dict) -> str:
     return " / ".join(f"{run['p95_ms']:.1f}" for run in point.get("runs", []))
 
@@ -865,11 +884,11 @@ def markdown(path: Path) -> str:
         f"Run {run['started']}: {run['server']['command']}; {run['load']}; what-if: {run['server'].get('what_if')}",
         "",
         "| endpoint | clients | rps | p50 ms | p95 ms | p99 ms | ratio to ceiling | errors | CPU ms/request "
-        "| connections per worker | cores server/postgres/redis/wrk/other/idle |",
+        "| connections per worker | cores server/postgres/redis/wrk/other/steal/idle |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for p in sorted(run["points"], key=lambda p: (p["endpoint"] != "ceiling", p["endpoint"], p["clients"])):
-        cpu = "/".join(str(p["cpu"][f"{k}_cores"]) for k in ("server", "postgres", "redis", "wrk", "other", "idle"))
+        cpu = cpu_label(p["cpu"])
         lines.append(
             f"| {p['endpoint']} | {p['clients']} | {p['rps']:.0f} | {p['p50_ms']:.1f} | {p95_label(p)} "
             f"| {p['p99_ms']:.1f} | {p['ratio_to_ceiling']:.3f} | {p['errors']} "
@@ -888,18 +907,16 @@ def markdown(path: Path) -> str:
 def print_table(points: list[dict], queries: dict) -> None:
     header = (
         f"{'endpoint':14} {'clients':>7} {'rps':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'ratio':>6} "
-        f"{'errors':>6} {'cpu ms/req':>10}  {'connections':>11}  cpu cores: server/postgres/redis/wrk/other/idle"
+        f"{'errors':>6} {'cpu ms/req':>10}  {'connections':>11}  cpu cores: server/postgres/redis/wrk/other/steal/idle"
     )
     print()
     print(header)
     print("-" * len(header))
     for p in sorted(points, key=lambda p: (p["endpoint"] != "ceiling", p["endpoint"], p["clients"])):
-        cpu = p["cpu"]
         print(
             f"{p['endpoint']:14} {p['clients']:>7} {p['rps']:>8.1f} {p['p50_ms']:>8.2f} {p['p95_ms']:>8.2f} "
             f"{p['p99_ms']:>8.2f} {p['ratio_to_ceiling'] or 0:>6.2f} {p['errors']:>6} "
-            f"{p['cpu_ms_per_request']['total']:>10.2f}  {spread_label(p):>11}  "
-            + "/".join(str(cpu[f"{k}_cores"]) for k in ("server", "postgres", "redis", "wrk", "other", "idle"))
+            f"{p['cpu_ms_per_request']['total']:>10.2f}  {spread_label(p):>11}  " + cpu_label(p["cpu"])
         )
     print()
     for name, q in queries.items():
