@@ -1,6 +1,7 @@
 """`seed_demo` gives the demo people cases in every state the first line must handle, a few contacts
 and an open callback, and a second run adds nothing."""
 
+from collections import Counter
 from io import StringIO
 
 import pytest
@@ -27,10 +28,7 @@ def test_seed_demo_makes_cases_in_every_state_once(settings):
     assert _seed() == ["Zaken: 20 zaaktypen, 48 nieuwe demozaken, 6 nieuwe contactmomenten."]
     cases = list(Case.objects.select_related("case_type", "status").filter(reference__startswith="DEMO"))
     assert len(cases) == 48
-    # 24 people with 1, 2 or 3 cases each
-    per_party: dict[int, int] = {}
-    for case in cases:
-        per_party[case.party_id] = per_party.get(case.party_id, 0) + 1
+    per_party = Counter(case.party_id for case in cases)  # 24 people with 1, 2 or 3 cases each
     assert len(per_party) == 24 and set(per_party.values()) == {1, 2, 3}
 
     open_cases = [c for c in cases if c.is_open]
@@ -43,7 +41,7 @@ def test_seed_demo_makes_cases_in_every_state_once(settings):
     assert {c.confidentiality for c in cases} == set(Confidentiality.values)
     # Every case's deadline follows from its type's term, its extension and its suspension.
     assert all(c.deadline == c.computed_deadline() for c in cases)
-    # The walked statuses are in the history, in order, ending at the current one.
+    # Each case's history ends at its current status.
     for case in cases:
         history = list(CaseStatus.objects.filter(case=case).order_by("set_at", "id"))
         assert history[-1].status_type_id == case.status_id
