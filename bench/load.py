@@ -16,12 +16,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 LUA = REPO / "bench" / "wrk" / "targets.lua"
-# gunicorn's --worker-class by short name; "balanced" is the one production runs.
-WORKER_CLASSES = {
-    "balanced": "contactcentre.gunicorn_worker.BalancedThreadWorker",
-    "gthread": "gthread",
-    "sync": "sync",
-}
 
 
 def log(message: str) -> None:
@@ -34,20 +28,17 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(
-    app: str, port: int, *, workers: int, threads: int, worker_class: str, ready_path: str, log_path: Path
-) -> subprocess.Popen:
-    """gunicorn serving `app` on 127.0.0.1:`port` (worker_class by its short name), once `ready_path`
-    answers 200; its output goes to `log_path`."""
-    command = [
+def gunicorn_command(app: str, port: int, *, workers: int, threads: int) -> list[str]:
+    """Stock gunicorn with its own gthread worker, as production runs it (README.md, "Production")."""
+    return [
         str(Path(sys.executable).parent / "gunicorn"),
         app,
         "--bind",
         f"127.0.0.1:{port}",
+        "--worker-class",
+        "gthread",
         "--workers",
         str(workers),
-        "--worker-class",
-        WORKER_CLASSES[worker_class],
         "--threads",
         str(threads),
         "--backlog",
@@ -57,6 +48,14 @@ def start_gunicorn(
         "--log-level",
         "warning",
     ]
+
+
+def start_gunicorn(
+    app: str, port: int, *, workers: int, threads: int, ready_path: str, log_path: Path
+) -> subprocess.Popen:
+    """gunicorn serving `app` on 127.0.0.1:`port`, once `ready_path` answers 200; its output goes to
+    `log_path`."""
+    command = gunicorn_command(app, port, workers=workers, threads=threads)
     log_file = log_path.open("w")
     server = subprocess.Popen(  # own process group, so it can be stopped with everything it forked
         command, cwd=REPO, env=os.environ.copy(), stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
@@ -84,7 +83,7 @@ def stop_gunicorn(server: subprocess.Popen) -> None:
 
 
 def ensure_tool(command: str) -> str:
-    """The path of `command` (wrk, valgrind), installed from Debian's package of that name if missing."""
+    """The path of `command` (wrk), installed from Debian's package of that name if missing."""
     found = shutil.which(command)
     if found:
         return found

@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""Serve the API with gunicorn (production settings, DEBUG off) and load it with wrk.
+"""Serve the API with stock gunicorn (gthread, 4 workers x 2 threads; production settings, DEBUG off)
+and load it with wrk.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench REDIS_URL=redis://127.0.0.1:6379/4 \\
         .venv/bin/python bench/serve_and_load.py --duration 10 --clients 1,4,16
@@ -17,13 +18,11 @@ For each number of concurrent clients it runs, back to back on the same server:
 - `case_list`: GET /api/v1/cases?page=N as the API client (token, scope cases:read) of the
   organisation with the most cases: its own cases, open first; the counterpart of Open Zaak's
   published GET /zaken benchmark.
-It prints p50/p95/p99 latency, requests per second and the ratio to the ceiling's throughput, the
-CPU each party used (gunicorn, PostgreSQL backends, wrk, the rest of the machine), and the SQL
-queries per request of each endpoint (Django test client + CaptureQueriesContext, same settings);
-the JSON goes to bench/results/ (git-ignored).
-
-With --instructions N it loads no server: it counts the instructions per request of each endpoint
-under valgrind instead (bench/instructions.py), a figure the machine's load does not move.
+It prints p50/p95/p99 latency, requests per second, CPU ms per request and the ratio of each
+endpoint's throughput to the two baselines measured in the same run at the same number of clients
+(`ceiling` and `signed_in`), the CPU each party used (gunicorn, PostgreSQL backends, wrk, the rest
+of the machine), and the SQL queries per request of each endpoint (Django test client +
+CaptureQueriesContext, same settings); the JSON goes to bench/results/ (git-ignored).
 
 The data comes from bench/generate_scale_data.py. Loopback only (127.0.0.1). The script installs wrk
 with apt-get when it is missing.
@@ -38,7 +37,6 @@ import resource
 import secrets
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -49,9 +47,9 @@ REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results"
 sys.path.insert(0, str(REPO))
 from bench.load import (  # noqa: E402
-    WORKER_CLASSES,
     ensure_tool,
     free_port,
+    gunicorn_command,
     log,
     run_wrk,
     start_gunicorn,
@@ -71,6 +69,10 @@ BENCH_ENV = {
 }
 for key, value in BENCH_ENV.items():
     os.environ[key] = value
+ENDPOINTS = ("ceiling", "signed_in", "customer_view", "case_lookup", "case_list")
+# Measured in every load run, at every number of clients: each endpoint's throughput is given as a
+# ratio to theirs from the same run (this machine's speed drifts too much to compare across runs).
+BASELINES = ("ceiling", "signed_in")
 WHAT_IFS = (
     "async_commit",
     "case_open_first_index",
@@ -88,16 +90,14 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=int, default=10, help="seconds per point (default 10)")
     parser.add_argument("--clients", default="1,4,16", help="concurrent connections per point")
-    parser.add_argument("--endpoints", default="ceiling,signed_in,customer_view,case_lookup,case_list")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker (gthread)")
     parser.add_argument(
-        "--worker-class",
-        default="balanced",
-        choices=sorted(WORKER_CLASSES),
-        help="balanced: gthread that leaves connections to a worker with a free thread (the default; "
-        "contactcentre/gunicorn_worker.py); gthread: gunicorn's own",
+        "--endpoints",
+        default=",".join(ENDPOINTS),
+        help=f"comma list of {', '.join(ENDPOINTS)}; a load run always measures the baselines "
+        f"{' and '.join(BASELINES)} too, for the ratios",
     )
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
+    parser.add_argument("--threads", type=int, default=2, help="threads per gunicorn gthread worker (default 2)")
     parser.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (one is plenty on loopback)")
     parser.add_argument("--targets", type=int, default=5000, help="distinct parties/cases per endpoint")
     parser.add_argument("--query-samples", type=int, default=20)
@@ -130,14 +130,6 @@ def parse_args() -> argparse.Namespace:
         help="with --queries-only: cProfile N in-process requests per endpoint and print where the time goes",
     )
     parser.add_argument(
-        "--instructions",
-        type=int,
-        default=0,
-        metavar="N",
-        help="count the instructions of N in-process requests per endpoint with valgrind (bench/instructions.py) "
-        "instead of loading a server: a figure the machine's load does not move",
-    )
-    parser.add_argument(
         "--what-if",
         default="",
         help=f"comma list of candidate changes to measure ({', '.join(WHAT_IFS)}); see bench/settings.py",
@@ -146,14 +138,17 @@ def parse_args() -> argparse.Namespace:
     unknown = {w for w in args.what_if.split(",") if w} - set(WHAT_IFS)
     if unknown:
         parser.error(f"unknown --what-if {sorted(unknown)}")
+    unknown = {e for e in args.endpoints.split(",") if e} - set(ENDPOINTS)
+    if unknown:
+        parser.error(f"unknown --endpoints {sorted(unknown)}")
+    try:
+        args.clients = [int(c) for c in args.clients.split(",") if c]
+    except ValueError:
+        parser.error(f"--clients takes a comma list of numbers, not {args.clients!r}")
     return args
 
 
 ARGS = parse_args()  # before Django starts: --what-if changes the settings of this process and the server
-if ARGS.instructions:
-    # Under valgrind a request takes ~50 times as long: the agents' permission entries (made by this
-    # process too) would expire and be rebuilt from the database 50 times as often as at real speed.
-    os.environ["PERMISSION_CACHE_SECONDS"] = "3000"
 os.environ["BENCH_WHAT_IF"] = ARGS.what_if
 os.environ.setdefault("SECRET_KEY", "bench-" + secrets.token_urlsafe(40))
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/4")
@@ -173,8 +168,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-ENDPOINTS = ("ceiling", "signed_in", "customer_view", "case_lookup", "case_list")
-SAMPLING_SEED = 42 if ARGS.instructions else secrets.randbelow(1000)
+SAMPLING_SEED = secrets.randbelow(1000)  # a new draw from the data for every run
 # The in-process query count runs would print an access-log line per request; the server logs its own.
 logging.getLogger("contactcentre.access").setLevel(logging.WARNING)
 
@@ -207,8 +201,7 @@ def agent_sessions(count: int) -> list[tuple[User, dict[str, str]]]:
 
 
 def seed_sampling(cursor) -> None:
-    """The same random draws from the data as the run before, where instructions are counted (so that a
-    change to the code is all that differs); a new draw for every load test."""
+    """Seed PostgreSQL's random() with this run's draw, so TABLESAMPLE and ORDER BY random() agree."""
     cursor.execute("SELECT setseed(%s)", [SAMPLING_SEED / 1000])
 
 
@@ -407,55 +400,6 @@ def profile(targets: list[Target], count: int) -> None:
     stats = pstats.Stats(profiler).strip_dirs()
     stats.sort_stats("tottime").print_stats(25)
     stats.sort_stats("cumulative").print_stats(45)
-
-
-def count_instructions(targets: dict[str, list[Target]], count: int, workdir: Path) -> dict[str, int]:
-    """Instructions per request by endpoint: bench/instructions.py under callgrind, which dumps its
-    counters after each window of `count` requests; the median window, printed with the ratio to the
-    ceiling's and every window beside it. The dumps stay in `workdir` as <endpoint>-<window>.callgrind,
-    for `callgrind_annotate --inclusive=yes`."""
-    ensure_tool("valgrind")
-    workdir.mkdir(parents=True)
-    (workdir / "targets.json").write_text(json.dumps(targets))
-    log(f"valgrind: {count} requests per endpoint through the WSGI application (a few minutes)")
-    child = subprocess.run(
-        [
-            "valgrind",
-            "--tool=callgrind",
-            "--instr-atstart=no",
-            f"--callgrind-out-file={workdir}/callgrind.out",
-            sys.executable,
-            str(REPO / "bench" / "instructions.py"),
-            str(workdir / "targets.json"),
-            str(count),
-        ],
-        env={
-            **os.environ,
-            "PYTHONPATH": str(REPO),
-            "PYTHONHASHSEED": "0",  # the same dict layouts, run after run
-        },
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    if child.returncode:
-        raise SystemExit(f"bench/instructions.py failed:\n{child.stderr[-3000:]}")
-    windows: dict[str, list[int]] = {}
-    for dump in sorted(workdir.glob("callgrind.out.*")):  # one per `callgrind_control --dump`
-        lines = dump.read_text().splitlines()
-        fields = dict(line.split(": ", 1) for line in lines if line.startswith(("desc: ", "totals: ")))
-        name, window = fields["desc"].removeprefix("Trigger: dump ").split()
-        windows.setdefault(name, []).append(int(fields["totals"]))
-        dump.rename(workdir / f"{name}-{window}.callgrind")
-    (workdir / "callgrind.out").unlink(missing_ok=True)  # the dump at exit: the start-up and no more
-    overhead = statistics.median(windows.pop("overhead"))  # what steering callgrind costs a window
-    windows = {name: [int((total - overhead) / count) for total in totals] for name, totals in windows.items()}
-    totals = {name: int(statistics.median(counts)) for name, counts in windows.items()}
-    for name, per_request in totals.items():
-        ratio = totals["ceiling"] / per_request
-        spread = " / ".join(f"{n:,}" for n in windows[name])
-        log(f"{name:14} {per_request:>12,} instructions per request  ratio to ceiling {ratio:.3f}  (windows {spread})")
-    return totals
 
 
 def prewarm() -> dict:
@@ -713,7 +657,12 @@ def main() -> None:
     if connection.vendor != "postgresql":
         raise SystemExit("Set DATABASE_URL to the PostgreSQL database filled by bench/generate_scale_data.py.")
     endpoints = [e for e in args.endpoints.split(",") if e]
-    clients = [int(c) for c in args.clients.split(",")]
+    if not args.queries_only:
+        missing = [b for b in BASELINES if b not in endpoints]
+        if missing:
+            log(f"adding the baselines {', '.join(missing)}: every load run measures them for the ratios")
+        endpoints = [*missing, *endpoints]
+    clients = args.clients
     RESULTS.mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime()) + (
         f"-whatif-{args.what_if.replace(',', '+')}" if args.what_if else ""
@@ -762,16 +711,9 @@ def main() -> None:
                 explain(q["example_queries"])
             if args.profile:
                 profile(targets[name], args.profile)
-    if args.queries_only or args.instructions:
+    if args.queries_only:
         result = {"what_if": args.what_if or None, "queries_per_request": queries}
-        if args.instructions:
-            connection.close()
-            result["instructions_per_request"] = count_instructions(
-                {name: targets[name] for name in ["ceiling", *queries]},
-                args.instructions,
-                RESULTS / f"callgrind-{stamp}",
-            )
-        out = RESULTS / f"{'instructions' if args.instructions else 'queries'}-{stamp}.json"
+        out = RESULTS / f"queries-{stamp}.json"
         out.write_text(json.dumps(result, indent=2))
         log(f"saved {out.relative_to(REPO)}")
         return
@@ -790,7 +732,6 @@ def main() -> None:
         port,
         workers=args.workers,
         threads=args.threads,
-        worker_class=args.worker_class,
         ready_path="/bench/ceiling",
         log_path=server_log,
     )
@@ -801,7 +742,7 @@ def main() -> None:
             if name != "ceiling":
                 check_targets(port, name, targets[name])
             run_wrk(wrk, port, files[name], max(clients), 3, args.wrk_threads)  # warm-up: connections, caches
-        server_label = f"gunicorn {args.worker_class} {args.workers}x{args.threads} on 127.0.0.1:{port}"
+        server_label = f"gunicorn gthread {args.workers}x{args.threads} on 127.0.0.1:{port}"
         log(f"{server_label}; {args.duration} s per point")
         for n in clients:
             for name in endpoints:
@@ -829,17 +770,19 @@ def main() -> None:
             with connection.cursor() as cursor:
                 cursor.execute("DROP INDEX IF EXISTS bench_whatif_case_org_open_first")
 
-    ceiling = {p["clients"]: p["rps"] for p in points if p["endpoint"] == "ceiling"}
-    for point in points:
-        point["ratio_to_ceiling"] = (
-            round(point["rps"] / ceiling[point["clients"]], 3) if ceiling.get(point["clients"]) else None
-        )
+    for baseline in BASELINES:
+        rps = {p["clients"]: p["rps"] for p in points if p["endpoint"] == baseline}
+        for point in points:
+            point[f"ratio_to_{baseline}"] = (
+                round(point["rps"] / rps[point["clients"]], 3) if rps.get(point["clients"]) else None
+            )
     print_table(points, queries)
     result = {
         "started": stamp,
         "server": {
-            "command": f"gunicorn contactcentre.wsgi:application --worker-class {WORKER_CLASSES[args.worker_class]} "
-            f"--workers {args.workers} --threads {args.threads}",
+            "command": " ".join(
+                gunicorn_command("contactcentre.wsgi:application", 8000, workers=args.workers, threads=args.threads)[1:]
+            ),
             "settings": "bench.settings (PRODUCTION=1, DEBUG=0, SECURE_SSL_REDIRECT=0)",
             "what_if": args.what_if or None,
             "cpus": os.cpu_count(),
@@ -873,6 +816,19 @@ def p95_label(point: dict) -> str:
     return f"{point['p95_ms']:.1f}" + (f" ({runs_label(point)})" if len(runs) > 1 else "")
 
 
+def ratio_label(point: dict, baseline: str) -> str:
+    """The point's throughput as a share of the baseline's at the same clients ("-" in runs saved
+    before that baseline's ratio was kept)."""
+    ratio = point.get(f"ratio_to_{baseline}")
+    return "-" if ratio is None else f"{ratio:.3f}"
+
+
+def point_order(point: dict) -> tuple:
+    """Baselines first, then the endpoints by name; each by clients."""
+    name = point["endpoint"]
+    return (BASELINES.index(name) if name in BASELINES else len(BASELINES), name, point["clients"])
+
+
 def spread_label(point: dict) -> str:
     return "/".join(map(str, point.get("connections_per_worker") or [])) or "-"
 
@@ -883,15 +839,15 @@ def markdown(path: Path) -> str:
     lines = [
         f"Run {run['started']}: {run['server']['command']}; {run['load']}; what-if: {run['server'].get('what_if')}",
         "",
-        "| endpoint | clients | rps | p50 ms | p95 ms | p99 ms | ratio to ceiling | errors | CPU ms/request "
-        "| connections per worker | cores server/postgres/redis/wrk/other/steal/idle |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
+        "| endpoint | clients | rps | p50 ms | p95 ms | p99 ms | ratio to ceiling | ratio to signed_in | errors "
+        "| CPU ms/request | connections per worker | cores server/postgres/redis/wrk/other/steal/idle |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
-    for p in sorted(run["points"], key=lambda p: (p["endpoint"] != "ceiling", p["endpoint"], p["clients"])):
+    for p in sorted(run["points"], key=point_order):
         cpu = cpu_label(p["cpu"])
         lines.append(
             f"| {p['endpoint']} | {p['clients']} | {p['rps']:.0f} | {p['p50_ms']:.1f} | {p95_label(p)} "
-            f"| {p['p99_ms']:.1f} | {p['ratio_to_ceiling']:.3f} | {p['errors']} "
+            f"| {p['p99_ms']:.1f} | {ratio_label(p, 'ceiling')} | {ratio_label(p, 'signed_in')} | {p['errors']} "
             f"| {p['cpu_ms_per_request']['total']:.1f} | {spread_label(p)} | {cpu} |"
         )
     lines.append("")
@@ -906,16 +862,17 @@ def markdown(path: Path) -> str:
 
 def print_table(points: list[dict], queries: dict) -> None:
     header = (
-        f"{'endpoint':14} {'clients':>7} {'rps':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'ratio':>6} "
-        f"{'errors':>6} {'cpu ms/req':>10}  {'connections':>11}  cpu cores: server/postgres/redis/wrk/other/steal/idle"
+        f"{'endpoint':14} {'clients':>7} {'rps':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+        f"{'/ceiling':>8} {'/signed_in':>10} {'errors':>6} {'cpu ms/req':>10}  {'connections':>11}  "
+        "cpu cores: server/postgres/redis/wrk/other/steal/idle"
     )
     print()
     print(header)
     print("-" * len(header))
-    for p in sorted(points, key=lambda p: (p["endpoint"] != "ceiling", p["endpoint"], p["clients"])):
+    for p in sorted(points, key=point_order):
         print(
             f"{p['endpoint']:14} {p['clients']:>7} {p['rps']:>8.1f} {p['p50_ms']:>8.2f} {p['p95_ms']:>8.2f} "
-            f"{p['p99_ms']:>8.2f} {p['ratio_to_ceiling'] or 0:>6.2f} {p['errors']:>6} "
+            f"{p['p99_ms']:>8.2f} {ratio_label(p, 'ceiling'):>8} {ratio_label(p, 'signed_in'):>10} {p['errors']:>6} "
             f"{p['cpu_ms_per_request']['total']:>10.2f}  {spread_label(p):>11}  " + cpu_label(p["cpu"])
         )
     print()

@@ -1,6 +1,5 @@
 """One ASGI application for HTTP and websockets."""
 
-import gc
 import os
 
 from django.core.asgi import get_asgi_application
@@ -20,4 +19,3 @@ application = ProtocolTypeRouter(
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )
-gc.freeze()  # as in contactcentre/wsgi.py: what is loaded by now is no longer walked by the collector
