@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "contactcentre.api.idle_sessions.IdleSessionExpiryMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -120,13 +121,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    # Django's Redis cache, reusing its redis-py client (contactcentre/api/cache.py).
-    CACHES = {"default": {"BACKEND": "contactcentre.api.cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {},  # passed to redis-py's connection pool (socket timeouts: a later change)
+        }
+    }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
     CELERY_BROKER_URL = REDIS_URL
     CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
-    # Sessions in Redis; each request's read pushes the idle expiry forward (contactcentre/api/sessions.py).
-    SESSION_ENGINE = "contactcentre.api.sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -173,11 +177,13 @@ STORAGES = {
 
 LOGIN_URL = "/admin/login/"
 
-# Sessions: rotate at login (Django does), expire when idle: in Redis the read slides the expiry and
-# the cookie lasts as long as the browser; in the database every request saves the session anew.
+# Sessions: kept in the database and read through the cache (so they outlive the cache), rotated at
+# login (Django does), ended SESSION_COOKIE_AGE seconds after the last request; the cookie lasts as long
+# as the browser, the server alone decides when an idle session ends.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", "1800"))
-SESSION_SAVE_EVERY_REQUEST = not REDIS_URL
-SESSION_EXPIRE_AT_BROWSER_CLOSE = bool(REDIS_URL)
+# Not SESSION_SAVE_EVERY_REQUEST (a database write a request): IdleSessionExpiryMiddleware saves once a minute.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -254,8 +260,11 @@ REGISTRY_VERIFICATION_MAX_ATTEMPTS = int(os.environ.get("VERIFICATION_CODE_MAX_A
 REGISTRY_VERIFICATION_MAX_PER_HOUR = int(os.environ.get("VERIFICATION_CODES_PER_PERSON_PER_HOUR", "5"))
 
 # Brute force: lock out a username *from an IP* (agents share office IPs, so never the IP alone).
-# ModelBackend with each person's permission set and roles kept in the cache (contactcentre/api/backends.py).
+# ModelBackend (the user read from the database on every request) with each person's permission set and
+# roles kept in the cache (contactcentre/api/backends.py).
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "contactcentre.api.backends.CachedPermissionBackend"]
+# Seconds a permission set is kept at most: the bound for changes to groups and permissions that send no
+# signal (a queryset update()); the others take effect at the next request.
 PERMISSION_CACHE_SECONDS = int(os.environ.get("PERMISSION_CACHE_SECONDS", "60"))
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_LOCKOUT_ATTEMPTS", "5"))
 AXES_COOLOFF_TIME = timedelta(seconds=int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900")))

@@ -9,12 +9,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from contactcentre.api.instances import FastFromDb
 from contactcentre.registry.models import Organisation
 
 SHORT_ANSWER_MAX = 160
 
 
-class LifeEvent(models.Model):
+class LifeEvent(FastFromDb, models.Model):
     slug = models.SlugField(_("code"), max_length=64, unique=True)
     name = models.CharField(_("naam"), max_length=200)
     description = models.TextField(_("omschrijving"), blank=True)
@@ -35,7 +36,7 @@ class LifeEvent(models.Model):
         return self.name
 
 
-class Article(models.Model):
+class Article(FastFromDb, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Concept")
         PUBLISHED = "published", _("Gepubliceerd")
@@ -81,7 +82,7 @@ class Article(models.Model):
         return self.review_by is not None and self.review_by < timezone.localdate()
 
 
-class ArticleVersion(models.Model):
+class ArticleVersion(FastFromDb, models.Model):
     """A snapshot of an article's content, written whenever the content changes."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
@@ -107,7 +108,7 @@ class ArticleVersion(models.Model):
         return f"{self.article.external_id} v{self.version}"
 
 
-class ArticleFeedback(models.Model):
+class ArticleFeedback(FastFromDb, models.Model):
     """Was an answer helpful? Anonymous by design: no person, no contact details."""
 
     class Channel(models.TextChoices):

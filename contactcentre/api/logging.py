@@ -2,8 +2,9 @@
 
 import json
 import logging
+from contextvars import ContextVar
 
-from contactcentre.tracing import current_trace_id
+current_trace_id: ContextVar[str] = ContextVar("current_trace_id", default="")
 
 
 class RequestContextFilter(logging.Filter):

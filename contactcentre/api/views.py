@@ -3,6 +3,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from contactcentre.api.permissions import is_api_client
+
 
 class WhoAmISerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["person", "api_client"])
@@ -18,20 +20,20 @@ class WhoAmIView(APIView):
     @extend_schema(responses=WhoAmISerializer)
     def get(self, request):
         principal = request.user
-        if principal.is_organisation:
+        if is_api_client(principal):
             data = {
                 "kind": "api_client",
-                "name": principal.client.name,
-                "organisation": principal.organisation_code,
+                "name": principal.name,
+                "organisation": principal.organisation.code,
                 "roles": [],
-                "scopes": sorted(principal.scopes),
+                "scopes": principal.scopes,
             }
         else:
             data = {
                 "kind": "person",
-                "name": principal.user.get_username() if principal.is_staff else "",
+                "name": principal.get_username(),
                 "organisation": None,
-                "roles": sorted(principal.roles),
+                "roles": sorted(principal.groups.values_list("name", flat=True)),
                 "scopes": [],
             }
         return Response(WhoAmISerializer(data).data)

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from contactcentre.api.instances import FastFromDb
 from contactcentre.registry.assurance import AssuranceLevel
 from contactcentre.registry.models import Organisation, Party
 from lifeevents.models import Article, LifeEvent
@@ -27,7 +28,7 @@ class Channel(models.TextChoices):
     COUNTER = "counter", _("Balie")
 
 
-class WorkQueue(models.Model):
+class WorkQueue(FastFromDb, models.Model):
     """A queue of work for a team (callbacks now; escalations and scans later)."""
 
     code = models.SlugField(_("code"), max_length=64, unique=True)
@@ -47,7 +48,7 @@ class WorkQueue(models.Model):
         return self.name
 
 
-class ContactMoment(models.Model):
+class ContactMoment(FastFromDb, models.Model):
     class Direction(models.TextChoices):
         INBOUND = "inbound", _("Inkomend")
         OUTBOUND = "outbound", _("Uitgaand")
@@ -156,7 +157,7 @@ class ContactMoment(models.Model):
         return self.ended_at is None
 
 
-class CallbackRequest(models.Model):
+class CallbackRequest(FastFromDb, models.Model):
     """Call this person back: who, when, which number, about what; worked from a queue."""
 
     class Status(models.TextChoices):
@@ -222,7 +223,7 @@ class CallbackRequest(models.Model):
         return f"{_('Terugbellen')} #{self.pk} ({self.get_status_display()})"
 
 
-class Notification(models.Model):
+class Notification(FastFromDb, models.Model):
     """An outbound message to a citizen, written in the same transaction as the change it reports
     (an outbox): the doors' transports (channels_app) deliver it and mark the result."""
 

@@ -1,6 +1,8 @@
+import threading
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection, connections
 from django.utils import timezone
 
 from casemanagement import selectors
@@ -12,7 +14,6 @@ from casemanagement.selectors import (
     cases_present,
 )
 from casemanagement.services import case_status_record, case_suspend
-from contactcentre.api.cache import slot_release
 from contactcentre.errors import NotFound, RateLimited, ValidationFailed
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.pseudonyms import subject_pseudonym
@@ -269,30 +270,63 @@ def test_suspended_case_is_not_overdue_in_the_summary(agent):
     assert (shown["is_overdue"], shown["is_suspended"]) == (False, True)
 
 
-def test_parallel_guesses_cannot_slip_past_the_limit_together(agent, monkeypatch):
-    """Attempts at a reference still being looked at hold their slot: with the limit reached by
-    attempts in flight, the next one is refused before it looks."""
-    monkeypatch.setattr(selectors, "LOOKUP_MAX_ATTEMPTS", 2)
-    party = _person_with_postcode()
-    make_case(party=party, reference="Z2026001")
-    reference_key, caller_counter = selectors._attempt_keys("Z2026001", "a")
-    selectors._reserve_attempt(reference_key, caller_counter)
-    selectors._reserve_attempt(reference_key, caller_counter)  # two lookups in flight
-    with pytest.raises(RateLimited):
-        case_by_reference(reference="Z2026001", postcode_digits="1234", caller_key="b", principal=agent)
-    slot_release(reference_key)  # one in-flight lookup turned out right
-    assert case_by_reference(reference="Z2026001", postcode_digits="1234", caller_key="b", principal=agent)
+def _guess_at_once(guesses: list[dict], *, principal) -> list[str]:
+    """Every guess (case_by_reference's arguments) in its own thread, all let go at the same moment:
+    what each one got ("found", "not_found", "locked")."""
+    barrier = threading.Barrier(len(guesses))
+    outcomes, errors = [], []
+
+    def guess(arguments):
+        try:
+            barrier.wait(timeout=10)
+            case_by_reference(principal=principal, **arguments)
+            outcomes.append("found")
+        except NotFound:
+            outcomes.append("not_found")
+        except RateLimited:
+            outcomes.append("locked")
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=guess, args=(arguments,)) for arguments in guesses]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    return outcomes
 
 
-def test_one_desks_many_lookups_in_flight_are_not_refused(agent, monkeypatch):
-    """A caller is counted on wrong answers only: lookups of other references still in flight (one
-    agent's or system's parallel requests) never lock a right one out."""
-    monkeypatch.setattr(selectors, "LOOKUP_MAX_ATTEMPTS", 2)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent writers (PostgreSQL)")
+def test_parallel_wrong_guesses_at_one_reference_cannot_slip_past_the_limit_together(agent, monkeypatch):
+    """Twelve callers guess at one reference at the same moment: only LOOKUP_MAX_ATTEMPTS guesses are
+    looked at (each logged as a denied read), the others are refused as locked before they look."""
+    monkeypatch.setattr(selectors, "LOOKUP_MAX_ATTEMPTS", 3)
     party = _person_with_postcode()
     make_case(party=party, reference="Z2026001")
-    for other in ("Z1", "Z2", "Z3"):
-        selectors._reserve_attempt(*selectors._attempt_keys(other, "desk"))  # in flight, same caller
-    assert case_by_reference(reference="Z2026001", postcode_digits="1234", caller_key="desk", principal=agent)
+    guesses = [{"reference": "Z2026001", "postcode_digits": f"{n:04d}", "caller_key": f"phone-{n}"} for n in range(12)]
+    outcomes = _guess_at_once(guesses, principal=agent)
+    assert sorted(outcomes) == ["locked"] * 9 + ["not_found"] * 3
+    assert ProcessingRecord.objects.filter(outcome=ProcessingRecord.Outcome.DENIED).count() == 3
+    with pytest.raises(RateLimited):  # the right answer too, until the window ends
+        case_by_reference(reference="Z2026001", postcode_digits="1234", caller_key="phone-99", principal=agent)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent writers (PostgreSQL)")
+def test_one_desks_many_right_lookups_at_once_are_not_refused(agent, monkeypatch):
+    """A caller is counted on wrong answers only: one desk's (or system's) many lookups in flight at
+    once, more than the limit, all get their answer."""
+    monkeypatch.setattr(selectors, "LOOKUP_MAX_ATTEMPTS", 2)
+    party = _person_with_postcode()
+    references = [f"Z20260{n:02d}" for n in range(8)]
+    for reference in references:
+        make_case(party=party, reference=reference)
+    guesses = [{"reference": reference, "postcode_digits": "1234", "caller_key": "desk"} for reference in references]
+    assert _guess_at_once(guesses, principal=agent) == ["found"] * 8
 
 
 def test_right_answers_do_not_use_up_attempts(agent, monkeypatch):

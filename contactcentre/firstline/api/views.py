@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contactcentre.api.permissions import ScopeOrRolePermission
+from contactcentre.firstline.api.purpose import PURPOSE_PARAMETERS
 from contactcentre.firstline.api.serializers import (
     ContactOpenSerializer,
     CustomerViewSerializer,
@@ -15,7 +16,6 @@ from contactcentre.firstline.api.serializers import (
 )
 from contactcentre.firstline.selectors import customer_view
 from contactcentre.firstline.services import IdentityClaim, contact_open
-from contactcentre.processinglog.api.purpose import PURPOSE_PARAMETERS
 
 
 class ContactOpenView(APIView):

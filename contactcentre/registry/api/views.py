@@ -15,7 +15,7 @@ from contactcentre.api.pagination import DefaultPagination
 from contactcentre.api.permissions import ScopeOrRolePermission
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
-from contactcentre.processinglog.services import processing_log_record, purpose_grant
+from contactcentre.processinglog.services import processing_log_record, purpose_require
 from contactcentre.registry import selectors, services
 from contactcentre.registry.api import serializers as s
 from contactcentre.registry.api.authentication import CitizenSessionAuthentication, IsCitizen
@@ -56,7 +56,9 @@ class _SensitiveThrottle(SimpleRateThrottle):
     def get_cache_key(self, request, view):
         if not self.applies(request):
             return None
-        return self.cache_format % {"scope": self.bucket, "ident": request.user.key}
+        principal = request.user
+        ident = f"client:{principal.pk}" if getattr(principal, "is_api_client", False) else f"user:{principal.pk}"
+        return self.cache_format % {"scope": self.bucket, "ident": ident}
 
 
 def _body_dict(request) -> dict:
@@ -137,14 +139,13 @@ class BaseDataChangesView(APIView):
     )
     def get(self, request, party_id: int):
         query = _query(request, s.PurposeFields)
-        purpose = purpose_grant(
-            principal=request.user,
-            purpose=query["purpose"],
-            reference=query["purpose_reference"],
+        purpose = purpose_require(
+            actor=request.user,
             action=ProcessingRecord.Action.READ,
             object_type="base_data_change",
             party_ids=[party_id],
-        ).purpose
+            **query,
+        )
         changes = selectors.base_data_changes_for_party(party=party_id).select_related("verification")
         paginator = DefaultPagination()
         page = paginator.paginate_queryset(changes, request, view=self)
@@ -265,14 +266,14 @@ class ConsentsView(APIView):
 
 
 def _consents_read(actor, party_id: int, *, purpose: str, purpose_reference: str) -> list:
-    purpose = purpose_grant(
-        principal=actor,
+    purpose = purpose_require(
+        actor=actor,
         purpose=purpose,
-        reference=purpose_reference,
+        purpose_reference=purpose_reference,
         action=ProcessingRecord.Action.READ,
         object_type="consent",
         party_ids=[party_id],
-    ).purpose
+    )
     consents = selectors.consents_for_party(party=party_id)
     processing_log_record(
         actor=actor,
