@@ -29,10 +29,5 @@ class CasemanagementConfig(AppConfig):
             "casemanagement.delete_statustype",
         ],
     }
-
-    def ready(self) -> None:
-        from casemanagement.purposes import case_reference_holds_deferred
-        from contactcentre.processinglog.purposes import Purpose
-        from contactcentre.processinglog.services import purpose_reference_checker_register
-
-        purpose_reference_checker_register(purpose=Purpose.CASE, check=case_reference_holds_deferred)
+    # The processing log's check of a reference to what this app owns (contactcentre.processinglog.services).
+    purpose_checkers = {"case": "casemanagement.purposes.case_reference_check"}

@@ -18,6 +18,7 @@ from casemanagement.services import (
 from contactcentre import kennisbank
 from contactcentre.interactions.models import ContactMoment, WorkQueue
 from contactcentre.interactions.services import callback_request_create, contact_moment_record
+from contactcentre.principal import SYSTEM
 from contactcentre.registry.models import Party
 
 # (case type, days ago opened, statuses to walk through after the first, extra state, confidentiality)
@@ -54,7 +55,7 @@ def seed() -> list[str]:
             case = case_open(
                 case_type=case_type,
                 party=party,
-                actor=None,
+                actor=SYSTEM,
                 reference=reference,
                 opened_at=opened,
                 confidentiality=confidentiality,
@@ -64,12 +65,12 @@ def seed() -> list[str]:
                 if status_code == "*final":
                     status_code = next(st.code for st in statuses if st.is_final)
                 case_status_record(
-                    case=case, status_code=status_code, actor=None, set_at=opened + timedelta(days=step * 3)
+                    case=case, status_code=status_code, actor=SYSTEM, set_at=opened + timedelta(days=step * 3)
                 )
             if extra == "extend" and case_type.extension_days:
-                case_extend(case=case, days=case_type.extension_days, reason="Advies welstandscommissie", actor=None)
+                case_extend(case=case, days=case_type.extension_days, reason="Advies welstandscommissie", actor=SYSTEM)
             if extra == "suspend":
-                case_suspend(case=case, reason="Wacht op bankafschriften van de aanvrager", actor=None)
+                case_suspend(case=case, reason="Wacht op bankafschriften van de aanvrager", actor=SYSTEM)
             made += 1
     contacts = _contacts(people[:6], now)
     return [f"Zaken: {len(types)} zaaktypen, {made} nieuwe demozaken, {contacts} nieuwe contactmomenten."]
@@ -81,7 +82,7 @@ def _contacts(people: list[Party], now) -> int:
     for index, party in enumerate(people):
         contact, created = contact_moment_record(
             channel=["phone", "email", "counter", "web", "sms", "webchat"][index % 6],
-            actor=None,
+            actor=SYSTEM,
             party=party,
             identified_by="bsn",
             assurance="substantial",
@@ -103,6 +104,6 @@ def _contacts(people: list[Party], now) -> int:
                 phone_number="0612345678",
                 question="Wil graag uitleg over de hoogte van de toeslag.",
                 party=party,
-                actor=None,
+                actor=SYSTEM,
             )
     return made

@@ -13,12 +13,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from contactcentre.api.instances import FastFromDb
 from contactcentre.registry.models import Organisation, Party
 from lifeevents.models import Article, LifeEvent
 
 
-class CaseType(FastFromDb, models.Model):
+class CaseType(models.Model):
     """A kind of case an organisation handles, e.g. "Huurtoeslag" at Dienst Toeslagen."""
 
     organisation = models.ForeignKey(
@@ -46,7 +45,7 @@ class CaseType(FastFromDb, models.Model):
         return self.name
 
 
-class StatusType(FastFromDb, models.Model):
+class StatusType(models.Model):
     """One step of a case type, in order; `citizen_text` is what the citizen is told."""
 
     case_type = models.ForeignKey(
@@ -80,7 +79,7 @@ class Confidentiality(models.TextChoices):
     SECRET = "secret", _("Geheim")
 
 
-class Case(FastFromDb, models.Model):
+class Case(models.Model):
     # Foreign keys whose lookups are covered by a composite index below carry no index of their own.
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="cases", verbose_name=_("organisatie"), db_index=False
@@ -156,7 +155,7 @@ class Case(FastFromDb, models.Model):
         return opened + timedelta(days=self.case_type.legal_term_days + self.extended_days + self.suspended_days)
 
 
-class CaseStatus(FastFromDb, models.Model):
+class CaseStatus(models.Model):
     """The history of a case: every status it was given, by whom and when."""
 
     case = models.ForeignKey(

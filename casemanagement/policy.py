@@ -13,6 +13,7 @@ his own normal and confidential cases and nothing of secret ones.
 from enum import IntEnum
 
 from casemanagement.models import Confidentiality
+from contactcentre.principal import Principal
 
 ASSURANCE_RANK = {"": 0, "none": 0, "low": 1, "substantial": 2, "high": 3}
 
@@ -34,13 +35,13 @@ class Clearance(IntEnum):
     OWNER_CLIENT = 4  # an API client: full for its own organisation's cases, nothing for others
 
 
-def clearance_of(principal) -> Clearance:
-    if principal is None or not getattr(principal, "is_authenticated", False):
+def clearance_of(principal: Principal | None) -> Clearance:
+    if principal is None:
         return Clearance.NOTHING
-    if getattr(principal, "is_api_client", False):
+    if principal.is_organisation:
         # Which endpoints a client may call is its scopes' business; what it sees is its own organisation's.
         return Clearance.OWNER_CLIENT
-    if getattr(principal, "is_citizen", False):
+    if principal.is_citizen:
         return Clearance.CITIZEN
     if principal.has_perm("casemanagement.view_confidential_case"):
         return Clearance.SUPERVISOR

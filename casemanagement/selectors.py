@@ -3,8 +3,8 @@ the doors without a log-in, and status history. Querysets are scoped to the prin
 of each case follows casemanagement.policy; every hand-out of a person's cases is logged."""
 
 import hashlib
-from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Iterable
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
@@ -15,8 +15,8 @@ from casemanagement.models import Case, CaseStatus, CaseType, Confidentiality
 from casemanagement.policy import Clearance, Detail, case_detail, clearance_of
 from casemanagement.services import normalise_reference
 from contactcentre.api.attempt_limits import counter_add, slot_release, slot_reserve
-from contactcentre.api.compiled import CompiledQuery, QueryBatch
 from contactcentre.errors import NotFound, RateLimited, ValidationFailed
+from contactcentre.principal import Principal
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
 from contactcentre.processinglog.services import processing_log_record
@@ -32,7 +32,7 @@ def case_types_queryset() -> QuerySet[CaseType]:
     return CaseType.objects.select_related("organisation").prefetch_related("status_types")
 
 
-def cases_visible(*, principal, clearance: Clearance | None = None) -> QuerySet[Case]:
+def cases_visible(*, principal: Principal, clearance: Clearance | None = None) -> QuerySet[Case]:
     """The cases a principal may know exist; one indexed query with joins to small tables."""
     clearance = clearance_of(principal) if clearance is None else clearance
     qs = Case.objects.select_related("organisation", "case_type", "status")
@@ -62,38 +62,9 @@ def cases_of_party(
     return open_first(qs)
 
 
-# The recent cases of a party as the first line and supervisors open them (the customer view), compiled
-# once per clearance and limit (contactcentre.api.compiled): the same SQL as cases_of_party()[:limit].
-_RECENT_CASES: dict[tuple[Clearance, int], CompiledQuery] = {}
-_COMPILED_CLEARANCES = (Clearance.FIRST_LINE, Clearance.SUPERVISOR)
-
-
-def recent_cases_deferred(
-    batch: QueryBatch, *, party_id: int, principal, clearance: Clearance | None = None, limit: int
-) -> Callable[[], list[Case]]:
-    """Open and recently closed cases of a party, open first, at most `limit` (as cases_of_party):
-    added to `batch` for the first line and supervisors, read on its own for other principals."""
-    clearance = clearance_of(principal) if clearance is None else clearance
-    cutoff = timezone.now() - timedelta(days=RECENT_CLOSED_DAYS)
-    if clearance not in _COMPILED_CLEARANCES:  # scoped to the principal's organisation or party
-        return lambda: list(
-            cases_of_party(party_id=party_id, principal=principal, clearance=clearance, recent_only=True)[:limit]
-        )
-    compiled = _RECENT_CASES.get((clearance, limit))
-    if compiled is None:
-        compiled = _RECENT_CASES.setdefault(
-            (clearance, limit),
-            CompiledQuery(
-                lambda party_id, cutoff: open_first(
-                    cases_visible(principal=None, clearance=clearance)
-                    .filter(party_id=party_id)
-                    .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=cutoff))
-                )[:limit],
-                party_id=-401,
-                cutoff=datetime(1901, 1, 1, tzinfo=UTC),
-            ),
-        )
-    return batch.add(compiled, party_id=party_id, cutoff=cutoff)
+def recent_cases(*, party_id: int, principal: Principal, clearance: Clearance | None = None, limit: int) -> list[Case]:
+    """Open and recently closed cases of a party, open first, at most `limit`."""
+    return list(cases_of_party(party_id=party_id, principal=principal, clearance=clearance, recent_only=True)[:limit])
 
 
 EMPTY_SUMMARY = {
@@ -264,20 +235,15 @@ def _postcode_digits(value: str) -> str:
     return "".join(ch for ch in value if ch.isdigit())[:4]
 
 
-# Compiled once (contactcentre.api.compiled): the cases with a reference, each with the postcode of its
-# person's residential address (one per person) for the second factor, in one query.
-_CASES_BY_REFERENCE = CompiledQuery(
-    lambda reference: (
+def _cases_with_reference(reference: str) -> list[Case]:
+    """The cases with a reference (one per organisation), each with the postcode of its person's
+    residential address for the second factor, in one query."""
+    residential_postcode = Address.objects.filter(party_id=OuterRef("party_id"), kind=Address.Kind.RESIDENTIAL)
+    return list(
         Case.objects.select_related("organisation", "case_type", "status", "party")
         .filter(reference=reference)
-        .annotate(
-            residential_postcode=Subquery(
-                Address.objects.filter(party_id=OuterRef("party_id"), kind=Address.Kind.RESIDENTIAL).values("postcode")
-            )
-        )[:5]
-    ),
-    reference="~compiled-reference~",
-)
+        .annotate(residential_postcode=Subquery(residential_postcode.values("postcode")[:1]))[:5]
+    )
 
 
 def case_by_reference(
@@ -312,7 +278,7 @@ def case_by_reference(
     reference_key, caller_counter = _attempt_keys(reference, caller_key)
     _reserve_attempt(reference_key, caller_counter)
 
-    candidates = _CASES_BY_REFERENCE.rows(reference=reference)
+    candidates = _cases_with_reference(reference)
     match = next(
         (
             case
@@ -360,24 +326,15 @@ def case_by_reference(
 # --- Life events and articles a case type belongs to (declared here, on the higher layer) ----------
 
 
-# The life events of the types of a party's open cases, one row per (case type, life event): the
-# customer view (in the same statement as the rest) and the first line's offer rank them for the cases
-# they show (life_events_ranked).
-_OPEN_CASE_LIFE_EVENTS = CompiledQuery(
-    lambda party_id: CaseType.life_events.through.objects.filter(
-        casetype__in=Case.objects.filter(party_id=party_id, closed_at__isnull=True).values("case_type_id")
-    ).values(
-        "casetype_id",
-        slug=F("lifeevent__slug"),
-        name=F("lifeevent__name"),
-        ordering=F("lifeevent__ordering"),
-    ),
-    party_id=-502,
-)
-
-
-def open_case_life_events_deferred(batch: QueryBatch, *, party_id: int) -> Callable[[], list[dict]]:
-    return batch.add(_OPEN_CASE_LIFE_EVENTS, party_id=party_id)
+def open_case_life_events(*, party_id: int) -> list[dict]:
+    """The life events of the types of a party's open cases, one row per (case type, life event), for
+    life_events_ranked: the customer view and the first line's offer rank them for the cases they show."""
+    open_types = Case.objects.filter(party_id=party_id, closed_at__isnull=True).values("case_type_id")
+    return list(
+        CaseType.life_events.through.objects.filter(casetype__in=open_types).values(
+            "casetype_id", slug=F("lifeevent__slug"), name=F("lifeevent__name"), ordering=F("lifeevent__ordering")
+        )
+    )
 
 
 def life_events_ranked(rows: Iterable[dict], *, case_type_ids: set[int]) -> list[dict]:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from casemanagement.models import Case, CaseStatus, CaseType, Confidentiality, StatusType
 from contactcentre.errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from contactcentre.interactions.services import notification_enqueue
+from contactcentre.principal import Principal
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
 from contactcentre.processinglog.services import processing_log_record
@@ -92,7 +93,7 @@ def case_open(
     *,
     case_type: CaseType,
     party: Party,
-    actor,
+    actor: Principal,
     reference: str = "",
     opened_at: datetime | None = None,
     confidentiality: str = Confidentiality.NORMAL,
@@ -156,12 +157,12 @@ def _notify(*, case: Case, entry: CaseStatus, status_type: StatusType) -> None:
     )
 
 
-def _recorded_by(actor) -> dict:
-    if actor is None:
-        return {"recorded_by": "systeem"}
-    if getattr(actor, "is_api_client", False):
-        return {"recorded_by": f"{actor.name} ({actor.organisation.code})"}
-    return {"recorded_by": actor.get_username(), "recorded_by_user": actor}
+def _recorded_by(actor: Principal) -> dict:
+    if actor.is_organisation:
+        return {"recorded_by": f"{actor.client.name} ({actor.organisation_code})"}
+    if actor.is_staff:
+        return {"recorded_by": actor.user.get_username(), "recorded_by_user": actor.user}
+    return {"recorded_by": "systeem"}
 
 
 def _log(*, actor, action: str, case: Case) -> None:
@@ -176,16 +177,16 @@ def _log(*, actor, action: str, case: Case) -> None:
     )
 
 
-def _locked(case: Case, actor) -> Case:
+def _locked(case: Case, actor: Principal) -> Case:
     """The case row locked for this transaction; a client may only touch its own organisation's cases."""
-    if getattr(actor, "is_api_client", False) and actor.organisation_id != case.organisation_id:
+    if actor.is_organisation and actor.organisation_id != case.organisation_id:
         raise NotFound(_("Zaak niet gevonden."))
     return Case.objects.select_for_update(of=("self",)).select_related("case_type", "status").get(pk=case.pk)
 
 
 @transaction.atomic
 def case_status_record(
-    *, case: Case, status_code: str, actor, set_at: datetime | None = None, explanation: str = ""
+    *, case: Case, status_code: str, actor: Principal, set_at: datetime | None = None, explanation: str = ""
 ) -> CaseStatus:
     """Give a case its next status; a final status closes it. Statuses never go back in time."""
     case = _locked(case, actor)
@@ -226,7 +227,7 @@ def _resume(case: Case, *, at: datetime) -> None:
 
 
 @transaction.atomic
-def case_suspend(*, case: Case, reason: str, actor) -> Case:
+def case_suspend(*, case: Case, reason: str, actor: Principal) -> Case:
     """Stop the clock (e.g. waiting for the citizen to supply documents)."""
     case = _locked(case, actor)
     if case.closed_at is not None or case.suspended_since is not None:
@@ -241,7 +242,7 @@ def case_suspend(*, case: Case, reason: str, actor) -> Case:
 
 
 @transaction.atomic
-def case_resume(*, case: Case, actor) -> Case:
+def case_resume(*, case: Case, actor: Principal) -> Case:
     """Restart the clock; the deadline moves by the days the case was suspended."""
     case = _locked(case, actor)
     if case.suspended_since is None:
@@ -253,7 +254,7 @@ def case_resume(*, case: Case, actor) -> Case:
 
 
 @transaction.atomic
-def case_extend(*, case: Case, days: int, reason: str, actor) -> Case:
+def case_extend(*, case: Case, days: int, reason: str, actor: Principal) -> Case:
     """Extend the term once, within the extension the case type allows."""
     case = _locked(case, actor)
     if case.closed_at is not None:

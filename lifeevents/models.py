@@ -9,13 +9,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from contactcentre.api.instances import FastFromDb
 from contactcentre.registry.models import Organisation
 
 SHORT_ANSWER_MAX = 160
 
 
-class LifeEvent(FastFromDb, models.Model):
+class LifeEvent(models.Model):
     slug = models.SlugField(_("code"), max_length=64, unique=True)
     name = models.CharField(_("naam"), max_length=200)
     description = models.TextField(_("omschrijving"), blank=True)
@@ -36,7 +35,7 @@ class LifeEvent(FastFromDb, models.Model):
         return self.name
 
 
-class Article(FastFromDb, models.Model):
+class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Concept")
         PUBLISHED = "published", _("Gepubliceerd")
@@ -82,7 +81,7 @@ class Article(FastFromDb, models.Model):
         return self.review_by is not None and self.review_by < timezone.localdate()
 
 
-class ArticleVersion(FastFromDb, models.Model):
+class ArticleVersion(models.Model):
     """A snapshot of an article's content, written whenever the content changes."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
@@ -108,7 +107,7 @@ class ArticleVersion(FastFromDb, models.Model):
         return f"{self.article.external_id} v{self.version}"
 
 
-class ArticleFeedback(FastFromDb, models.Model):
+class ArticleFeedback(models.Model):
     """Was an answer helpful? Anonymous by design: no person, no contact details."""
 
     class Channel(models.TextChoices):

@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
+from contactcentre.principal import Principal
 from contactcentre.registry.models import Organisation, Party
 
 
@@ -58,3 +59,13 @@ class UserFactory(factory.django.DjangoModelFactory):
             if not Group.objects.filter(name=extracted).exists():
                 roles_sync()
             self.groups.add(Group.objects.get(name=extracted))
+
+
+def staff(user) -> Principal:
+    """The principal the session authentication makes of a staff member."""
+    return Principal.staff(user, roles=user.groups.values_list("name", flat=True))
+
+
+def organisation(client) -> Principal:
+    """The principal the token authentication makes of an organisation's API client."""
+    return Principal.organisation(client)

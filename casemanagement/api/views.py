@@ -35,9 +35,9 @@ from casemanagement.selectors import (
     open_first,
 )
 from casemanagement.services import case_extend, case_open, case_resume, case_status_record, case_suspend
-from contactcentre.api.permissions import ScopeOrRolePermission, is_api_client, scopes
+from contactcentre.api.permissions import ScopeOrRolePermission, scopes
 from contactcentre.errors import NotFound, ValidationFailed
-from contactcentre.firstline.api.purpose import PURPOSE_PARAMETERS, list_purpose, request_purpose
+from contactcentre.processinglog.api.purpose import PURPOSE_PARAMETERS, list_grant, request_grant
 from contactcentre.registry.models import Party
 from contactcentre.registry.selectors import party_lookup
 
@@ -57,8 +57,7 @@ class CallerRateThrottle(SimpleRateThrottle):
 
 
 def _caller_key(request, extra: str = "") -> str:
-    principal = request.user
-    who = f"client:{principal.pk}" if is_api_client(principal) else f"user:{principal.pk}"
+    who = request.user.key
     return f"{who}|{extra}" if extra else who
 
 
@@ -79,16 +78,14 @@ class CaseListView(GenericAPIView):
     @extend_schema(parameters=PURPOSE_PARAMETERS, responses=CaseSummarySerializer(many=True))
     def get(self, request):
         queryset = self.filter_queryset(self.get_queryset())
-        context = list_purpose(
-            request, object_type="case", missing_party=_("Kies de persoon van wie u de zaken opent.")
-        )
+        grant = list_grant(request, object_type="case", missing_party=_("Kies de persoon van wie u de zaken opent."))
         page = self.paginate_queryset(queryset)
         cases = cases_present(
             cases=page,
             principal=request.user,
-            assurance=context.assurance,
-            purpose=context.purpose,
-            purpose_reference=context.purpose_reference,
+            assurance=grant.assurance_cap,
+            purpose=grant.purpose,
+            purpose_reference=grant.reference,
         )
         # case_summary() rows are JSON-ready and shaped as CaseSummarySerializer documents (tested);
         # serving them as they are keeps serialisation off the hot path.
@@ -176,13 +173,13 @@ class CaseDetailView(APIView):
     @extend_schema(parameters=PURPOSE_PARAMETERS, responses=CaseSummarySerializer)
     def get(self, request, case_id: int):
         case = case_get(case_id=case_id, principal=request.user)
-        context = request_purpose(request, party_id=case.party_id, object_type="case")
+        grant = request_grant(request, party_id=case.party_id, object_type="case")
         shown = cases_present(
             cases=[case],
             principal=request.user,
-            assurance=context.assurance,
-            purpose=context.purpose,
-            purpose_reference=context.purpose_reference,
+            assurance=grant.assurance_cap,
+            purpose=grant.purpose,
+            purpose_reference=grant.reference,
         )
         if not shown:
             raise NotFound(_("Zaak niet gevonden."))
@@ -200,13 +197,13 @@ class CaseStatusView(APIView):
     @extend_schema(parameters=PURPOSE_PARAMETERS, responses=CaseStatusHistorySerializer(many=True))
     def get(self, request, case_id: int):
         case = case_get(case_id=case_id, principal=request.user)
-        context = request_purpose(request, party_id=case.party_id, object_type="case_status_history")
+        grant = request_grant(request, party_id=case.party_id, object_type="case_status_history")
         history = case_status_history(
             case=case,
             principal=request.user,
-            assurance=context.assurance,
-            purpose=context.purpose,
-            purpose_reference=context.purpose_reference,
+            assurance=grant.assurance_cap,
+            purpose=grant.purpose,
+            purpose_reference=grant.reference,
         )
         return Response(CaseStatusHistorySerializer(history, many=True).data)
 

@@ -13,8 +13,8 @@ from django.http import Http404, JsonResponse
 from rest_framework import exceptions
 from rest_framework.views import set_rollback
 
-from contactcentre.api.logging import current_trace_id
 from contactcentre.errors import DomainError
+from contactcentre.tracing import current_trace_id
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://contactcentre.example/problems/"

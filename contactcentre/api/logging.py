@@ -2,9 +2,8 @@
 
 import json
 import logging
-from contextvars import ContextVar
 
-current_trace_id: ContextVar[str] = ContextVar("current_trace_id", default="")
+from contactcentre.tracing import current_trace_id
 
 
 class RequestContextFilter(logging.Filter):

@@ -6,8 +6,7 @@ import time
 from django.http import HttpRequest, HttpResponse
 
 from contactcentre.api.errors import problem_response
-from contactcentre.api.logging import current_trace_id
-from contactcentre.api.tracing import new_trace_id, parse_traceparent, traceparent_for
+from contactcentre.tracing import current_trace_id, new_trace_id, parse_traceparent, traceparent_for
 
 access_log = logging.getLogger("contactcentre.access")
 error_log = logging.getLogger("contactcentre.errors")

@@ -35,20 +35,6 @@ class ApiClient(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation.code})"
 
-    # Principal interface shared with users, so permission code treats both alike.
-    is_authenticated = True
-    is_anonymous = False
-    is_api_client = True
-
-    def has_scope(self, scope: str) -> bool:
-        return scope in self.scopes
-
-    def has_perm(self, perm: str, obj=None) -> bool:
-        return False  # clients are governed by scopes, never by Django permissions
-
-    def has_perms(self, perms, obj=None) -> bool:
-        return False
-
     @staticmethod
     def new_token() -> tuple[str, str, str]:
         """(full token shown once, prefix, hash)."""

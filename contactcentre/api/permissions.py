@@ -3,16 +3,14 @@ Django permissions a person needs; a method that is not declared is refused for 
 
 from rest_framework.permissions import BasePermission
 
-
-def is_api_client(principal) -> bool:
-    return getattr(principal, "is_api_client", False)
+from contactcentre.principal import Principal
 
 
 class IsAuthenticatedPersonOrClient(BasePermission):
     """The default for every endpoint: a logged-in person or an authenticated API client."""
 
     def has_permission(self, request, view) -> bool:
-        return bool(request.user and request.user.is_authenticated)
+        return isinstance(request.user, Principal)
 
 
 class ScopeOrRolePermission(BasePermission):
@@ -23,10 +21,10 @@ class ScopeOrRolePermission(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         principal = request.user
-        if not (principal and principal.is_authenticated):
+        if not isinstance(principal, Principal):  # anonymous
             return False
         method = "GET" if request.method in ("HEAD", "OPTIONS") else request.method
-        if is_api_client(principal):
+        if principal.is_organisation:
             scope = getattr(view, "required_scopes", {}).get(method)
             return bool(scope) and principal.has_scope(scope)
         perms = getattr(view, "required_perms", {}).get(method)

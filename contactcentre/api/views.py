@@ -3,8 +3,6 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from contactcentre.api.permissions import is_api_client
-
 
 class WhoAmISerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["person", "api_client"])
@@ -20,20 +18,20 @@ class WhoAmIView(APIView):
     @extend_schema(responses=WhoAmISerializer)
     def get(self, request):
         principal = request.user
-        if is_api_client(principal):
+        if principal.is_organisation:
             data = {
                 "kind": "api_client",
-                "name": principal.name,
-                "organisation": principal.organisation.code,
+                "name": principal.client.name,
+                "organisation": principal.organisation_code,
                 "roles": [],
-                "scopes": principal.scopes,
+                "scopes": sorted(principal.scopes),
             }
         else:
             data = {
                 "kind": "person",
-                "name": principal.get_username(),
+                "name": principal.user.get_username() if principal.is_staff else "",
                 "organisation": None,
-                "roles": sorted(principal.groups.values_list("name", flat=True)),
+                "roles": sorted(principal.roles),
                 "scopes": [],
             }
         return Response(WhoAmISerializer(data).data)

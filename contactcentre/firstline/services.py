@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 
 from casemanagement.models import Case
 from casemanagement.policy import Clearance, clearance_of
-from casemanagement.selectors import cases_of_party, cases_present, life_events_ranked, open_case_life_events_deferred
+from casemanagement.selectors import cases_of_party, cases_present, life_events_ranked, open_case_life_events
 from casemanagement.services import normalise_reference
-from contactcentre.api.compiled import run_alone
 from contactcentre.errors import ValidationFailed
 from contactcentre.interactions.models import ContactMoment
 from contactcentre.interactions.services import contact_moment_record
+from contactcentre.principal import Principal
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
 from contactcentre.processinglog.services import processing_log_record
@@ -103,7 +103,7 @@ def effective_assurance(*, claim: IdentityClaim | None, party: Party | None, ass
 def contact_open(
     *,
     channel: str,
-    actor,
+    actor: Principal,
     identity_claim: IdentityClaim | None = None,
     assurance: str = AssuranceLevel.LOW,
     text: str = "",
@@ -111,11 +111,10 @@ def contact_open(
     direction: str = ContactMoment.Direction.INBOUND,
     desk: str = "",
 ) -> FirstLineOffer:
-    """Identify, record and offer. The same channel event (external id) opens one contact only."""
+    """Identify, record and offer. The same channel event (external id) opens one contact only.
+    `actor` is the staff member or system that opened the contact, or SYSTEM for a door without one."""
     party, ambiguous = identity_resolve(claim=identity_claim)
     level = effective_assurance(claim=identity_claim, party=party, assurance=assurance)
-    is_person = actor is not None and not getattr(actor, "is_api_client", False)
-    is_person = is_person and not getattr(actor, "is_citizen", False)
     contact, created = contact_moment_record(
         channel=channel,
         actor=actor,
@@ -125,7 +124,7 @@ def contact_open(
         assurance=level,
         question=text,
         external_id=external_id,
-        agent=actor if is_person else None,
+        agent=actor.user,
         desk=desk,
     )
     offer = FirstLineOffer(contact=contact, created=created, party=contact.party, ambiguous=ambiguous)
@@ -143,8 +142,8 @@ def contact_open(
 
     # Status: people and systems see what their clearance allows at this contact's assurance; a door
     # without an agent tells the citizen only after DigiD-level assurance, else asks a second factor.
-    clearance = clearance_of(actor) if actor is not None else Clearance.NOTHING
-    if actor is None and assurance_rank(contact.assurance) >= 2:
+    clearance = clearance_of(actor) if not actor.is_system else Clearance.NOTHING
+    if actor.is_system and assurance_rank(contact.assurance) >= 2:
         clearance = Clearance.CITIZEN
     if identity_claim is not None and identity_claim.kind == ClaimKind.CASE_REFERENCE:
         # Knowing a reference (it is on every letter) is not knowing the person: status only with the
@@ -153,7 +152,9 @@ def contact_open(
     if clearance == Clearance.NOTHING:
         offer.status_needs_second_factor = True
     else:
-        principal = _CitizenFor(contact.party_id) if clearance == Clearance.CITIZEN and actor is None else actor
+        principal = actor
+        if clearance == Clearance.CITIZEN and actor.is_system:  # scoped to the citizen this door serves
+            principal = Principal.citizen(party_id=contact.party_id, assurance=contact.assurance)
         rows = list(
             cases_of_party(party_id=contact.party_id, principal=principal, clearance=clearance, recent_only=True)[
                 :OFFER_CASES_LIMIT
@@ -171,20 +172,10 @@ def contact_open(
         typed = {summary["id"] for summary in offer.cases if summary["case_type"] is not None}
         open_types = {row.case_type_id for row in rows if row.closed_at is None and row.pk in typed}
         if open_types:  # the same rows and ranking as the customer view's
-            rows = run_alone(open_case_life_events_deferred, party_id=contact.party_id)
+            rows = open_case_life_events(party_id=contact.party_id)
             offer.life_events = life_events_ranked(rows, case_type_ids=open_types)
     offer.articles = _articles_for(text=text, channel=channel, life_events=offer.life_events)
     return offer
-
-
-@dataclass(frozen=True)
-class _CitizenFor:
-    """A stand-in principal for the citizen served by a door without an agent (for scoping only)."""
-
-    party_id: int
-    is_citizen = True
-    is_api_client = False
-    is_authenticated = True
 
 
 def _articles_for(*, text: str, channel: str, life_events: list) -> list:

@@ -36,10 +36,5 @@ class InteractionsConfig(AppConfig):
             "interactions.change_notification",
         ],
     }
-
-    def ready(self) -> None:
-        from contactcentre.interactions.purposes import contact_reference_holds_deferred
-        from contactcentre.processinglog.purposes import Purpose
-        from contactcentre.processinglog.services import purpose_reference_checker_register
-
-        purpose_reference_checker_register(purpose=Purpose.CONTACT, check=contact_reference_holds_deferred)
+    # The processing log's check of a reference to what this app owns (contactcentre.processinglog.services).
+    purpose_checkers = {"contact": "contactcentre.interactions.purposes.contact_reference_check"}

@@ -12,7 +12,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from contactcentre.api.instances import FastFromDb
 from contactcentre.registry.assurance import AssuranceLevel
 from contactcentre.registry.models import Organisation, Party
 from lifeevents.models import Article, LifeEvent
@@ -28,7 +27,7 @@ class Channel(models.TextChoices):
     COUNTER = "counter", _("Balie")
 
 
-class WorkQueue(FastFromDb, models.Model):
+class WorkQueue(models.Model):
     """A queue of work for a team (callbacks now; escalations and scans later)."""
 
     code = models.SlugField(_("code"), max_length=64, unique=True)
@@ -48,7 +47,7 @@ class WorkQueue(FastFromDb, models.Model):
         return self.name
 
 
-class ContactMoment(FastFromDb, models.Model):
+class ContactMoment(models.Model):
     class Direction(models.TextChoices):
         INBOUND = "inbound", _("Inkomend")
         OUTBOUND = "outbound", _("Uitgaand")
@@ -157,7 +156,7 @@ class ContactMoment(FastFromDb, models.Model):
         return self.ended_at is None
 
 
-class CallbackRequest(FastFromDb, models.Model):
+class CallbackRequest(models.Model):
     """Call this person back: who, when, which number, about what; worked from a queue."""
 
     class Status(models.TextChoices):
@@ -223,7 +222,7 @@ class CallbackRequest(FastFromDb, models.Model):
         return f"{_('Terugbellen')} #{self.pk} ({self.get_status_display()})"
 
 
-class Notification(FastFromDb, models.Model):
+class Notification(models.Model):
     """An outbound message to a citizen, written in the same transaction as the change it reports
     (an outbox): the doors' transports (channels_app) deliver it and mark the result."""
 

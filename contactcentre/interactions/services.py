@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from contactcentre.errors import NotFound, RuleViolation, ValidationFailed
 from contactcentre.interactions.models import CallbackRequest, Channel, ContactMoment, Notification, WorkQueue
+from contactcentre.principal import SYSTEM, Principal
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
 from contactcentre.processinglog.services import processing_log_record
@@ -32,7 +33,7 @@ def _check_moment(value: datetime | None, field: str) -> None:
         raise ValidationFailed(field_errors={field: [_("Dit tijdstip is niet mogelijk.")]})
 
 
-def _log(*, actor, action: str, object_type: str, object_id, party_id: int | None, contact_id=None) -> None:
+def _log(*, actor: Principal, action: str, object_type: str, object_id, party_id: int | None, contact_id=None) -> None:
     if party_id is None:
         return  # an anonymous contact holds no person's data
     processing_log_record(
@@ -49,7 +50,7 @@ def _log(*, actor, action: str, object_type: str, object_id, party_id: int | Non
 def contact_moment_record(
     *,
     channel: str,
-    actor,
+    actor: Principal,
     party: Party | None = None,
     direction: str = ContactMoment.Direction.INBOUND,
     identified_by: str = "",
@@ -85,7 +86,6 @@ def contact_moment_record(
         existing = ContactMoment.objects.filter(channel=channel, external_id=external_id).first()
         if existing is not None:
             return existing, False
-    is_client = getattr(actor, "is_api_client", False)
     contact = ContactMoment(
         channel=channel,
         direction=direction,
@@ -99,7 +99,7 @@ def contact_moment_record(
         external_id=external_id,
         agent=agent,
         desk=desk[:100],
-        organisation=actor.organisation if is_client else None,
+        organisation_id=actor.organisation_id,
     )
     try:
         with transaction.atomic():
@@ -138,7 +138,7 @@ def contact_moment_close(
     *,
     contact: ContactMoment,
     outcome: str,
-    actor,
+    actor: Principal,
     answer: str | None = None,
     topic: str | None = None,
     ended_at: datetime | None = None,
@@ -192,7 +192,7 @@ def callback_request_create(
     queue: WorkQueue,
     phone_number: str,
     question: str,
-    actor,
+    actor: Principal,
     party: Party | None = None,
     contact_moment: ContactMoment | None = None,
     call_after: datetime | None = None,
@@ -221,7 +221,7 @@ def callback_request_create(
         contact_moment=contact_moment,
         call_after=call_after,
         call_before=call_before,
-        requested_by=None if getattr(actor, "is_api_client", False) or actor is None else actor,
+        requested_by=actor.user,
     )
     if contact_moment is not None and contact_moment.ended_at is None:
         contact_moment_close(contact=contact_moment, outcome=ContactMoment.Outcome.CALLBACK_REQUESTED, actor=actor)
@@ -254,7 +254,7 @@ _TRANSITIONS = {
 
 @transaction.atomic
 def callback_request_update(
-    *, callback: CallbackRequest, status: str, actor, result: str = "", assigned_to=None
+    *, callback: CallbackRequest, status: str, actor: Principal, result: str = "", assigned_to=None
 ) -> CallbackRequest:
     """Take a callback (in progress, assigned to the caller), or finish it (done, failed, cancelled)."""
     callback = CallbackRequest.objects.select_for_update().get(pk=callback.pk)
@@ -263,7 +263,7 @@ def callback_request_update(
     callback.status = status
     fields = ["status"]
     if status == CallbackRequest.Status.IN_PROGRESS:
-        callback.assigned_to = assigned_to or (None if getattr(actor, "is_api_client", False) else actor)
+        callback.assigned_to = assigned_to or actor.user
         fields.append("assigned_to")
     if status in (CallbackRequest.Status.DONE, CallbackRequest.Status.FAILED, CallbackRequest.Status.CANCELLED):
         callback.completed_at = timezone.now()
@@ -311,7 +311,7 @@ def contact_moments_purge(*, now: datetime | None = None) -> int:
         with transaction.atomic():
             ContactMoment.objects.filter(pk__in=[pk for pk, _ in batch]).delete()
             processing_log_record(
-                actor=None,
+                actor=SYSTEM,
                 action=ProcessingRecord.Action.DELETE,
                 object_type="contact_moment",
                 party_ids=[party_id for _, party_id in batch if party_id is not None],
@@ -355,7 +355,7 @@ def notification_enqueue(
         dedupe_key=dedupe_key,
     )
     processing_log_record(
-        actor=None,
+        actor=SYSTEM,
         action=ProcessingRecord.Action.CREATE,
         object_type="notification",
         object_id=str(notification.pk),

@@ -3,10 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from contactcentre.api.instances import FastFromDb
 
-
-class ProcessingRecord(FastFromDb, models.Model):
+class ProcessingRecord(models.Model):
     class ActorType(models.TextChoices):
         USER = "user", _("Medewerker")
         API_CLIENT = "api_client", _("Systeem van een organisatie")

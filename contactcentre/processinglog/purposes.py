@@ -17,3 +17,5 @@ class Purpose(models.TextChoices):
 # Purposes a person or system acting on someone else's data may state; each needs a reference
 # (the contact moment id, the case or escalation reference, the audit ticket).
 STAFF_PURPOSES = frozenset({Purpose.CONTACT, Purpose.CASE, Purpose.SECOND_LINE, Purpose.SUPERVISION})
+# The purposes that open a person's data at the first line: the contact at hand, or a case.
+FIRST_LINE_PURPOSES = (Purpose.CONTACT, Purpose.CASE)

@@ -1,63 +1,59 @@
-"""The one helper every selector and service calls when it reads or writes a person's data."""
+"""The processing log's writes, and `purpose_grant`: the one way a person's data is opened.
+
+Every door, API view and service that opens a person's data calls `purpose_grant` first. It answers
+a `Grant` (who, which people, which purpose and reference, the assurance cap) or writes a "denied"
+record and raises AccessDenied. Whether a stated reference is real is decided by the reference checker
+of its purpose, declared by the app that owns what is referred to (`purpose_checkers` on its AppConfig:
+a contact moment in interactions, a case in casemanagement), so this layer checks "the contact at
+hand" without importing the layers above it.
+"""
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cache
 from typing import NoReturn
 
+from django.apps import apps
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from contactcentre.api.compiled import CompiledInsert, QueryBatch, run_alone
-from contactcentre.api.logging import current_trace_id
 from contactcentre.errors import AccessDenied
+from contactcentre.principal import Principal, PrincipalKind
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.pseudonyms import subject_pseudonym
 from contactcentre.processinglog.purposes import STAFF_PURPOSES, Purpose
+from contactcentre.tracing import current_trace_id
 
 # Subject of a denied attempt before any person was identified (e.g. a search without a purpose).
 UNKNOWN_SUBJECT = "-"
+LOWEST_ASSURANCE = "low"
 
-# Checks that a stated reference is real, per purpose: `check(batch, *, actor, reference, party_ids)`
-# adds its query to a QueryBatch and returns a callable that, once the batch has run, answers something
-# truthy (its evidence) or something falsy; so the check can share a statement with the read it guards.
-# The apps that own contacts and cases (layers above) register theirs in AppConfig.ready(), so this
-# layer can check "the contact at hand" without importing them.
-_reference_checkers: dict[str, Callable[..., Callable[[], object]]] = {}
-# Every read of people's data writes a record per person: the statement is compiled once per count.
-_INSERT_RECORDS = CompiledInsert(ProcessingRecord)
-
-
-def purpose_reference_checker_register(*, purpose: str, check: Callable[..., Callable[[], object]]):
-    """Register the checker of `purpose`; returns the one it replaces (or None)."""
-    previous = _reference_checkers.get(purpose)
-    _reference_checkers[purpose] = check
-    return previous
+_ACTOR_TYPES = {
+    PrincipalKind.STAFF: ProcessingRecord.ActorType.USER,
+    PrincipalKind.ORGANISATION: ProcessingRecord.ActorType.API_CLIENT,
+    PrincipalKind.CITIZEN: ProcessingRecord.ActorType.CITIZEN,
+    PrincipalKind.SYSTEM: ProcessingRecord.ActorType.SYSTEM,
+}
 
 
-def purpose_reference_checker_unregister(*, purpose: str) -> None:
-    _reference_checkers.pop(purpose, None)
-
-
-def _actor_fields(actor) -> dict:
-    if actor is None:
-        return {"actor_type": ProcessingRecord.ActorType.SYSTEM, "actor_id": "system", "actor_label": "systeem"}
-    if getattr(actor, "is_api_client", False):
-        return {
-            "actor_type": ProcessingRecord.ActorType.API_CLIENT,
-            "actor_id": f"client:{actor.pk}",
-            "actor_label": actor.name,
-            "organisation_code": actor.organisation.code,
+def actor_fields(principal: Principal) -> dict:
+    fields = {"actor_type": _ACTOR_TYPES[principal.kind]}
+    if principal.is_staff:
+        return fields | {"actor_id": f"user:{principal.user.pk}", "actor_label": principal.user.get_username()}
+    if principal.is_organisation:
+        return fields | {
+            "actor_id": f"client:{principal.client.pk}",
+            "actor_label": principal.client.name,
+            "organisation_code": principal.organisation_code,
         }
-    if getattr(actor, "is_citizen", False):
-        return {"actor_type": ProcessingRecord.ActorType.CITIZEN, "actor_id": f"citizen:{actor.pk}", "actor_label": ""}
-    return {
-        "actor_type": ProcessingRecord.ActorType.USER,
-        "actor_id": f"user:{actor.pk}",
-        "actor_label": actor.get_username(),
-    }
+    if principal.is_citizen:  # a pseudonym: the log holds no party id or BSN
+        return fields | {"actor_id": f"citizen:{subject_pseudonym(principal.party_id)}", "actor_label": ""}
+    return fields | {"actor_id": "system", "actor_label": "systeem"}
 
 
 def processing_log_record(
     *,
-    actor,
+    actor: Principal,
     action: str,
     object_type: str,
     party_ids: Iterable[int],
@@ -66,11 +62,8 @@ def processing_log_record(
     object_id: str = "",
     outcome: str = ProcessingRecord.Outcome.SUCCESS,
 ) -> None:
-    """Write one record per person whose data was processed (a list of N people writes N records).
-
-    `actor` is a user, an ApiClient, a citizen principal or None for the system itself.
-    """
-    base = _actor_fields(actor) | {
+    """Write one record per person whose data was processed (a list of N people writes N records)."""
+    base = actor_fields(actor) | {
         "action": action,
         "object_type": object_type,
         "object_id": str(object_id)[:64],
@@ -80,104 +73,117 @@ def processing_log_record(
         "trace_id": current_trace_id.get(),
     }
     subjects = [subject_pseudonym(pid) for pid in dict.fromkeys(party_ids)]
-    if len(subjects) > _INSERT_RECORDS.max_rows:
+    if len(subjects) == 1:
+        ProcessingRecord.objects.create(subject=subjects[0], **base)
+    elif subjects:
         ProcessingRecord.objects.bulk_create([ProcessingRecord(subject=subject, **base) for subject in subjects])
-    elif subjects:  # a page of results: one INSERT, no transaction around it
-        _INSERT_RECORDS.insert([base | {"subject": subject} for subject in subjects])
 
 
-def purpose_is_valid(*, actor, purpose: str, purpose_reference: str) -> bool:
-    """Citizens act for themselves; everyone else names a staff purpose and what it refers to."""
-    if getattr(actor, "is_citizen", False):
-        return purpose in ("", Purpose.SELF_SERVICE)
-    if actor is None:
-        return bool(purpose)
-    return purpose in STAFF_PURPOSES and bool(str(purpose_reference or "").strip())
+# --- purpose binding -------------------------------------------------------------------------------
 
 
-def purpose_require(
+@dataclass(frozen=True)
+class Grant:
+    """Leave to open the data of `party_ids` for one purpose. `assurance_cap` is the most identity
+    assurance a read under it may be shown at: the contact's own level for "the contact at hand",
+    the lowest for a case (working on a case identifies nobody), the citizen's sign-in level; empty
+    where the purpose sets no cap (the system; a purpose without a reference checker)."""
+
+    principal: Principal
+    party_ids: tuple[int, ...]
+    purpose: str
+    reference: str
+    assurance_cap: str
+
+
+ReferenceChecker = Callable[..., str | None]
+
+
+@cache
+def _reference_checkers() -> dict[str, ReferenceChecker]:
+    """{purpose: checker}, from the `purpose_checkers` the apps declare on their AppConfig. A checker
+    is called `check(principal=, reference=, party_ids=)` and answers the assurance cap when the
+    reference holds for that principal and those people, else None."""
+    checkers = {}
+    for config in apps.get_app_configs():
+        for purpose, path in getattr(config, "purpose_checkers", {}).items():
+            checkers[str(purpose)] = import_string(path)
+    return checkers
+
+
+def _stated(principal: Principal, purpose: str, reference: str, purposes) -> bool:
+    if purpose not in purposes:
+        return False
+    if principal.is_citizen:
+        return purpose == Purpose.SELF_SERVICE
+    if principal.is_system:
+        return True
+    return purpose in STAFF_PURPOSES and bool(reference)
+
+
+def purpose_grant(
     *,
-    actor,
+    principal: Principal,
     purpose: str,
-    purpose_reference: str,
+    reference: str = "",
     action: str,
     object_type: str,
     party_ids: Iterable[int] = (),
     object_id: str = "",
-) -> str:
-    """Raise AccessDenied (403) and log a "denied" record when no valid purpose is stated.
+    purposes: Iterable[str] = tuple(Purpose),
+    organisation_scoped: bool = False,
+) -> Grant:
+    """Leave for `principal` to process the data of `party_ids` for `purpose` (with its reference:
+    a contact moment id, a case id or reference), or a "denied" record per person and AccessDenied.
 
-    Returns the effective purpose. Call it before opening a transaction that the refusal would roll
-    back, so the denied record is kept.
+    - A citizen acts for themselves (purpose self-service, stated or not), capped at their sign-in.
+    - Staff state one of `purposes` with a reference that its app's checker confirms.
+    - The system states a purpose; it has no cap.
+    - An organisation's system states a purpose and reference like staff; or, where the caller reads
+      only its own organisation's records (`organisation_scoped`), acts on its cases without one.
+
+    Call it before opening a transaction that a refusal would roll back, so the denied record is kept.
     """
-    return purpose_establish(
-        actor=actor,
-        purpose=purpose,
-        purpose_reference=purpose_reference,
+    purpose, reference, party_ids = str(purpose or ""), str(reference or "").strip(), tuple(party_ids)
+    purposes = {str(item) for item in purposes}
+    if principal.is_citizen and not purpose:
+        purpose = Purpose.SELF_SERVICE
+    if principal.is_organisation and organisation_scoped and not purpose:
+        purpose, reference = Purpose.CASE, f"api:{principal.client.pk}"
+        return Grant(principal, party_ids, purpose, reference, LOWEST_ASSURANCE)
+    stated = _stated(principal, purpose, reference, purposes)
+    cap = None
+    if stated:
+        if principal.is_citizen:
+            cap = principal.assurance
+        elif principal.is_system:
+            cap = ""
+        else:
+            check = _reference_checkers().get(purpose)
+            cap = check(principal=principal, reference=reference, party_ids=party_ids) if check else ""
+    if cap is not None:
+        return Grant(principal, party_ids, purpose, reference, cap)
+    _deny(
+        principal=principal,
+        stated=stated,
+        party_ids=party_ids,
         action=action,
         object_type=object_type,
-        party_ids=party_ids,
+        purpose=purpose or "none",
+        purpose_reference=reference,
         object_id=object_id,
-    )[0]
+    )
 
 
-def purpose_establish(**check) -> tuple[str, object]:
-    """`purpose_require` that also returns what the reference checker found: (purpose, evidence).
-    Takes the arguments of `purpose_require`.
-
-    The evidence is the checker's truthy answer (the contact checker answers the contact's identity
-    assurance), or True when no checker is registered for the purpose.
-    """
-    return run_alone(purpose_establish_deferred, **check)
-
-
-def purpose_establish_deferred(
-    batch: QueryBatch,
-    *,
-    actor,
-    purpose: str,
-    purpose_reference: str,
-    action: str,
-    object_type: str,
-    party_ids: Iterable[int] = (),
-    object_id: str = "",
-) -> Callable[[], tuple[str, object]]:
-    """`purpose_establish` with the reference check in `batch`: call the result once the batch has
-    run, before anything read with it is used; it answers (purpose, evidence) or logs the denial and
-    raises AccessDenied."""
-    purpose = str(purpose or "")
-    if getattr(actor, "is_citizen", False) and not purpose:
-        purpose = Purpose.SELF_SERVICE
-    party_ids = list(party_ids)
-    stated = purpose_is_valid(actor=actor, purpose=purpose, purpose_reference=purpose_reference)
-    check = _reference_checkers.get(purpose) if stated else None
-    found = check(batch, actor=actor, reference=str(purpose_reference), party_ids=party_ids) if check else None
-
-    def establish() -> tuple[str, object]:
-        evidence = (found() if found else True) if stated else None
-        if evidence:
-            return purpose, evidence
-        _deny(
-            actor=actor,
-            stated=stated,
-            party_ids=party_ids,
-            action=action,
-            object_type=object_type,
-            purpose=purpose or "none",
-            purpose_reference=purpose_reference or "",
-            object_id=object_id,
-        )
-
-    return establish
-
-
-def _deny(*, actor, stated: bool, party_ids: list[int], **fields) -> NoReturn:
+def _deny(*, principal: Principal, stated: bool, party_ids: tuple[int, ...], **fields) -> NoReturn:
     """Log the denied attempt (per person, or without a subject) and raise AccessDenied."""
     fields["outcome"] = ProcessingRecord.Outcome.DENIED
     if party_ids:
-        processing_log_record(actor=actor, party_ids=party_ids, **fields)
+        processing_log_record(actor=principal, party_ids=party_ids, **fields)
     else:
-        _denied_without_subject(actor=actor, **fields)
+        ProcessingRecord.objects.create(
+            subject=UNKNOWN_SUBJECT, trace_id=current_trace_id.get(), **actor_fields(principal), **fields
+        )
     if stated:
         raise AccessDenied(
             _("Het opgegeven contact of de zaak past niet bij deze persoon of is niet meer open."),
@@ -188,10 +194,4 @@ def _deny(*, actor, stated: bool, party_ids: list[int], **fields) -> NoReturn:
         _("Geef eerst het doel op (het contact of de zaak) voordat u persoonsgegevens opent."),
         code="purpose_required",
         field_errors={"purpose": [_("Doel en kenmerk (contactmoment of zaak) zijn verplicht.")]},
-    )
-
-
-def _denied_without_subject(*, actor, **fields) -> None:
-    ProcessingRecord.objects.create(
-        subject=UNKNOWN_SUBJECT, trace_id=current_trace_id.get(), **_actor_fields(actor), **fields
     )

@@ -23,3 +23,10 @@ def assurance_rank(level: str) -> int:
 
 def assurance_at_least(level: str, minimum: str) -> bool:
     return assurance_rank(level) >= assurance_rank(minimum) > 0
+
+
+def assurance_capped(level: str, cap: str) -> str:
+    """`level`, but no higher than `cap` (what the door verified); no cap: `level` as it is."""
+    if cap and assurance_rank(cap) < assurance_rank(level):
+        return cap
+    return level

@@ -5,7 +5,6 @@ from django.db.models import Q
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
-from contactcentre.api.instances import FastFromDb
 from contactcentre.registry.assurance import AssuranceLevel
 from contactcentre.registry.validators import validate_bsn, validate_iban, validate_kvk_number, validate_rsin
 
@@ -24,7 +23,7 @@ __all__ = [
 ]
 
 
-class Organisation(FastFromDb, models.Model):
+class Organisation(models.Model):
     class Tier(models.TextChoices):
         FIRST = "first", _("Eerste lijn")
         SECOND = "second", _("Tweede lijn")
@@ -68,7 +67,7 @@ class Language(models.TextChoices):
     UKRAINIAN = "uk", _("Oekraïens")
 
 
-class Party(FastFromDb, models.Model):
+class Party(models.Model):
     """A person or a business the contact centre serves. Identifiers are unique per type."""
 
     class Kind(models.TextChoices):
@@ -117,7 +116,7 @@ class Party(FastFromDb, models.Model):
         return " ".join(part for part in (self.given_names, self.surname_prefix, self.surname) if part)
 
 
-class Address(FastFromDb, models.Model):
+class Address(models.Model):
     """A postal address. The residential address is owned by the population register (BRP)."""
 
     class Kind(models.TextChoices):
@@ -153,7 +152,7 @@ class Address(FastFromDb, models.Model):
         }
 
 
-class DigitalAddress(FastFromDb, models.Model):
+class DigitalAddress(models.Model):
     """An e-mail address or phone number (E.164). At most one default per kind per party."""
 
     class Kind(models.TextChoices):
@@ -183,7 +182,7 @@ class DigitalAddress(FastFromDb, models.Model):
         return f"{self.get_kind_display()} #{self.pk}"
 
 
-class BankAccount(FastFromDb, models.Model):
+class BankAccount(models.Model):
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="bank_accounts")
     iban = models.CharField(_("IBAN"), max_length=34, validators=[validate_iban])
     is_default = models.BooleanField(_("standaard"), default=True)
@@ -215,7 +214,7 @@ class Attribute(models.TextChoices):
     PREFERRED_LANGUAGE = "preferred_language", _("Voorkeurstaal")
 
 
-class DataSourceRule(FastFromDb, models.Model):
+class DataSourceRule(models.Model):
     """Single source: per attribute, who owns it and whether/how the first line may change it."""
 
     attribute = models.CharField(_("gegeven"), max_length=32, choices=Attribute.choices, unique=True)
@@ -246,7 +245,7 @@ class DataSourceRule(FastFromDb, models.Model):
         return f"{self.get_attribute_display()} ({self.source_organisation})"
 
 
-class Consent(FastFromDb, models.Model):
+class Consent(models.Model):
     """A person's consent for one purpose (optionally towards one organisation). Latest state wins."""
 
     class Purpose(models.TextChoices):
@@ -287,7 +286,7 @@ class Consent(FastFromDb, models.Model):
         return f"{self.get_purpose_display()}: {state}"
 
 
-class BaseDataChange(FastFromDb, models.Model):
+class BaseDataChange(models.Model):
     """The audit trail of a base-data change (applied, or waiting for verification). Values masked."""
 
     class Status(models.TextChoices):
@@ -320,7 +319,7 @@ class BaseDataChange(FastFromDb, models.Model):
         return f"{self.get_attribute_display()} ({self.get_status_display()})"
 
 
-class VerificationChallenge(FastFromDb, models.Model):
+class VerificationChallenge(models.Model):
     """A code sent to a new e-mail address or phone number; only its hash is stored."""
 
     class Status(models.TextChoices):
@@ -349,7 +348,7 @@ class VerificationChallenge(FastFromDb, models.Model):
         return f"{_('Verificatie')} #{self.pk} ({self.get_status_display()})"
 
 
-class VerificationMessage(FastFromDb, models.Model):
+class VerificationMessage(models.Model):
     """Outbound verification message for channels_app to deliver (the default sender writes it here).
 
     The body holds the code until delivery; the transport blanks it once sent.

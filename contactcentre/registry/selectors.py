@@ -12,21 +12,19 @@ Contract used by the layers above (interactions, firstline, the integrated custo
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
 
-from contactcentre.api.backends import user_group_names
-from contactcentre.api.compiled import CompiledQuery, QueryBatch
 from contactcentre.errors import AccessDenied, NotFound, ValidationFailed
+from contactcentre.principal import Principal
 from contactcentre.processinglog.models import ProcessingRecord
-from contactcentre.processinglog.services import processing_log_record, purpose_establish, purpose_require
+from contactcentre.processinglog.services import processing_log_record, purpose_grant
 from contactcentre.registry import visibility
-from contactcentre.registry.assurance import AssuranceLevel, assurance_at_least, assurance_rank
+from contactcentre.registry.assurance import AssuranceLevel, assurance_at_least, assurance_capped
 from contactcentre.registry.masking import mask_address, mask_email, mask_iban, mask_phone
 from contactcentre.registry.models import (
     Address,
@@ -45,19 +43,13 @@ PARTY_FIND_LIMIT = 20
 # --- viewers -------------------------------------------------------------------------------------
 
 
-def viewer_roles(viewer) -> frozenset[str]:
-    """The visibility roles of a user (group names), an API client, or a citizen. Cached on the object."""
-    if viewer is None or not getattr(viewer, "is_authenticated", False):
-        return frozenset()
-    if getattr(viewer, "is_api_client", False):
+def viewer_roles(viewer: Principal) -> frozenset[str]:
+    """The visibility roles of a staff member (their groups), an organisation's system, or a citizen."""
+    if viewer.is_organisation:
         return frozenset({visibility.API_CLIENT})
-    if getattr(viewer, "is_citizen", False):
+    if viewer.is_citizen:
         return frozenset({visibility.CITIZEN})
-    cached = getattr(viewer, "_registry_roles", None)
-    if cached is None:
-        cached = user_group_names(viewer)  # from the permission cache: no query on most requests
-        viewer._registry_roles = cached
-    return cached
+    return viewer.roles
 
 
 def _level(roles: frozenset[str], attribute: str, assurance: str) -> str | None:
@@ -92,55 +84,9 @@ def party_queryset_for_view() -> QuerySet[Party]:
     )
 
 
-# One party and its rows for the view, each statement compiled once (contactcentre.api.compiled): the
-# same SQL and order as party_queryset_for_view().filter(pk=...).first() and its three prefetches.
-_PARTY = CompiledQuery(lambda party_id: Party.objects.filter(pk=party_id).order_by("pk")[:1], party_id=-201)
-_PARTY_RELATED = (
-    (
-        "addresses",
-        CompiledQuery(lambda party_id: Address.objects.filter(party_id=party_id).order_by("kind"), party_id=-202),
-    ),
-    (
-        "digital_addresses",
-        CompiledQuery(
-            lambda party_id: DigitalAddress.objects.filter(party_id=party_id).order_by("kind", "-is_default", "id"),
-            party_id=-203,
-        ),
-    ),
-    (
-        "bank_accounts",
-        CompiledQuery(
-            lambda party_id: BankAccount.objects.filter(party_id=party_id).order_by("-is_default", "id"),
-            party_id=-204,
-        ),
-    ),
-)
-
-
-def party_for_view_deferred(batch: QueryBatch, *, party_id: int) -> Callable[[], Party | None]:
-    """One party with what `party_base_data_view` needs, as party_queryset_for_view() gives it: four
-    queries added to `batch`; the returned function gives the party (or None) once the batch has run."""
-    found = batch.add(_PARTY, party_id=party_id)
-    related = [(name, batch.add(compiled, party_id=party_id)) for name, compiled in _PARTY_RELATED]
-
-    def party_with_rows() -> Party | None:
-        if not found.rows:
-            return None
-        party = found.rows[0]
-        party._prefetched_objects_cache = {}
-        for name, pending in related:
-            rows = pending.rows
-            manager = getattr(party, name)
-            for row in rows:
-                manager.field.set_cached_value(row, party)  # row.party without a query, as a prefetch sets it
-            # What prefetch_related stores: a queryset holding the rows (a bare one: the manager's own,
-            # with its relation filters, costs more to build than the rows did).
-            cached = QuerySet(model=manager.model)
-            cached._result_cache, cached._prefetch_done = rows, True
-            party._prefetched_objects_cache[name] = cached
-        return party
-
-    return party_with_rows
+def party_for_view(*, party_id: int) -> Party | None:
+    """One party with what `party_base_data_view` needs (four queries), or None."""
+    return party_queryset_for_view().filter(pk=party_id).first()
 
 
 def party_not_found() -> NotFound:
@@ -148,13 +94,13 @@ def party_not_found() -> NotFound:
 
 
 def party_get(*, party_id: int) -> Party:
-    party = party_queryset_for_view().filter(pk=party_id).first()
+    party = party_for_view(party_id=party_id)
     if party is None:
         raise party_not_found()
     return party
 
 
-def party_base_data_view(*, party: Party, viewer, assurance: str) -> dict:
+def party_base_data_view(*, party: Party, viewer: Principal, assurance: str) -> dict:
     """The party's base data as `viewer` may see it at `assurance` ("low" | "substantial" | "high").
 
     Attributes the viewer may not see are left out and listed in `restrictions` as "hidden"; attributes
@@ -236,17 +182,19 @@ def _masked(value, mask):
     return mask(value)
 
 
-def party_base_data_read(*, party_id: int, viewer, assurance: str, purpose: str, purpose_reference: str) -> dict:
+def party_base_data_read(
+    *, party_id: int, viewer: Principal, assurance: str, purpose: str, purpose_reference: str
+) -> dict:
     """Purpose-bound read of one party's base data: checks the purpose, logs the read, shapes the view.
 
-    When the purpose is a contact, the stated assurance is capped at the contact's own: a caller
-    recognised by phone number is not shown what a counter visit with an ID check would show.
+    The stated assurance is capped at the grant's: a caller recognised by phone number is not shown
+    what a counter visit with an ID check would show.
     """
-    party = party_queryset_for_view().filter(pk=party_id).first()  # once: it also tells whether they exist
-    purpose, evidence = purpose_establish(
-        actor=viewer,
+    party = party_for_view(party_id=party_id)  # once: it also tells whether they exist
+    grant = purpose_grant(
+        principal=viewer,
         purpose=purpose,
-        purpose_reference=purpose_reference,
+        reference=purpose_reference,
         action=ProcessingRecord.Action.READ,
         object_type="party_base_data",
         party_ids=[party.pk] if party else [],
@@ -254,8 +202,8 @@ def party_base_data_read(*, party_id: int, viewer, assurance: str, purpose: str,
     )
     if party is None:
         raise party_not_found()
-    if isinstance(evidence, str) and assurance_rank(evidence) < assurance_rank(assurance):
-        assurance = evidence
+    purpose = grant.purpose
+    assurance = assurance_capped(assurance, grant.assurance_cap)
     data = party_base_data_view(party=party, viewer=viewer, assurance=assurance)
     processing_log_record(
         actor=viewer,
@@ -319,7 +267,7 @@ def party_lookup(
 
 def party_find(
     *,
-    actor,
+    actor: Principal,
     purpose: str,
     purpose_reference: str,
     bsn: str | None = None,
@@ -330,14 +278,14 @@ def party_find(
     date_of_birth: date | None = None,
 ) -> list[Party]:
     """Purpose-bound search; writes one "search" record per party found. At most PARTY_FIND_LIMIT."""
-    purpose = purpose_require(
-        actor=actor,
+    purpose = purpose_grant(
+        principal=actor,
         purpose=purpose,
-        purpose_reference=purpose_reference,
+        reference=purpose_reference,
         action=ProcessingRecord.Action.SEARCH,
         object_type="party",
-    )
-    if getattr(actor, "is_citizen", False):
+    ).purpose
+    if actor.is_citizen:
         raise AccessDenied(_("Zoeken naar personen is niet beschikbaar."))
     parties = list(
         party_lookup(
@@ -393,29 +341,19 @@ def consents_for_party(*, party: Party | int) -> list[Consent]:
     return list(Consent.objects.filter(party_id=party_id).select_related("organisation").order_by("purpose", "id"))
 
 
-_CONSENT_ROWS = CompiledQuery(
-    lambda party_id: (
-        Consent.objects.filter(party_id=party_id)
-        .order_by("purpose", "id")
-        .values("purpose", "granted", "channel", "changed_at", organisation_code=F("organisation__code"))
-    ),
-    party_id=-205,
-)
-
-
-def consent_rows_deferred(batch: QueryBatch, *, party_id: int) -> Callable[[], list[dict]]:
-    """A party's consents as plain rows (purpose, organisation code or None, granted, channel, changed_at),
-    in the order of consents_for_party, from `batch` once it has run."""
-    found = batch.add(_CONSENT_ROWS, party_id=party_id)
-    return lambda: [
+def consent_rows(*, party_id: int) -> list[dict]:
+    """A party's consents as plain rows (purpose, organisation code or None, granted, channel,
+    changed_at), in the order of consents_for_party."""
+    rows = Consent.objects.filter(party_id=party_id).order_by("purpose", "id")
+    return [
         {
             "purpose": row["purpose"],
-            "organisation": row["organisation_code"],
+            "organisation": row["organisation__code"],
             "granted": row["granted"],
             "channel": row["channel"],
             "changed_at": row["changed_at"],
         }
-        for row in found.rows
+        for row in rows.values("purpose", "organisation__code", "granted", "channel", "changed_at")
     ]
 
 
@@ -455,7 +393,7 @@ __all__ = [
     "AssuranceLevel",
     "base_data_changes_for_party",
     "consent_is_granted",
-    "consent_rows_deferred",
+    "consent_rows",
     "consents_for_party",
     "data_source_rule_get",
     "data_source_rules",
@@ -467,7 +405,7 @@ __all__ = [
     "party_find_by_name",
     "party_find_by_phone",
     "party_get",
-    "party_for_view_deferred",
+    "party_for_view",
     "party_lookup",
     "party_queryset_for_view",
     "viewer_roles",

@@ -26,11 +26,12 @@ from contactcentre.errors import (
     RuleViolation,
     ValidationFailed,
 )
+from contactcentre.principal import Principal
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
-from contactcentre.processinglog.services import _actor_fields, processing_log_record, purpose_require
+from contactcentre.processinglog.services import actor_fields, processing_log_record, purpose_grant
 from contactcentre.registry import verification
-from contactcentre.registry.assurance import AssuranceLevel, assurance_at_least, assurance_rank
+from contactcentre.registry.assurance import AssuranceLevel, assurance_at_least, assurance_capped, assurance_rank
 from contactcentre.registry.masking import mask_address_text, mask_email, mask_iban, mask_phone
 from contactcentre.registry.models import (
     Address,
@@ -245,14 +246,12 @@ def residential_address_register(*, party: Party, address: dict) -> Address:
 # --- base-data changes ---------------------------------------------------------------------------
 
 
-def _actor_may_change(actor, party_id: int) -> bool:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return False
-    if getattr(actor, "is_citizen", False):
+def _actor_may_change(actor: Principal, party_id: int) -> bool:
+    if actor.is_citizen:
         return actor.party_id == party_id
-    if getattr(actor, "is_api_client", False):
+    if actor.is_organisation:
         return actor.has_scope("parties:write")
-    return actor.is_active and actor.has_perm(CHANGE_PERMISSION)
+    return actor.has_perm(CHANGE_PERMISSION)
 
 
 def _clean_address(value) -> dict:
@@ -363,7 +362,7 @@ def _apply(party: Party, attribute: str, value, *, verified: bool) -> None:
     Party.objects.filter(pk=party.pk).update(updated_at=now)
 
 
-def _refuse(*, actor, party_id: int, attribute: str, purpose: str, purpose_reference: str, error: Exception):
+def _refuse(*, actor: Principal, party_id: int, attribute: str, purpose: str, purpose_reference: str, error: Exception):
     processing_log_record(
         actor=actor,
         action=ProcessingRecord.Action.UPDATE,
@@ -381,7 +380,7 @@ def base_data_change(
     party_id: int,
     attribute: str,
     value,
-    actor,
+    actor: Principal,
     assurance: str,
     channel: str,
     reason: str = "",
@@ -399,19 +398,19 @@ def base_data_change(
     """
     if not purpose and contact_reference:
         purpose, purpose_reference = Purpose.CONTACT, purpose_reference or contact_reference
-    if getattr(actor, "is_citizen", False):
-        # A citizen acts at the level of their own log-in, whatever the caller claims.
-        assurance = actor.assurance
     object_type = f"base_data:{attribute}"[:64]
     exists = Party.objects.filter(pk=party_id).exists()
-    purpose = purpose_require(
-        actor=actor,
+    grant = purpose_grant(
+        principal=actor,
         purpose=purpose,
-        purpose_reference=purpose_reference,
+        reference=purpose_reference,
         action=ProcessingRecord.Action.UPDATE,
         object_type=object_type,
         party_ids=[party_id] if exists else [],
     )
+    purpose = grant.purpose
+    # A citizen acts at the level of their own sign-in, staff at no more than the contact's.
+    assurance = actor.assurance if actor.is_citizen else assurance_capped(assurance, grant.assurance_cap)
     if not exists:
         raise party_not_found()
     refuse = {
@@ -522,7 +521,7 @@ def _change_record(
     attribute: str,
     new_value,
     rule: DataSourceRule,
-    actor,
+    actor: Principal,
     assurance: str,
     channel: str,
     reason: str,
@@ -538,7 +537,7 @@ def _change_record(
         raise ValidationFailed(
             _("Dit is al het huidige gegeven."), field_errors={"value": [_("Dit is al het huidige gegeven.")]}
         )
-    actor_fields = _actor_fields(actor)
+    who = actor_fields(actor)
     change = BaseDataChange.objects.create(
         party=party,
         attribute=attribute,
@@ -547,9 +546,9 @@ def _change_record(
         status=BaseDataChange.Status.VERIFICATION_PENDING
         if rule.verification_required
         else BaseDataChange.Status.APPLIED,
-        actor_type=actor_fields["actor_type"],
-        actor_id=actor_fields["actor_id"],
-        actor_label=actor_fields["actor_label"],
+        actor_type=who["actor_type"],
+        actor_id=who["actor_id"],
+        actor_label=who["actor_label"],
         channel=channel,
         assurance=assurance,
         reason=reason[:300],
@@ -606,7 +605,7 @@ def verification_start(
     party_id: int,
     attribute: str,
     value: str,
-    actor,
+    actor: Principal,
     assurance: str,
     channel: str,
     contact_reference: str = "",
@@ -637,7 +636,7 @@ def verification_start(
 
 
 def verification_confirm(
-    *, challenge_id: int, code: str, actor, purpose: str = "", purpose_reference: str = ""
+    *, challenge_id: int, code: str, actor: Principal, purpose: str = "", purpose_reference: str = ""
 ) -> BaseDataChange:
     """Check a code: right -> the change is applied; wrong -> attempts counted; too many or expired -> closed.
 
@@ -646,18 +645,18 @@ def verification_confirm(
     challenge = VerificationChallenge.objects.select_related("change").filter(pk=challenge_id).first()
     if challenge is None:
         raise NotFound(_("Deze verificatie bestaat niet."))
-    if not purpose and not getattr(actor, "is_citizen", False):
+    if not purpose and not actor.is_citizen:
         # Confirming continues the change: by default under the contact it came from.
         purpose, purpose_reference = Purpose.CONTACT, purpose_reference or challenge.change.contact_reference
-    purpose = purpose_require(
-        actor=actor,
+    purpose = purpose_grant(
+        principal=actor,
         purpose=purpose,
-        purpose_reference=purpose_reference,
+        reference=purpose_reference,
         action=ProcessingRecord.Action.UPDATE,
         object_type="verification",
         party_ids=[challenge.party_id],
         object_id=str(challenge.pk),
-    )
+    ).purpose
     if not _actor_may_change(actor, challenge.party_id):
         _refuse(
             actor=actor,
@@ -735,14 +734,12 @@ def verification_messages_purge() -> int:
 # --- consents ------------------------------------------------------------------------------------
 
 
-def _actor_may_record_consent(actor, party_id: int) -> bool:
-    if actor is None or not getattr(actor, "is_authenticated", False):
-        return False
-    if getattr(actor, "is_citizen", False):
+def _actor_may_record_consent(actor: Principal, party_id: int) -> bool:
+    if actor.is_citizen:
         return actor.party_id == party_id
-    if getattr(actor, "is_api_client", False):
+    if actor.is_organisation:
         return actor.has_scope("consents:write")
-    return actor.is_active and actor.has_perm(CONSENT_PERMISSION)
+    return actor.has_perm(CONSENT_PERMISSION)
 
 
 def consent_record(
@@ -751,7 +748,7 @@ def consent_record(
     purpose: str,
     granted: bool,
     channel: str,
-    actor,
+    actor: Principal,
     organisation_code: str | None = None,
     processing_purpose: str = "",
     purpose_reference: str = "",
@@ -762,14 +759,14 @@ def consent_record(
     is why this actor is processing the person's data now (the contact, or self-service).
     """
     exists = Party.objects.filter(pk=party_id).exists()
-    processing_purpose = purpose_require(
-        actor=actor,
+    processing_purpose = purpose_grant(
+        principal=actor,
         purpose=processing_purpose,
-        purpose_reference=purpose_reference,
+        reference=purpose_reference,
         action=ProcessingRecord.Action.UPDATE,
         object_type="consent",
         party_ids=[party_id] if exists else [],
-    )
+    ).purpose
     if not exists:
         raise party_not_found()
     if not _actor_may_record_consent(actor, party_id):
@@ -807,7 +804,7 @@ def consent_record(
             consent.granted_at, consent.withdrawn_at = now, None
         else:
             consent.withdrawn_at = now
-        consent.recorded_by = _actor_fields(actor)["actor_label"][:100]
+        consent.recorded_by = actor_fields(actor)["actor_label"][:100]
         consent.save()
         processing_log_record(
             actor=actor,

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from casemanagement.models import CaseType, Confidentiality, StatusType
 from casemanagement.services import case_open
+from contactcentre.principal import SYSTEM
 from tests.factories import OrganisationFactory
 from tests.factories import PersonFactory as SharedPersonFactory
 
@@ -65,7 +66,7 @@ def make_case(
     return case_open(
         case_type=case_type,
         party=party or PersonFactory(),
-        actor=None,
+        actor=SYSTEM,
         reference=reference,
         opened_at=timezone.now() - timedelta(days=days_ago),
         confidentiality=confidentiality,

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from contactcentre.interactions.services import callback_request_create, contact_moment_record, work_queue_ensure
+from contactcentre.principal import SYSTEM
 from tests.casemanagement.factories import make_case
 from tests.factories import UserFactory
 
@@ -15,9 +16,9 @@ def test_admin_pages_render_for_a_superuser(client):
     admin = get_user_model().objects.create_superuser("root", "root@example.org", "a-strong-test-password-1")
     client.force_login(admin)
     case = make_case()
-    contact, _ = contact_moment_record(channel="phone", actor=None, party=case.party)
+    contact, _ = contact_moment_record(channel="phone", actor=SYSTEM, party=case.party)
     callback = callback_request_create(
-        queue=work_queue_ensure(code="kcc", name="KCC"), phone_number="0612345678", question="x", actor=None
+        queue=work_queue_ensure(code="kcc", name="KCC"), phone_number="0612345678", question="x", actor=SYSTEM
     )
     pages = [
         "/admin/casemanagement/casetype/",

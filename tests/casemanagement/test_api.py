@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from casemanagement.api.views import CallerRateThrottle
 from casemanagement.models import Confidentiality
 from contactcentre.interactions.services import contact_moment_record
+from contactcentre.principal import SYSTEM
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.registry.models import Address
 from tests.casemanagement.factories import CaseTypeFactory, PersonFactory, make_case
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _contact(party, assurance="low"):
-    contact, _ = contact_moment_record(channel="phone", actor=None, party=party, assurance=assurance)
+    contact, _ = contact_moment_record(channel="phone", actor=SYSTEM, party=party, assurance=assurance)
     return contact
 
 
@@ -92,7 +93,7 @@ def test_case_list_filters(user_with_role):
     b = make_case(party=party)
     from casemanagement.services import case_status_record
 
-    case_status_record(case=b, status_code="besloten", actor=None)
+    case_status_record(case=b, status_code="besloten", actor=SYSTEM)
     contact = _contact(party)
     params = {"party": party.pk, **_purpose(contact)}
     assert [r["id"] for r in http.get("/api/v1/cases", {**params, "is_open": "true"}).json()["results"]] == [a.pk]
@@ -353,9 +354,9 @@ def test_status_history_query_count_does_not_grow_with_statuses(client_with_scop
 
     case_type = CaseTypeFactory(statuses=[(f"stap-{i}", f"Stap {i}", f"Tekst {i}", i == 21) for i in range(1, 22)])
     short, long = make_case(case_type=case_type), make_case(case_type=case_type)
-    case_status_record(case=short, status_code="stap-2", actor=None)
+    case_status_record(case=short, status_code="stap-2", actor=SYSTEM)
     for i in range(2, 21):
-        case_status_record(case=long, status_code=f"stap-{i}", actor=None)
+        case_status_record(case=long, status_code=f"stap-{i}", actor=SYSTEM)
     http, _ = client_with_scopes(["cases:read"], organisation=case_type.organisation)
     _queries(http, f"/api/v1/cases/{short.pk}/statuses")  # the first call records the token's use
     few, few_body = _queries(http, f"/api/v1/cases/{short.pk}/statuses")
@@ -391,7 +392,7 @@ def test_organisation_wide_list_is_open_first_and_its_count_is_capped(client_wit
     monkeypatch.setattr(pagination, "COUNT_CAP", 3)
     case_type = CaseTypeFactory()
     closed = make_case(case_type=case_type, days_ago=5)
-    case_status_record(case=closed, status_code="besloten", actor=None)
+    case_status_record(case=closed, status_code="besloten", actor=SYSTEM)
     later = make_case(case_type=case_type, days_ago=1)
     sooner = make_case(case_type=case_type, days_ago=3)
     http, _ = client_with_scopes(["cases:read"], organisation=case_type.organisation)

@@ -7,6 +7,7 @@ import pytest
 from contactcentre.api.services import api_client_create
 from contactcentre.interactions.services import contact_moment_record
 from tests.casemanagement.factories import make_case
+from tests.factories import organisation
 from tests.fuzzing import fuzz
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def test_no_server_errors_and_schema_conformant_answers(openapi_schema, path, me
         organisation=case_row.organisation,
         scopes=["cases:read", "cases:write", "contacts:read", "contacts:write"],
     )
-    contact, _ = contact_moment_record(channel="phone", actor=client, party=case_row.party)
+    contact, _ = contact_moment_record(channel="phone", actor=organisation(client), party=case_row.party)
     fuzz(
         openapi_schema[path][method],
         headers={"Authorization": f"Bearer {token}"},

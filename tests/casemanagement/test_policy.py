@@ -2,8 +2,8 @@ import pytest
 
 from casemanagement.models import Confidentiality
 from casemanagement.policy import Clearance, Detail, case_detail, clearance_of
-from contactcentre.registry.citizen import CitizenPrincipal
-from tests.factories import UserFactory
+from contactcentre.principal import Principal
+from tests.factories import UserFactory, organisation, staff
 
 N, C, S = Confidentiality.NORMAL, Confidentiality.CONFIDENTIAL, Confidentiality.SECRET
 FL, SV, CIT, CL = Clearance.FIRST_LINE, Clearance.SUPERVISOR, Clearance.CITIZEN, Clearance.OWNER_CLIENT
@@ -52,14 +52,14 @@ def test_detail_matrix(confidentiality, clearance, assurance, same_org, expected
     ],
 )
 def test_clearance_follows_role_permissions(role, expected):
-    assert clearance_of(UserFactory(role=role)) == expected
+    assert clearance_of(staff(UserFactory(role=role))) == expected
 
 
 @pytest.mark.django_db
 def test_clearance_of_clients_and_citizens(client_with_scopes):
     _, reader = client_with_scopes(["cases:read"])
     _, contacts_only = client_with_scopes(["contacts:read"])
-    assert clearance_of(reader) == Clearance.OWNER_CLIENT
-    assert clearance_of(contacts_only) == Clearance.OWNER_CLIENT  # scopes decide the endpoints, not the view
-    assert clearance_of(CitizenPrincipal(party_id=1, assurance="substantial")) == Clearance.CITIZEN
+    assert clearance_of(organisation(reader)) == Clearance.OWNER_CLIENT
+    assert clearance_of(organisation(contacts_only)) == Clearance.OWNER_CLIENT  # scopes decide the endpoints, not the view
+    assert clearance_of(Principal.citizen(party_id=1, assurance="substantial")) == Clearance.CITIZEN
     assert clearance_of(None) == Clearance.NOTHING

@@ -15,12 +15,13 @@ from casemanagement.services import (
 )
 from contactcentre import kennisbank
 from contactcentre.errors import Conflict, NotFound, RuleViolation, ValidationFailed
+from contactcentre.principal import SYSTEM
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.pseudonyms import subject_pseudonym
 from contactcentre.registry.services import organisations_import
 from lifeevents.models import Article, LifeEvent
 from tests.casemanagement.factories import CaseTypeFactory, PersonFactory, make_case
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, organisation, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +108,7 @@ def test_case_open_sets_first_status_deadline_history_and_logs():
     party = PersonFactory()
     case_type = CaseTypeFactory(legal_term_days=56)
     opened = timezone.now() - timedelta(days=3)
-    case = case_open(case_type=case_type, party=party, actor=None, reference=" z 123 ", opened_at=opened)
+    case = case_open(case_type=case_type, party=party, actor=SYSTEM, reference=" z 123 ", opened_at=opened)
 
     assert case.reference == "Z123"
     assert case.organisation_id == case_type.organisation_id
@@ -142,8 +143,8 @@ def test_generated_references_are_digits_after_a_prefix():
 
 def test_case_status_record_moves_on_and_final_status_closes():
     case = make_case()
-    case_status_record(case=case, status_code="in-behandeling", actor=None, explanation="Gestart")
-    entry = case_status_record(case=case, status_code="besloten", actor=None)
+    case_status_record(case=case, status_code="in-behandeling", actor=SYSTEM, explanation="Gestart")
+    entry = case_status_record(case=case, status_code="besloten", actor=SYSTEM)
     case.refresh_from_db()
 
     assert case.status.code == "besloten"
@@ -154,7 +155,7 @@ def test_case_status_record_moves_on_and_final_status_closes():
         "besloten",
     ]
     with pytest.raises(RuleViolation):
-        case_status_record(case=case, status_code="in-behandeling", actor=None)
+        case_status_record(case=case, status_code="in-behandeling", actor=SYSTEM)
     assert CaseStatus.objects.filter(case=case).count() == 3
 
 
@@ -162,13 +163,13 @@ def test_case_status_record_refuses_foreign_status_past_and_future_times():
     case = make_case(days_ago=2)
     other_type = CaseTypeFactory(statuses=[("iets-anders", "Iets anders", "Tekst", False)])
     with pytest.raises(ValidationFailed) as error:
-        case_status_record(case=case, status_code="iets-anders", actor=None)
+        case_status_record(case=case, status_code="iets-anders", actor=SYSTEM)
     assert "status" in error.value.field_errors
     with pytest.raises(ValidationFailed):
-        case_status_record(case=case, status_code="in-behandeling", actor=None, set_at=case.opened_at - timedelta(1))
+        case_status_record(case=case, status_code="in-behandeling", actor=SYSTEM, set_at=case.opened_at - timedelta(1))
     with pytest.raises(ValidationFailed):
         case_status_record(
-            case=case, status_code="in-behandeling", actor=None, set_at=timezone.now() + timedelta(hours=1)
+            case=case, status_code="in-behandeling", actor=SYSTEM, set_at=timezone.now() + timedelta(hours=1)
         )
     case.refresh_from_db()
     assert case.status.code == "ontvangen"
@@ -179,23 +180,23 @@ def test_an_organisations_client_may_only_record_status_on_its_own_cases(client_
     case = make_case()
     _, foreign = client_with_scopes(["cases:write"])
     with pytest.raises(NotFound):
-        case_status_record(case=case, status_code="in-behandeling", actor=foreign)
+        case_status_record(case=case, status_code="in-behandeling", actor=organisation(foreign))
     _, owner = client_with_scopes(["cases:write"], organisation=case.organisation)
-    entry = case_status_record(case=case, status_code="in-behandeling", actor=owner)
+    entry = case_status_record(case=case, status_code="in-behandeling", actor=organisation(owner))
     assert entry.recorded_by == f"{owner.name} ({case.organisation.code})"
 
 
 def test_suspension_stops_the_clock_and_resume_moves_the_deadline():
     case = make_case(days_ago=10)
     original = case.deadline
-    case_suspend(case=case, reason="Wacht op stukken", actor=None)
+    case_suspend(case=case, reason="Wacht op stukken", actor=SYSTEM)
     case.refresh_from_db()
     assert case.is_suspended and case.suspension_reason == "Wacht op stukken"
     with pytest.raises(RuleViolation):
-        case_suspend(case=case, reason="nog eens", actor=None)
+        case_suspend(case=case, reason="nog eens", actor=SYSTEM)
 
     Case.objects.filter(pk=case.pk).update(suspended_since=timezone.now() - timedelta(days=4))
-    case_resume(case=case, actor=None)
+    case_resume(case=case, actor=SYSTEM)
     case.refresh_from_db()
     assert case.suspended_since is None
     assert case.suspended_days == 4
@@ -206,25 +207,25 @@ def test_extension_once_within_the_allowed_days():
     case = make_case()  # the factory's type allows 28 days
     original = case.deadline
     with pytest.raises(ValidationFailed):
-        case_extend(case=case, days=29, reason="te lang", actor=None)
+        case_extend(case=case, days=29, reason="te lang", actor=SYSTEM)
     with pytest.raises(ValidationFailed):
-        case_extend(case=case, days=10, reason=" ", actor=None)
-    case_extend(case=case, days=14, reason="Advies nodig", actor=None)
+        case_extend(case=case, days=10, reason=" ", actor=SYSTEM)
+    case_extend(case=case, days=14, reason="Advies nodig", actor=SYSTEM)
     case.refresh_from_db()
     assert case.deadline == original + timedelta(days=14)
     assert (case.extended_days, case.extension_reason) == (14, "Advies nodig")
     with pytest.raises(RuleViolation):
-        case_extend(case=case, days=1, reason="nog eens", actor=None)
+        case_extend(case=case, days=1, reason="nog eens", actor=SYSTEM)
 
 
 def test_overdue_only_while_open_and_not_suspended():
     case = make_case(days_ago=60)  # 56-day term
     assert case.is_overdue()
-    case_suspend(case=case, reason="Wacht", actor=None)
+    case_suspend(case=case, reason="Wacht", actor=SYSTEM)
     case.refresh_from_db()
     assert not case.is_overdue()
     closed = make_case(days_ago=60)
-    case_status_record(case=closed, status_code="besloten", actor=None)
+    case_status_record(case=closed, status_code="besloten", actor=SYSTEM)
     closed.refresh_from_db()
     assert not closed.is_overdue()
 

@@ -4,6 +4,7 @@
 import pytest
 
 from contactcentre.interactions.services import callback_request_create, contact_moment_record, work_queue_ensure
+from contactcentre.principal import SYSTEM
 from tests.casemanagement.factories import PersonFactory, make_case
 
 pytestmark = pytest.mark.django_db
@@ -16,9 +17,9 @@ FIRST_LINE = {"agent", "counter_clerk", "supervisor"}
 def world():
     party = PersonFactory()
     case = make_case(party=party, reference="ZMATRIX")
-    contact, _ = contact_moment_record(channel="phone", actor=None, party=party, assurance="substantial")
+    contact, _ = contact_moment_record(channel="phone", actor=SYSTEM, party=party, assurance="substantial")
     queue = work_queue_ensure(code="kcc", name="KCC")
-    callback = callback_request_create(queue=queue, phone_number="0612345678", question="x", party=party, actor=None)
+    callback = callback_request_create(queue=queue, phone_number="0612345678", question="x", party=party, actor=SYSTEM)
     purpose = f"purpose=contact&purpose_reference={contact.pk}"
     return {"party": party, "case": case, "contact": contact, "callback": callback, "purpose": purpose}
 

@@ -19,12 +19,13 @@ from contactcentre.interactions.services import (
     contact_moment_record,
     work_queue_ensure,
 )
+from contactcentre.principal import SYSTEM
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.pseudonyms import subject_pseudonym
 from contactcentre.registry.models import Address, Consent, DigitalAddress
 from lifeevents.models import Article, LifeEvent
 from tests.casemanagement.factories import CaseTypeFactory, PersonFactory, make_case
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -45,15 +46,15 @@ def _person_with_everything(n_cases: int, n_contacts: int, *, case_type=None, li
     contact = None
     for i in range(n_contacts):
         contact, _ = contact_moment_record(
-            channel=["phone", "sms", "email", "counter"][i % 4], actor=None, party=party, assurance="substantial"
+            channel=["phone", "sms", "email", "counter"][i % 4], actor=SYSTEM, party=party, assurance="substantial"
         )
         if life_event is not None:
             contact_moment_close(
-                contact=contact, outcome="answered", actor=None, life_event=life_event, articles=[article]
+                contact=contact, outcome="answered", actor=SYSTEM, life_event=life_event, articles=[article]
             )
     queue = work_queue_ensure(code="kcc", name="KCC")
-    callback_request_create(queue=queue, phone_number="0612345678", question="Bel mij", party=party, actor=None)
-    current, _ = contact_moment_record(channel="phone", actor=None, party=party, assurance="substantial")
+    callback_request_create(queue=queue, phone_number="0612345678", question="Bel mij", party=party, actor=SYSTEM)
+    current, _ = contact_moment_record(channel="phone", actor=SYSTEM, party=party, assurance="substantial")
     return party, current
 
 
@@ -65,7 +66,7 @@ def test_customer_view_brings_everything_together_and_logs_one_read():
     party, contact = _person_with_everything(3, 2, case_type=case_type)
     other_party, _ = _person_with_everything(1, 1)
 
-    view = customer_view(party_id=party.pk, viewer=agent, purpose="contact", purpose_reference=str(contact.pk))
+    view = customer_view(party_id=party.pk, viewer=staff(agent), purpose="contact", purpose_reference=str(contact.pk))
     assert view.party["id"] == party.pk
     assert view.party["emails"][0]["value"] == "p@example.org"  # substantial: full value for agents
     assert len(view.cases) == 3
@@ -88,7 +89,7 @@ def test_without_a_purpose_the_view_is_refused_and_the_refusal_logged():
     agent = UserFactory(role="agent")
     party, _ = _person_with_everything(1, 1)
     with pytest.raises(AccessDenied):
-        customer_view(party_id=party.pk, viewer=agent, purpose="", purpose_reference="")
+        customer_view(party_id=party.pk, viewer=staff(agent), purpose="", purpose_reference="")
     denied = ProcessingRecord.objects.get(outcome="denied")
     assert (denied.object_type, denied.subject) == ("customer_view", subject_pseudonym(party.pk))
 
@@ -100,7 +101,7 @@ def test_a_purpose_belonging_to_someone_else_is_refused_and_logged():
     other_case = make_case(party=other, reference="ZOTHER")
     for purpose, reference in (("contact", str(other_contact.pk)), ("case", "ZOTHER"), ("case", str(other_case.pk))):
         with pytest.raises(AccessDenied):
-            customer_view(party_id=party.pk, viewer=agent, purpose=purpose, purpose_reference=reference)
+            customer_view(party_id=party.pk, viewer=staff(agent), purpose=purpose, purpose_reference=reference)
     assert ProcessingRecord.objects.filter(outcome="denied", object_type="customer_view").count() == 3
     assert not ProcessingRecord.objects.filter(outcome="success", object_type="customer_view").exists()
 
@@ -109,7 +110,7 @@ def test_a_case_of_the_person_is_a_valid_purpose_at_low_assurance():
     agent = UserFactory(role="agent")
     party, _ = _person_with_everything(0, 0)
     case = make_case(party=party, reference="ZMINE")
-    view = customer_view(party_id=party.pk, viewer=agent, purpose="case", purpose_reference="zmine")
+    view = customer_view(party_id=party.pk, viewer=staff(agent), purpose="case", purpose_reference="zmine")
     assert view.assurance == "low"
     assert [c["detail"] for c in view.cases] == ["citizen"]
     assert case.pk == view.cases[0]["id"]
@@ -118,12 +119,12 @@ def test_a_case_of_the_person_is_a_valid_purpose_at_low_assurance():
 def test_long_closed_contact_is_no_longer_a_purpose():
     agent = UserFactory(role="agent")
     party, contact = _person_with_everything(0, 0)
-    contact_moment_close(contact=contact, outcome="answered", actor=None, ended_at=contact.started_at)
+    contact_moment_close(contact=contact, outcome="answered", actor=SYSTEM, ended_at=contact.started_at)
     type(contact).objects.filter(pk=contact.pk).update(
         started_at=timezone.now() - timezone.timedelta(days=2), ended_at=timezone.now() - timezone.timedelta(days=2)
     )
     with pytest.raises(AccessDenied):
-        customer_view(party_id=party.pk, viewer=agent, purpose="contact", purpose_reference=str(contact.pk))
+        customer_view(party_id=party.pk, viewer=staff(agent), purpose="contact", purpose_reference=str(contact.pk))
 
 
 def _view_queries(http, party, contact):
@@ -201,7 +202,7 @@ def test_customer_view_refuses_clients_anonymous_and_missing_purpose(api, client
 def test_what_the_view_shows_depends_on_the_contacts_assurance(user_with_role):
     http, _ = user_with_role("agent")
     party, _ = _person_with_everything(2, 0)
-    low, _ = contact_moment_record(channel="phone", actor=None, party=party, assurance="low")
+    low, _ = contact_moment_record(channel="phone", actor=SYSTEM, party=party, assurance="low")
     body = http.get(
         f"/api/v1/parties/{party.pk}/customer-view", {"purpose": "contact", "purpose_reference": low.pk}
     ).json()
@@ -217,12 +218,12 @@ def test_life_events_of_a_case_shown_only_as_existing_do_not_leak():
     case_type.life_events.add(debts)
     party, _ = _person_with_everything(0, 0)
     make_case(party=party, case_type=case_type, confidentiality=Confidentiality.CONFIDENTIAL)
-    low, _ = contact_moment_record(channel="phone", actor=None, party=party, assurance="low")
-    view = customer_view(party_id=party.pk, viewer=agent, purpose="contact", purpose_reference=str(low.pk))
+    low, _ = contact_moment_record(channel="phone", actor=SYSTEM, party=party, assurance="low")
+    view = customer_view(party_id=party.pk, viewer=staff(agent), purpose="contact", purpose_reference=str(low.pk))
     assert [c["detail"] for c in view.cases] == ["existence"]
     assert view.life_events == []
     supervisor = UserFactory(role="supervisor")
-    view = customer_view(party_id=party.pk, viewer=supervisor, purpose="contact", purpose_reference=str(low.pk))
+    view = customer_view(party_id=party.pk, viewer=staff(supervisor), purpose="contact", purpose_reference=str(low.pk))
     assert [e["slug"] for e in view.life_events] == ["bijstand-schulden"]
 
 
@@ -233,7 +234,7 @@ def test_forgotten_open_contacts_secret_cases_and_overlong_ids_are_no_purpose():
     make_case(party=party, reference="ZGEHEIM", confidentiality=Confidentiality.SECRET)
     for purpose, reference in (("contact", str(contact.pk)), ("case", "ZGEHEIM"), ("contact", "9" * 30)):
         with pytest.raises(AccessDenied):
-            customer_view(party_id=party.pk, viewer=agent, purpose=purpose, purpose_reference=reference)
+            customer_view(party_id=party.pk, viewer=staff(agent), purpose=purpose, purpose_reference=reference)
     assert ProcessingRecord.objects.filter(outcome="denied").count() == 3
 
 
@@ -248,7 +249,7 @@ def test_life_events_ranked_by_what_is_going_on():
     party, _ = _person_with_everything(0, 0)
     make_case(party=party, case_type=allowance)
     make_case(party=party, case_type=benefit)
-    contact, _ = contact_moment_record(channel="phone", actor=None, party=party, assurance="low", life_event=birth)
-    view = customer_view(party_id=party.pk, viewer=agent, purpose="contact", purpose_reference=str(contact.pk))
+    contact, _ = contact_moment_record(channel="phone", actor=SYSTEM, party=party, assurance="low", life_event=birth)
+    view = customer_view(party_id=party.pk, viewer=staff(agent), purpose="contact", purpose_reference=str(contact.pk))
     # job: two open case types (2); birth: a recent contact (2); moving: one case type (1).
     assert [e["slug"] for e in view.life_events] == ["werkloos", "geboorte", "verhuizen"]

@@ -6,12 +6,13 @@ from contactcentre import kennisbank
 from contactcentre.errors import ValidationFailed
 from contactcentre.firstline.services import IdentityClaim, contact_open
 from contactcentre.interactions.models import ContactMoment
+from contactcentre.principal import SYSTEM
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.registry.models import DigitalAddress, Party
 from contactcentre.registry.services import organisations_import
 from lifeevents.models import LifeEvent
 from tests.casemanagement.factories import PersonFactory, make_case
-from tests.factories import UserFactory
+from tests.factories import UserFactory, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def test_bsn_claim_identifies_records_and_offers_status(agent):
     case = make_case(party=party)
     offer = contact_open(
         channel="counter",
-        actor=agent,
+        actor=staff(agent),
         identity_claim=IdentityClaim(kind="bsn", value=party.bsn),
         assurance="high",
         text="Hoe staat mijn aanvraag ervoor?",
@@ -59,7 +60,10 @@ def test_phone_number_claim_is_capped_at_low_assurance(agent):
     _phone(party)
     make_case(party=party, confidentiality=Confidentiality.CONFIDENTIAL)
     offer = contact_open(
-        channel="phone", actor=agent, identity_claim=IdentityClaim(kind="phone", value="06 12345678"), assurance="high"
+        channel="phone",
+        actor=staff(agent),
+        identity_claim=IdentityClaim(kind="phone", value="06 12345678"),
+        assurance="high",
     )
     assert offer.party == party
     assert offer.contact.assurance == "low"
@@ -69,7 +73,9 @@ def test_phone_number_claim_is_capped_at_low_assurance(agent):
 def test_two_people_on_one_number_stay_anonymous(agent):
     for _ in range(2):
         _phone(PersonFactory())
-    offer = contact_open(channel="phone", actor=agent, identity_claim=IdentityClaim(kind="phone", value="0612345678"))
+    offer = contact_open(
+        channel="phone", actor=staff(agent), identity_claim=IdentityClaim(kind="phone", value="0612345678")
+    )
     assert offer.party is None and offer.ambiguous
     assert (offer.contact.party_id, offer.contact.assurance) == (None, "")
     assert offer.cases == []
@@ -82,17 +88,19 @@ def test_email_kvk_and_case_reference_claims(agent):
     case = make_case(party=person, reference="Z77")
 
     by_email = contact_open(
-        channel="email", actor=agent, identity_claim=IdentityClaim(kind="email", value="Jan@Example.org")
+        channel="email", actor=staff(agent), identity_claim=IdentityClaim(kind="email", value="Jan@Example.org")
     )
-    by_kvk = contact_open(channel="phone", actor=agent, identity_claim=IdentityClaim(kind="kvk", value="12345678"))
-    by_ref = contact_open(channel="sms", actor=None, identity_claim=IdentityClaim(kind="case_reference", value="z77"))
+    by_kvk = contact_open(
+        channel="phone", actor=staff(agent), identity_claim=IdentityClaim(kind="kvk", value="12345678")
+    )
+    by_ref = contact_open(channel="sms", actor=SYSTEM, identity_claim=IdentityClaim(kind="case_reference", value="z77"))
     assert (by_email.party, by_kvk.party, by_ref.party) == (person, business, person)
     assert by_ref.contact.assurance == "low"
     # A door without an agent at low assurance asks for a second factor before telling status.
     assert by_ref.status_needs_second_factor and by_ref.cases == []
     # So does an agent when all the caller gave is a case reference.
     by_ref_agent = contact_open(
-        channel="phone", actor=agent, identity_claim=IdentityClaim(kind="case_reference", value="Z77")
+        channel="phone", actor=staff(agent), identity_claim=IdentityClaim(kind="case_reference", value="Z77")
     )
     assert by_ref_agent.party == person
     assert by_ref_agent.status_needs_second_factor and by_ref_agent.cases == []
@@ -104,25 +112,25 @@ def test_door_with_digid_level_assurance_tells_the_citizen_view(agent):
     make_case(party=party)
     make_case(party=party, confidentiality=Confidentiality.SECRET)
     offer = contact_open(
-        channel="web", actor=None, identity_claim=IdentityClaim(kind="bsn", value=party.bsn), assurance="substantial"
+        channel="web", actor=SYSTEM, identity_claim=IdentityClaim(kind="bsn", value=party.bsn), assurance="substantial"
     )
     assert [c["detail"] for c in offer.cases] == ["citizen"]
 
 
 def test_malformed_identifier_is_a_field_error(agent):
     with pytest.raises(ValidationFailed) as error:
-        contact_open(channel="phone", actor=agent, identity_claim=IdentityClaim(kind="bsn", value="123456789"))
+        contact_open(channel="phone", actor=staff(agent), identity_claim=IdentityClaim(kind="bsn", value="123456789"))
     assert "identity_claim.value" in error.value.field_errors
     with pytest.raises(ValidationFailed):
-        contact_open(channel="phone", actor=agent, identity_claim=IdentityClaim(kind="passport", value="X"))
+        contact_open(channel="phone", actor=staff(agent), identity_claim=IdentityClaim(kind="passport", value="X"))
     assert ContactMoment.objects.count() == 0
 
 
 def test_the_same_channel_event_opens_one_contact(agent):
     party = PersonFactory()
     claim = IdentityClaim(kind="bsn", value=party.bsn)
-    first = contact_open(channel="phone", actor=agent, identity_claim=claim, external_id="CA9")
-    again = contact_open(channel="phone", actor=agent, identity_claim=claim, external_id="CA9")
+    first = contact_open(channel="phone", actor=staff(agent), identity_claim=claim, external_id="CA9")
+    again = contact_open(channel="phone", actor=staff(agent), identity_claim=claim, external_id="CA9")
     assert (first.created, again.created, again.contact.pk) == (True, False, first.contact.pk)
     assert ContactMoment.objects.count() == 1
     assert ProcessingRecord.objects.filter(action="search").count() == 1
@@ -140,7 +148,7 @@ def test_offer_includes_life_events_of_open_cases_and_articles_for_the_question(
     make_case(party=party, case_type=CaseType.objects.get(code="kinderopvangtoeslag"))
     offer = contact_open(
         channel="phone",
-        actor=agent,
+        actor=staff(agent),
         identity_claim=IdentityClaim(kind="bsn", value=party.bsn),
         text="Hoeveel kinderopvangtoeslag krijg ik?",
     )
@@ -157,6 +165,9 @@ def test_staff_without_case_permission_get_no_status_even_at_high_assurance():
     party = PersonFactory()
     make_case(party=party)
     offer = contact_open(
-        channel="counter", actor=admin, identity_claim=IdentityClaim(kind="bsn", value=party.bsn), assurance="high"
+        channel="counter",
+        actor=staff(admin),
+        identity_claim=IdentityClaim(kind="bsn", value=party.bsn),
+        assurance="high",
     )
     assert offer.cases == [] and offer.status_needs_second_factor

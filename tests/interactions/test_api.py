@@ -4,6 +4,7 @@ from django.test.utils import CaptureQueriesContext
 
 from contactcentre.interactions.models import CallbackRequest, ContactMoment
 from contactcentre.interactions.services import callback_request_create, contact_moment_record, work_queue_ensure
+from contactcentre.principal import SYSTEM
 from contactcentre.processinglog.models import ProcessingRecord
 from lifeevents.models import Article
 from tests.casemanagement.factories import PersonFactory
@@ -58,8 +59,8 @@ def test_mass_assignment_of_read_only_fields_is_ignored(user_with_role):
 def test_contact_list_of_a_party_needs_a_purpose(user_with_role):
     http, _ = user_with_role("agent")
     party = PersonFactory()
-    contact, _ = contact_moment_record(channel="phone", actor=None, party=party)
-    contact_moment_record(channel="phone", actor=None, party=PersonFactory())
+    contact, _ = contact_moment_record(channel="phone", actor=SYSTEM, party=party)
+    contact_moment_record(channel="phone", actor=SYSTEM, party=PersonFactory())
     assert http.get("/api/v1/contact-moments").status_code == 400
     assert http.get("/api/v1/contact-moments", {"party": party.pk}).status_code == 403
     response = http.get("/api/v1/contact-moments", {"party": party.pk, **_purpose(contact)})
@@ -85,7 +86,7 @@ def test_contact_list_query_count_does_not_grow_with_contacts(user_with_role):
     few, many = PersonFactory(), PersonFactory()
     for party, n in ((few, 2), (many, 20)):
         for i in range(n):
-            contact, _ = contact_moment_record(channel=["phone", "sms", "email"][i % 3], actor=None, party=party)
+            contact, _ = contact_moment_record(channel=["phone", "sms", "email"][i % 3], actor=SYSTEM, party=party)
             contact.articles.add(article)
     few_contact = ContactMoment.objects.filter(party=few).first()
     many_contact = ContactMoment.objects.filter(party=many).first()
@@ -97,8 +98,8 @@ def test_contact_list_query_count_does_not_grow_with_contacts(user_with_role):
 def test_filters_on_channel_and_outcome(user_with_role):
     http, _ = user_with_role("agent")
     party = PersonFactory()
-    phone, _ = contact_moment_record(channel="phone", actor=None, party=party)
-    sms, _ = contact_moment_record(channel="sms", actor=None, party=party)
+    phone, _ = contact_moment_record(channel="phone", actor=SYSTEM, party=party)
+    sms, _ = contact_moment_record(channel="sms", actor=SYSTEM, party=party)
     params = {"party": party.pk, **_purpose(phone)}
     assert [r["id"] for r in http.get("/api/v1/contact-moments", {**params, "channel": "sms"}).json()["results"]] == [
         sms.pk
@@ -111,13 +112,13 @@ def test_client_sees_only_contacts_its_organisation_recorded(client_with_scopes)
     http, client = client_with_scopes(["contacts:read", "contacts:write"])
     created = http.post("/api/v1/contact-moments", {"channel": "email", "party": party.pk, "external_id": "m1"})
     assert created.status_code == 201
-    first_line, _ = contact_moment_record(channel="phone", actor=None, party=party)
+    first_line, _ = contact_moment_record(channel="phone", actor=SYSTEM, party=party)
     rows = http.get("/api/v1/contact-moments", {"party": party.pk}).json()["results"]
     assert [r["id"] for r in rows] == [created.json()["id"]]
     assert http.get(f"/api/v1/contact-moments/{first_line.pk}").status_code == 404
     assert http.post(f"/api/v1/contact-moments/{first_line.pk}/close", {"outcome": "answered"}).status_code == 404
     # Another organisation reusing a first-line event id learns nothing about that contact.
-    contact_moment_record(channel="sms", actor=None, party=party, external_id="SM1")
+    contact_moment_record(channel="sms", actor=SYSTEM, party=party, external_id="SM1")
     clash = http.post("/api/v1/contact-moments", {"channel": "sms", "external_id": "SM1"})
     assert clash.status_code == 400
     assert "id" not in clash.json()
@@ -133,7 +134,7 @@ def test_client_without_scope_is_refused(client_with_scopes):
 
 def test_close_a_contact_with_its_outcome(user_with_role):
     http, _ = user_with_role("counter_clerk")
-    contact, _ = contact_moment_record(channel="counter", actor=None, party=PersonFactory())
+    contact, _ = contact_moment_record(channel="counter", actor=SYSTEM, party=PersonFactory())
     response = http.post(f"/api/v1/contact-moments/{contact.pk}/close", {"outcome": "data_changed", "answer": "IBAN"})
     assert response.status_code == 200
     assert (response.json()["outcome"], response.json()["answer"]) == ("data_changed", "IBAN")
@@ -144,7 +145,7 @@ def test_close_a_contact_with_its_outcome(user_with_role):
 
 def test_contact_detail_defaults_to_itself_as_purpose(user_with_role):
     http, _ = user_with_role("agent")
-    contact, _ = contact_moment_record(channel="phone", actor=None, party=PersonFactory())
+    contact, _ = contact_moment_record(channel="phone", actor=SYSTEM, party=PersonFactory())
     assert http.get(f"/api/v1/contact-moments/{contact.pk}").status_code == 200
     record = ProcessingRecord.objects.get(action="read")
     assert (record.purpose, record.purpose_reference) == ("contact", str(contact.pk))
@@ -161,7 +162,7 @@ def test_callback_requests_create_list_and_take(user_with_role):
     http, user = user_with_role("agent")
     queue = work_queue_ensure(code="kcc", name="KCC")
     party = PersonFactory()
-    contact, _ = contact_moment_record(channel="phone", actor=None, party=party)
+    contact, _ = contact_moment_record(channel="phone", actor=SYSTEM, party=party)
     response = http.post(
         "/api/v1/callback-requests",
         {"queue": "kcc", "contact_moment": contact.pk, "phone_number": "0612345678", "question": "Uitleg"},
@@ -169,7 +170,7 @@ def test_callback_requests_create_list_and_take(user_with_role):
     assert response.status_code == 201
     assert (response.json()["party"], response.json()["phone_number"]) == (party.pk, "+31612345678")
     callback_request_create(
-        queue=work_queue_ensure(code="other", name="Ander"), phone_number="0612345679", question="y", actor=None
+        queue=work_queue_ensure(code="other", name="Ander"), phone_number="0612345679", question="y", actor=SYSTEM
     )
 
     listed = http.get("/api/v1/callback-requests", {"queue": "kcc", "status": "open"}).json()["results"]
@@ -190,11 +191,15 @@ def test_callback_list_query_count_is_constant(user_with_role):
         return len(ctx.captured_queries)
 
     for _ in range(2):
-        callback_request_create(queue=queue, phone_number="0612345678", question="x", party=PersonFactory(), actor=None)
+        callback_request_create(
+            queue=queue, phone_number="0612345678", question="x", party=PersonFactory(), actor=SYSTEM
+        )
     count()
     few = count()
     for _ in range(18):
-        callback_request_create(queue=queue, phone_number="0612345678", question="x", party=PersonFactory(), actor=None)
+        callback_request_create(
+            queue=queue, phone_number="0612345678", question="x", party=PersonFactory(), actor=SYSTEM
+        )
     assert count() == few
 
 
@@ -224,7 +229,7 @@ def test_contact_records_life_event_and_articles_used(user_with_role):
 
 def test_only_supervisors_assign_a_callback_to_someone_else(user_with_role):
     queue = work_queue_ensure(code="kcc", name="KCC")
-    callback = callback_request_create(queue=queue, phone_number="0612345678", question="x", actor=None)
+    callback = callback_request_create(queue=queue, phone_number="0612345678", question="x", actor=SYSTEM)
     agent_http, agent = user_with_role("agent")
     supervisor_http, _ = user_with_role("supervisor")
     url = f"/api/v1/callback-requests/{callback.pk}/status"

@@ -9,6 +9,7 @@ from django.db import connection, connections
 
 from contactcentre.interactions.models import ContactMoment
 from contactcentre.interactions.services import contact_moment_record
+from contactcentre.principal import SYSTEM
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -34,7 +35,7 @@ def test_concurrent_deliveries_of_one_event_make_one_contact():
     def deliver():
         try:
             barrier.wait(timeout=10)
-            results.append(contact_moment_record(channel="phone", actor=None, external_id="CA-race"))
+            results.append(contact_moment_record(channel="phone", actor=SYSTEM, external_id="CA-race"))
         except Exception as exc:  # reported below
             errors.append(exc)
         finally:

@@ -6,6 +6,7 @@ from casemanagement.models import Confidentiality
 from casemanagement.services import case_status_record
 from contactcentre.interactions.models import Notification
 from contactcentre.interactions.services import notification_channel_for, notification_enqueue, notifications_resend
+from contactcentre.principal import SYSTEM
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.registry.models import Consent
 from tests.casemanagement.factories import CaseTypeFactory, PersonFactory, make_case
@@ -39,7 +40,7 @@ def test_a_status_the_citizen_is_told_about_goes_to_the_outbox_once():
     case = make_case(party=party, case_type=_notifying_type(), reference="Z9")
     assert Notification.objects.count() == 0  # "ontvangen" is not announced
 
-    entry = case_status_record(case=case, status_code="besloten", actor=None)
+    entry = case_status_record(case=case, status_code="besloten", actor=SYSTEM)
     [message] = Notification.objects.all()
     assert (message.party, message.channel, message.status) == (party, "sms", "pending")
     assert message.dedupe_key == f"case-status:{entry.pk}"
@@ -66,14 +67,14 @@ def test_without_consent_the_message_goes_by_letter_and_withdrawal_counts_at_onc
 
 def test_secret_cases_are_never_announced():
     case = make_case(case_type=_notifying_type(), confidentiality=Confidentiality.SECRET)
-    case_status_record(case=case, status_code="besloten", actor=None)
+    case_status_record(case=case, status_code="besloten", actor=SYSTEM)
     assert Notification.objects.count() == 0
 
 
 def test_the_message_is_written_with_the_status_or_not_at_all():
     case = make_case(case_type=_notifying_type())
     with pytest.raises(RuntimeError), transaction.atomic():
-        case_status_record(case=case, status_code="besloten", actor=None)
+        case_status_record(case=case, status_code="besloten", actor=SYSTEM)
         raise RuntimeError("the caller's transaction fails after the status was recorded")
     assert Notification.objects.count() == 0
     case.refresh_from_db()

@@ -5,18 +5,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from contactcentre.api.compiled import run_alone
 from contactcentre.api.models import ApiClient
 from contactcentre.interactions.models import ContactMoment
-from contactcentre.interactions.purposes import contact_at_hand_assurance, contact_reference_holds_deferred
-from tests.factories import OrganisationFactory, PersonFactory, UserFactory
+from contactcentre.interactions.purposes import contact_reference_check
+from tests.factories import OrganisationFactory, PersonFactory, UserFactory, organisation, staff
 
 pytestmark = pytest.mark.django_db
-
-
-def contact_reference_holds(**check):
-    """The registered checker, run on a batch of its own."""
-    return run_alone(contact_reference_holds_deferred, **check)
 
 
 def contact(*, party, agent, started=timedelta(minutes=5), ended=None, assurance="substantial"):
@@ -34,14 +28,14 @@ def contact(*, party, agent, started=timedelta(minutes=5), ended=None, assurance
 def test_an_open_contact_of_this_person_holds_and_carries_its_assurance():
     agent, person = UserFactory(role="agent"), PersonFactory()
     moment = contact(party=person, agent=agent)
-    assert contact_at_hand_assurance(reference=str(moment.pk), party_ids=[person.pk], agent=agent) == "substantial"
-    assert contact_reference_holds(actor=agent, reference=str(moment.pk), party_ids=[person.pk])
+    found = contact_reference_check(principal=staff(agent), reference=str(moment.pk), party_ids=[person.pk])
+    assert found == "substantial"
 
 
 def test_a_contact_of_someone_else_does_not_hold():
     agent, person, other = UserFactory(role="agent"), PersonFactory(), PersonFactory()
     moment = contact(party=other, agent=agent)
-    assert not contact_reference_holds(actor=agent, reference=str(moment.pk), party_ids=[person.pk])
+    assert not contact_reference_check(principal=staff(agent), reference=str(moment.pk), party_ids=[person.pk])
 
 
 @pytest.mark.parametrize(
@@ -55,24 +49,24 @@ def test_a_contact_of_someone_else_does_not_hold():
 def test_the_contact_must_be_at_hand(started, ended, holds):
     agent, person = UserFactory(role="agent"), PersonFactory()
     moment = contact(party=person, agent=agent, started=started, ended=ended)
-    assert bool(contact_reference_holds(actor=agent, reference=str(moment.pk), party_ids=[person.pk])) is holds
+    assert bool(contact_reference_check(principal=staff(agent), reference=str(moment.pk), party_ids=[person.pk])) is holds
 
 
-@pytest.mark.parametrize("reference", ["", "cm-1", "12abc", "9" * 30])
+@pytest.mark.parametrize("reference", ["", "cm-1", "12abc", "9" * 30, "9" * 19, "²", "①", "١٢"])
 def test_made_up_references_do_not_hold(reference):
     agent, person = UserFactory(role="agent"), PersonFactory()
-    assert not contact_reference_holds(actor=agent, reference=reference, party_ids=[person.pk])
+    assert not contact_reference_check(principal=staff(agent), reference=reference, party_ids=[person.pk])
 
 
 def test_a_search_before_identification_needs_the_agents_own_anonymous_contact():
     agent, colleague = UserFactory(role="agent"), UserFactory(role="agent")
     anonymous = contact(party=None, agent=agent)
-    assert contact_reference_holds(actor=agent, reference=str(anonymous.pk), party_ids=[])
-    assert not contact_reference_holds(actor=colleague, reference=str(anonymous.pk), party_ids=[])
+    assert contact_reference_check(principal=staff(agent), reference=str(anonymous.pk), party_ids=[])
+    assert not contact_reference_check(principal=staff(colleague), reference=str(anonymous.pk), party_ids=[])
 
 
 def test_systems_never_state_a_first_line_contact():
     agent, person = UserFactory(role="agent"), PersonFactory()
     moment = contact(party=person, agent=agent)
     client = ApiClient(name="x", organisation=OrganisationFactory())
-    assert not contact_reference_holds(actor=client, reference=str(moment.pk), party_ids=[person.pk])
+    assert not contact_reference_check(principal=organisation(client), reference=str(moment.pk), party_ids=[person.pk])

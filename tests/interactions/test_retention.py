@@ -11,6 +11,7 @@ from contactcentre.interactions.services import (
     work_queue_ensure,
 )
 from contactcentre.interactions.tasks import purge_contact_moments
+from contactcentre.principal import SYSTEM
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.pseudonyms import subject_pseudonym
 from tests.casemanagement.factories import PersonFactory
@@ -21,11 +22,11 @@ pytestmark = pytest.mark.django_db
 def test_purge_deletes_expired_contacts_logs_it_and_a_second_run_changes_nothing(settings):
     settings.CONTACT_MOMENT_RETENTION_DAYS = 30
     old_party, recent_party = PersonFactory(), PersonFactory()
-    old, _ = contact_moment_record(channel="phone", actor=None, party=old_party)
-    anonymous_old, _ = contact_moment_record(channel="web", actor=None)
-    recent, _ = contact_moment_record(channel="sms", actor=None, party=recent_party)
+    old, _ = contact_moment_record(channel="phone", actor=SYSTEM, party=old_party)
+    anonymous_old, _ = contact_moment_record(channel="web", actor=SYSTEM)
+    recent, _ = contact_moment_record(channel="sms", actor=SYSTEM, party=recent_party)
     callback = callback_request_create(
-        queue=work_queue_ensure(code="kcc", name="KCC"), phone_number="0612345678", question="x", actor=None
+        queue=work_queue_ensure(code="kcc", name="KCC"), phone_number="0612345678", question="x", actor=SYSTEM
     )
     CallbackRequest.objects.filter(pk=callback.pk).update(contact_moment=old)
     ContactMoment.objects.filter(pk__in=[old.pk, anonymous_old.pk]).update(

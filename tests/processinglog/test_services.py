@@ -2,13 +2,13 @@
 
 import pytest
 
-from contactcentre.api.logging import current_trace_id
 from contactcentre.errors import AccessDenied
+from contactcentre.principal import SYSTEM, Principal
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.pseudonyms import subject_pseudonym
-from contactcentre.processinglog.services import processing_log_record, purpose_is_valid, purpose_require
-from contactcentre.registry.citizen import CitizenPrincipal
-from tests.factories import PersonFactory, UserFactory
+from contactcentre.processinglog.services import processing_log_record, purpose_grant
+from contactcentre.tracing import current_trace_id
+from tests.factories import PersonFactory, UserFactory, organisation, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def test_n_people_give_n_records_with_pseudonymous_subjects():
     token = current_trace_id.set("a" * 32)
     try:
         processing_log_record(
-            actor=agent,
+            actor=staff(agent),
             action="read",
             object_type="party_base_data",
             party_ids=[p.pk for p in people] + [people[0].pk],
@@ -44,8 +44,8 @@ def test_n_people_give_n_records_with_pseudonymous_subjects():
 def test_actor_kinds_are_recorded(client_with_scopes):
     person = PersonFactory()
     _http, client = client_with_scopes(["parties:read"])
-    citizen = CitizenPrincipal(party_id=person.pk, assurance="substantial")
-    for actor in (client, citizen, None):
+    citizen = Principal.citizen(party_id=person.pk, assurance="substantial")
+    for actor in (organisation(client), citizen, SYSTEM):
         processing_log_record(actor=actor, action="read", object_type="x", party_ids=[person.pk], purpose="p")
     rows = list(ProcessingRecord.objects.order_by("id").values_list("actor_type", "actor_id", "organisation_code"))
     assert rows == [
@@ -53,6 +53,18 @@ def test_actor_kinds_are_recorded(client_with_scopes):
         ("citizen", f"citizen:{subject_pseudonym(person.pk)}", ""),
         ("system", "system", ""),
     ]
+
+
+def _grant(principal, purpose, reference, party_ids=(), **extra):
+    return purpose_grant(
+        principal=principal,
+        purpose=purpose,
+        reference=reference,
+        action="read",
+        object_type="party_base_data",
+        party_ids=party_ids,
+        **extra,
+    )
 
 
 @pytest.mark.parametrize(
@@ -70,26 +82,41 @@ def test_actor_kinds_are_recorded(client_with_scopes):
     ],
 )
 def test_staff_must_state_a_purpose_and_its_reference(purpose, reference, valid):
-    assert purpose_is_valid(actor=UserFactory(), purpose=purpose, purpose_reference=reference) is valid
+    agent = staff(UserFactory())
+    if valid:
+        grant = _grant(agent, purpose, reference)
+        assert (grant.purpose, grant.reference, grant.principal) == (purpose, reference, agent)
+    else:
+        with pytest.raises(AccessDenied):
+            _grant(agent, purpose, reference)
 
 
-def test_citizen_acts_for_themselves_only():
-    citizen = CitizenPrincipal(party_id=1, assurance="substantial")
-    assert purpose_is_valid(actor=citizen, purpose="", purpose_reference="") is True
-    assert purpose_is_valid(actor=citizen, purpose="contact", purpose_reference="cm-1") is False
+def test_citizen_acts_for_themselves_only_capped_at_their_sign_in():
+    citizen = Principal.citizen(party_id=1, assurance="substantial")
+    grant = _grant(citizen, "", "", party_ids=[1])
+    assert (grant.purpose, grant.party_ids, grant.assurance_cap) == ("self_service", (1,), "substantial")
+    with pytest.raises(AccessDenied):
+        _grant(citizen, "contact", "cm-1")
 
 
-def test_purpose_require_logs_denied_per_person_and_raises_403():
+def test_an_organisation_reading_only_its_own_records_needs_no_reference(client_with_scopes):
+    _http, client = client_with_scopes(["cases:read"])
+    grant = _grant(organisation(client), "", "", organisation_scoped=True)
+    assert (grant.purpose, grant.reference) == ("case", f"api:{client.pk}")
+    with pytest.raises(AccessDenied):  # not scoped: it states a purpose like anyone else
+        _grant(organisation(client), "", "")
+
+
+def test_a_purpose_outside_the_allowed_ones_is_refused():
+    with pytest.raises(AccessDenied) as error:
+        _grant(staff(UserFactory()), "supervision", "audit-3", purposes=("contact", "case"))
+    assert error.value.code == "purpose_required"
+
+
+def test_a_refusal_logs_denied_per_person_and_raises_403():
     person = PersonFactory()
     with pytest.raises(AccessDenied) as error:
-        purpose_require(
-            actor=UserFactory(),
-            purpose="",
-            purpose_reference="",
-            action="read",
-            object_type="party_base_data",
-            party_ids=[person.pk],
-        )
+        _grant(staff(UserFactory()), "", "", party_ids=[person.pk])
     assert (error.value.status, error.value.code) == (403, "purpose_required")
     assert list(ProcessingRecord.objects.values_list("subject", "outcome", "purpose")) == [
         (subject_pseudonym(person.pk), "denied", "none")
@@ -97,38 +124,41 @@ def test_purpose_require_logs_denied_per_person_and_raises_403():
 
 
 @pytest.fixture
-def contact_checker():
+def contact_checker(monkeypatch):
     """A stand-in for the interactions app's check: only reference "cm-open" is a contact at hand."""
-    from contactcentre.processinglog.services import (
-        purpose_reference_checker_register,
-        purpose_reference_checker_unregister,
-    )
-
     calls = []
 
-    def check(batch, *, actor, reference, party_ids):
-        calls.append((actor.pk, reference, party_ids))
-        return lambda: reference == "cm-open"
+    def check(*, principal, reference, party_ids):
+        calls.append((principal.user_id, reference, party_ids))
+        return "substantial" if reference == "cm-open" else None
 
-    real = purpose_reference_checker_register(purpose="contact", check=check)
-    yield calls
-    purpose_reference_checker_unregister(purpose="contact")
-    if real is not None:
-        purpose_reference_checker_register(purpose="contact", check=real)
+    monkeypatch.setattr("contactcentre.processinglog.services._reference_checkers", lambda: {"contact": check})
+    return calls
 
 
-def test_a_registered_checker_decides_whether_the_reference_is_real(contact_checker):
+def test_the_declared_checker_decides_whether_the_reference_is_real_and_caps_assurance(contact_checker):
     person = PersonFactory()
     agent = UserFactory()
-    call = {"actor": agent, "purpose": "contact", "action": "read", "object_type": "x", "party_ids": [person.pk]}
-    assert purpose_require(purpose_reference="cm-open", **call) == "contact"
+    grant = _grant(staff(agent), "contact", "cm-open", party_ids=[person.pk])
+    assert (grant.purpose, grant.assurance_cap) == ("contact", "substantial")
     with pytest.raises(AccessDenied) as error:
-        purpose_require(purpose_reference="cm-closed", **call)
+        _grant(staff(agent), "contact", "cm-closed", party_ids=[person.pk])
     assert error.value.code == "purpose_reference_invalid"
-    assert contact_checker == [(agent.pk, "cm-open", [person.pk]), (agent.pk, "cm-closed", [person.pk])]
+    assert contact_checker == [(agent.pk, "cm-open", (person.pk,)), (agent.pk, "cm-closed", (person.pk,))]
     assert list(ProcessingRecord.objects.values_list("outcome", "purpose_reference")) == [("denied", "cm-closed")]
     # Other purposes are not affected by the contact checker.
-    assert purpose_require(**(call | {"purpose": "case"}), purpose_reference="Z-1") == "case"
+    assert _grant(staff(agent), "case", "Z-1", party_ids=[person.pk]).purpose == "case"
+
+
+def test_the_apps_declare_the_checkers_of_contact_and_case(monkeypatch):
+    monkeypatch.undo()  # the real declarations, not this layer's stand-in
+    from contactcentre.processinglog.services import _reference_checkers
+
+    checkers = _reference_checkers()
+    assert {purpose: f"{check.__module__}.{check.__name__}" for purpose, check in checkers.items()} == {
+        "contact": "contactcentre.interactions.purposes.contact_reference_check",
+        "case": "casemanagement.purposes.case_reference_check",
+    }
 
 
 @pytest.mark.django_db(transaction=True)  # autocommit, as in a request: where BEGIN/COMMIT would show
@@ -138,7 +168,7 @@ def test_one_person_is_one_insert_with_the_same_fields_as_a_bulk_write():
 
     one, two = PersonFactory.create_batch(2)
     agent = UserFactory(username="bert")
-    common = {"actor": agent, "action": "read", "object_type": "case", "purpose": "contact", "purpose_reference": "7"}
+    common = {"actor": staff(agent), "action": "read", "object_type": "case", "purpose": "contact", "purpose_reference": "7"}
     with CaptureQueriesContext(connection) as queries:
         processing_log_record(party_ids=[one.pk], object_id="3", **common)
     assert [q["sql"].split()[0] for q in queries] == ["INSERT"]  # no BEGIN/SAVEPOINT/COMMIT around it

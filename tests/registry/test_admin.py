@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from contactcentre.principal import SYSTEM
 from contactcentre.processinglog.pseudonyms import subject_pseudonym
 from contactcentre.processinglog.services import processing_log_record
 
@@ -23,7 +24,7 @@ MODELS = [
 @pytest.fixture
 def admin_client_with_data(client, rules, make_person):
     person = make_person()
-    processing_log_record(actor=None, action="read", object_type="x", party_ids=[person.pk], purpose="system")
+    processing_log_record(actor=SYSTEM, action="read", object_type="x", party_ids=[person.pk], purpose="system")
     admin = get_user_model().objects.create_superuser("root", "root@voorbeeld.nl", "a-strong-test-password-1")
     client.force_login(admin)
     return client, person
@@ -53,7 +54,7 @@ def test_the_processing_log_is_searched_by_whole_pseudonym_or_trace_id(admin_cli
     """Exact matches only: what the log's indexes serve, and a part of a pseudonym identifies nobody."""
     client, person = admin_client_with_data
     other = make_person()
-    processing_log_record(actor=None, action="read", object_type="x", party_ids=[other.pk], purpose="system")
+    processing_log_record(actor=SYSTEM, action="read", object_type="x", party_ids=[other.pk], purpose="system")
     changelist = reverse("admin:processinglog_processingrecord_changelist")
     pseudonym = subject_pseudonym(person.pk)
 

@@ -7,7 +7,7 @@ from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.pseudonyms import subject_pseudonym
 from contactcentre.registry.models import Address, BankAccount, BaseDataChange, DigitalAddress, Party
 from contactcentre.registry.services import base_data_change
-from tests.factories import UserFactory
+from tests.factories import UserFactory, organisation, staff
 from tests.registry.conftest import EMAIL, IBAN
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def _stored(party: Party, attribute: str):
 @pytest.mark.parametrize("assurance", ["low", "substantial", "high"])
 @pytest.mark.parametrize("attribute", sorted(EXPECTED))
 def test_rules_matrix(rules, person, sent_codes, role, assurance, attribute):
-    actor = UserFactory(role=role)
+    actor = staff(UserFactory(role=role))
     expected = EXPECTED[attribute][assurance] if ROLES_THAT_MAY_CHANGE[role] else DENIED
     before = _stored(person, attribute)
     call = {
@@ -110,7 +110,7 @@ def test_refusal_names_the_source_organisation_and_what_to_do(rules, person):
             party_id=person.pk,
             attribute="residential_address",
             value=NEW_VALUES["residential_address"],
-            actor=UserFactory(role="counter_clerk"),
+            actor=staff(UserFactory(role="counter_clerk")),
             assurance="high",
             channel="counter",
             contact_reference="cm-2",
@@ -125,7 +125,7 @@ def test_change_is_recorded_with_masked_values_actor_channel_assurance_reason_an
         party_id=person.pk,
         attribute="iban",
         value="nl02 abna 0123 4567 89",
-        actor=agent,
+        actor=staff(agent),
         assurance="substantial",
         channel="portal",
         reason="nieuwe bank",
@@ -161,7 +161,7 @@ def test_a_failing_change_leaves_nothing_behind(rules, person, monkeypatch):
             party_id=person.pk,
             attribute="correspondence_address",
             value=NEW_VALUES["correspondence_address"],
-            actor=UserFactory(role="agent"),
+            actor=staff(UserFactory(role="agent")),
             assurance="high",
             channel="phone",
             contact_reference="cm-3",
@@ -178,7 +178,7 @@ def test_a_failing_send_leaves_no_challenge_and_no_change(rules, person, setting
             party_id=person.pk,
             attribute="email",
             value="nieuw@voorbeeld.nl",
-            actor=UserFactory(role="agent"),
+            actor=staff(UserFactory(role="agent")),
             assurance="low",
             channel="phone",
             contact_reference="cm-4",
@@ -211,7 +211,7 @@ def test_bad_values_give_clear_field_errors_and_change_nothing(rules, person, at
             party_id=person.pk,
             attribute=attribute,
             value=value,
-            actor=UserFactory(role="counter_clerk"),
+            actor=staff(UserFactory(role="counter_clerk")),
             assurance="high",
             channel="counter",
             contact_reference="cm-5",
@@ -226,7 +226,7 @@ def test_address_errors_name_each_field(rules, person):
             party_id=person.pk,
             attribute="correspondence_address",
             value={"street": "", "house_number": "x", "postcode": "0000", "city": "Voorbeeldstad"},
-            actor=UserFactory(role="counter_clerk"),
+            actor=staff(UserFactory(role="counter_clerk")),
             assurance="high",
             channel="counter",
             contact_reference="cm-5",
@@ -240,7 +240,7 @@ def test_no_purpose_no_change_and_a_denied_record(rules, person):
             party_id=person.pk,
             attribute="preferred_channel",
             value="sms",
-            actor=UserFactory(role="agent"),
+            actor=staff(UserFactory(role="agent")),
             assurance="high",
             channel="phone",
         )
@@ -257,7 +257,7 @@ def test_unknown_party_is_not_found(rules):
             party_id=999999,
             attribute="preferred_channel",
             value="sms",
-            actor=UserFactory(role="agent"),
+            actor=staff(UserFactory(role="agent")),
             assurance="high",
             channel="phone",
             contact_reference="cm-6",
@@ -270,7 +270,7 @@ def test_without_a_rule_the_first_line_cannot_change(person):
             party_id=person.pk,
             attribute="preferred_channel",
             value="sms",
-            actor=UserFactory(role="agent"),
+            actor=staff(UserFactory(role="agent")),
             assurance="high",
             channel="phone",
             contact_reference="cm-7",
@@ -286,7 +286,7 @@ def test_rules_edited_by_the_functional_admin_take_effect(rules, person):
             party_id=person.pk,
             attribute="preferred_channel",
             value="sms",
-            actor=UserFactory(role="agent"),
+            actor=staff(UserFactory(role="agent")),
             assurance="substantial",
             channel="phone",
             contact_reference="cm-8",
@@ -306,14 +306,14 @@ def test_api_client_needs_the_write_scope(rules, person, client_with_scopes):
         "purpose_reference": "esc-1",
     }
     with pytest.raises(AccessDenied):
-        base_data_change(actor=reader, **call)
-    assert base_data_change(actor=writer, **call).status == "applied"
+        base_data_change(actor=organisation(reader), **call)
+    assert base_data_change(actor=organisation(writer), **call).status == "applied"
 
 
 def test_citizen_changes_own_data_at_own_login_level_only(rules, person, make_person):
-    from contactcentre.registry.citizen import CitizenPrincipal
+    from contactcentre.principal import Principal
 
-    citizen = CitizenPrincipal(party_id=person.pk, assurance="substantial")
+    citizen = Principal.citizen(party_id=person.pk, assurance="substantial")
     other = make_person()
     change = base_data_change(
         party_id=person.pk,

@@ -5,9 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from contactcentre.errors import AccessDenied, ValidationFailed
+from contactcentre.principal import Principal
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.pseudonyms import subject_pseudonym
-from contactcentre.registry.citizen import CitizenPrincipal
 from contactcentre.registry.models import Address, BankAccount, DigitalAddress, Party
 from contactcentre.registry.selectors import (
     consent_is_granted,
@@ -19,7 +19,7 @@ from contactcentre.registry.selectors import (
     party_queryset_for_view,
 )
 from contactcentre.registry.services import consent_record
-from tests.factories import OrganisationFactory, PersonFactory, UserFactory
+from tests.factories import OrganisationFactory, PersonFactory, UserFactory, organisation, staff
 from tests.registry.conftest import EMAIL, IBAN, PHONE
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +36,7 @@ FULL_HOME = {
 
 def _view(person, viewer, assurance):
     party = party_queryset_for_view().get(pk=person.pk)
+    viewer = viewer if isinstance(viewer, Principal) else staff(viewer)
     return party_base_data_view(party=party, viewer=viewer, assurance=assurance)
 
 
@@ -67,7 +68,7 @@ def test_agent_at_low_sees_contact_data_and_bank_account_masked(person):
 
 def test_api_client_never_sees_a_full_bank_account(person, client_with_scopes):
     _http, client = client_with_scopes(["parties:read"])
-    data = _view(person, client, "high")
+    data = _view(person, organisation(client), "high")
     assert data["bank_accounts"][0]["iban"] == "NL" + "*" * 12 + "4300"
     assert data["residential_address"] == FULL_HOME
 
@@ -104,7 +105,7 @@ def test_secret_address_only_for_the_counter_clerk_at_high(make_person, role, as
 
 def test_citizen_sees_own_data_in_full_and_never_another(make_person):
     me, other = make_person(secret_address=True), make_person()
-    citizen = CitizenPrincipal(party_id=me.pk, assurance="substantial")
+    citizen = Principal.citizen(party_id=me.pk, assurance="substantial")
     assert _view(me, citizen, "substantial")["residential_address"] == FULL_HOME
     with pytest.raises(AccessDenied):
         _view(other, citizen, "substantial")
@@ -115,8 +116,7 @@ def test_view_does_no_queries_on_a_prefetched_party_however_many_rows(person):
         DigitalAddress.objects.create(party=person, kind="email", value=f"extra{n}@voorbeeld.nl")
         BankAccount.objects.create(party=person, iban=f"NL{n}", is_default=False)
     Address.objects.create(party=person, kind="correspondence", **{k: v for k, v in FULL_HOME.items()})
-    viewer = UserFactory(role="agent")
-    viewer._registry_roles = frozenset({"agent"})  # roles already read for this request
+    viewer = staff(UserFactory(role="agent"))  # roles read once, by the authentication
     party = party_queryset_for_view().get(pk=person.pk)
     with CaptureQueriesContext(connection) as queries:
         data = party_base_data_view(party=party, viewer=viewer, assurance="substantial")
@@ -125,8 +125,7 @@ def test_view_does_no_queries_on_a_prefetched_party_however_many_rows(person):
 
 
 def test_a_list_of_parties_costs_the_same_number_of_queries_for_1_or_10(make_person):
-    viewer = UserFactory(role="agent")
-    viewer._registry_roles = frozenset({"agent"})
+    viewer = staff(UserFactory(role="agent"))
     counts = []
     for size in (1, 10):
         Party.objects.all().delete()
@@ -142,7 +141,7 @@ def test_a_list_of_parties_costs_the_same_number_of_queries_for_1_or_10(make_per
 def test_read_is_purpose_bound_and_logged(person):
     agent = UserFactory(role="agent")
     data = party_base_data_read(
-        party_id=person.pk, viewer=agent, assurance="low", purpose="contact", purpose_reference="cm-1"
+        party_id=person.pk, viewer=staff(agent), assurance="low", purpose="contact", purpose_reference="cm-1"
     )
     assert data["id"] == person.pk
     record = ProcessingRecord.objects.get()
@@ -162,7 +161,7 @@ def test_read_without_a_valid_purpose_is_refused_and_logged_as_denied(person, pu
     with pytest.raises(AccessDenied) as error:
         party_base_data_read(
             party_id=person.pk,
-            viewer=UserFactory(role="agent"),
+            viewer=staff(UserFactory(role="agent")),
             assurance="low",
             purpose=purpose,
             purpose_reference=reference,
@@ -175,7 +174,7 @@ def test_read_without_a_valid_purpose_is_refused_and_logged_as_denied(person, pu
 def test_find_by_each_criterion(person):
     agent = UserFactory(role="agent")
     business = Party.objects.create(kind="business", business_name="Bakkerij", kvk_number="90000001")
-    find = {"actor": agent, "purpose": "contact", "purpose_reference": "cm-1"}
+    find = {"actor": staff(agent), "purpose": "contact", "purpose_reference": "cm-1"}
     assert party_find(**find, bsn=person.bsn) == [person]
     assert party_find(**find, phone="06 12345678") == [person]
     assert party_find(**find, email="JAN.JANSEN@voorbeeld.nl") == [person]
@@ -206,7 +205,7 @@ def test_a_search_finding_n_people_writes_n_records(make_person):
     people = [make_person(surname="Smit", date_of_birth="1980-01-01") for _ in range(3)]
     make_person(surname="Smit", date_of_birth="1990-01-01")
     found = party_find(
-        actor=UserFactory(role="agent"),
+        actor=staff(UserFactory(role="agent")),
         purpose="contact",
         purpose_reference="cm-9",
         surname="Smit",
@@ -221,13 +220,13 @@ def test_a_search_finding_n_people_writes_n_records(make_person):
 
 def test_search_without_purpose_is_denied_and_logged_without_a_subject(person):
     with pytest.raises(AccessDenied):
-        party_find(actor=UserFactory(role="agent"), purpose="", purpose_reference="", bsn=person.bsn)
+        party_find(actor=staff(UserFactory(role="agent")), purpose="", purpose_reference="", bsn=person.bsn)
     record = ProcessingRecord.objects.get()
     assert (record.action, record.outcome, record.subject) == ("search", "denied", "-")
 
 
 def test_a_citizen_cannot_search(person):
-    citizen = CitizenPrincipal(party_id=person.pk, assurance="substantial")
+    citizen = Principal.citizen(party_id=person.pk, assurance="substantial")
     with pytest.raises(AccessDenied):
         party_find(actor=citizen, purpose="", purpose_reference="", bsn=person.bsn)
 
@@ -241,7 +240,7 @@ def _consent(person, granted, organisation_code=None, purpose="share_contact_his
         purpose=purpose,
         granted=granted,
         channel="phone",
-        actor=UserFactory(role="agent"),
+        actor=staff(UserFactory(role="agent")),
         organisation_code=organisation_code,
         processing_purpose="contact",
         purpose_reference="cm-1",
@@ -281,7 +280,7 @@ def test_consent_needs_a_purpose_and_rights(person):
             purpose="sms_notifications",
             granted=True,
             channel="phone",
-            actor=UserFactory(role="agent"),
+            actor=staff(UserFactory(role="agent")),
         )
     with pytest.raises(AccessDenied):
         consent_record(
@@ -289,7 +288,7 @@ def test_consent_needs_a_purpose_and_rights(person):
             purpose="sms_notifications",
             granted=True,
             channel="phone",
-            actor=UserFactory(role="supervisor"),
+            actor=staff(UserFactory(role="supervisor")),
             processing_purpose="contact",
             purpose_reference="cm-1",
         )

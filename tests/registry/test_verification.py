@@ -19,7 +19,7 @@ from contactcentre.registry.services import (
     verification_messages_purge,
     verification_start,
 )
-from tests.factories import UserFactory
+from tests.factories import UserFactory, staff
 from tests.registry.conftest import EMAIL
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def _start(person, agent, value="nieuw@voorbeeld.nl", attribute="email"):
         party_id=person.pk,
         attribute=attribute,
         value=value,
-        actor=agent,
+        actor=staff(agent),
         assurance="low",
         channel="phone",
         contact_reference="cm-10",
@@ -44,7 +44,7 @@ def _start(person, agent, value="nieuw@voorbeeld.nl", attribute="email"):
 
 def test_right_code_applies_the_new_address_as_verified_default(rules, person, agent, sent_codes):
     change = _start(person, agent)
-    applied = verification_confirm(challenge_id=change.verification.pk, code=sent_codes[0]["code"], actor=agent)
+    applied = verification_confirm(challenge_id=change.verification.pk, code=sent_codes[0]["code"], actor=staff(agent))
     assert applied.status == BaseDataChange.Status.APPLIED
     emails = DigitalAddress.objects.filter(party=person, kind="email").order_by("value")
     assert [(row.value, row.is_default, row.verified_at is not None) for row in emails] == [
@@ -68,7 +68,7 @@ def test_wrong_code_counts_and_changes_nothing(rules, person, agent, sent_codes)
     change = _start(person, agent)
     wrong = "000000" if sent_codes[0]["code"] != "000000" else "111111"
     with pytest.raises(ValidationFailed) as error:
-        verification_confirm(challenge_id=change.verification.pk, code=wrong, actor=agent)
+        verification_confirm(challenge_id=change.verification.pk, code=wrong, actor=staff(agent))
     assert error.value.code == "wrong_code"
     assert error.value.message == "De code klopt niet. U kunt het nog 4 keer proberen."
     assert VerificationChallenge.objects.get().attempts == 1
@@ -82,12 +82,12 @@ def test_attempts_are_limited_and_then_even_the_right_code_fails(rules, person, 
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(4):
         with pytest.raises(ValidationFailed):
-            verification_confirm(challenge_id=change.verification.pk, code=wrong, actor=agent)
+            verification_confirm(challenge_id=change.verification.pk, code=wrong, actor=staff(agent))
     with pytest.raises(RateLimited) as error:
-        verification_confirm(challenge_id=change.verification.pk, code=wrong, actor=agent)
+        verification_confirm(challenge_id=change.verification.pk, code=wrong, actor=staff(agent))
     assert error.value.code == "too_many_attempts"
     with pytest.raises(Conflict):
-        verification_confirm(challenge_id=change.verification.pk, code=code, actor=agent)
+        verification_confirm(challenge_id=change.verification.pk, code=code, actor=staff(agent))
     challenge = VerificationChallenge.objects.get()
     assert (challenge.status, challenge.attempts, challenge.pending_value) == ("failed", 5, "")
     assert BaseDataChange.objects.get().status == "verification_failed"
@@ -98,7 +98,7 @@ def test_expired_code_is_refused(rules, person, agent, sent_codes):
     change = _start(person, agent)
     VerificationChallenge.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     with pytest.raises(RuleViolation) as error:
-        verification_confirm(challenge_id=change.verification.pk, code=sent_codes[0]["code"], actor=agent)
+        verification_confirm(challenge_id=change.verification.pk, code=sent_codes[0]["code"], actor=staff(agent))
     assert error.value.code == "code_expired"
     assert VerificationChallenge.objects.get().status == "expired"
     assert not DigitalAddress.objects.filter(value="nieuw@voorbeeld.nl").exists()
@@ -108,7 +108,7 @@ def test_a_new_request_closes_the_previous_challenge(rules, person, agent, sent_
     first = _start(person, agent)
     _start(person, agent, value="ander@voorbeeld.nl")
     with pytest.raises(Conflict):
-        verification_confirm(challenge_id=first.verification.pk, code=sent_codes[0]["code"], actor=agent)
+        verification_confirm(challenge_id=first.verification.pk, code=sent_codes[0]["code"], actor=staff(agent))
 
 
 def test_phone_verification_sends_to_the_new_number_in_e164(rules, person, agent, sent_codes):
@@ -133,7 +133,7 @@ def test_verification_start_refuses_attributes_without_codes(rules, person, agen
             party_id=person.pk,
             attribute="iban",
             value="NL02ABNA0123456789",
-            actor=agent,
+            actor=staff(agent),
             assurance="high",
             channel="counter",
             contact_reference="cm-11",
@@ -146,12 +146,12 @@ def test_re_verifying_an_unverified_existing_address_is_allowed(rules, person, a
         party_id=person.pk,
         attribute="email",
         value=EMAIL,
-        actor=agent,
+        actor=staff(agent),
         assurance="low",
         channel="phone",
         contact_reference="cm-12",
     )
-    verification_confirm(challenge_id=challenge.pk, code=sent_codes[0]["code"], actor=agent)
+    verification_confirm(challenge_id=challenge.pk, code=sent_codes[0]["code"], actor=staff(agent))
     assert DigitalAddress.objects.get(party=person, kind="email").verified_at is not None
 
 
@@ -159,7 +159,7 @@ def test_someone_without_change_rights_cannot_confirm(rules, person, agent, sent
     change = _start(person, agent)
     with pytest.raises(AccessDenied):
         verification_confirm(
-            challenge_id=change.verification.pk, code=sent_codes[0]["code"], actor=UserFactory(role="supervisor")
+            challenge_id=change.verification.pk, code=sent_codes[0]["code"], actor=staff(UserFactory(role="supervisor"))
         )
     assert VerificationChallenge.objects.get().status == "pending"
 
@@ -181,7 +181,7 @@ def test_the_code_leaves_the_outbox_once_the_challenge_ends(rules, person, agent
     change = _start(person, agent)
     message = VerificationMessage.objects.get()
     code = message.body.split("code is ")[1].split(".")[0]
-    verification_confirm(challenge_id=change.verification.pk, code=code, actor=agent)
+    verification_confirm(challenge_id=change.verification.pk, code=code, actor=staff(agent))
     message.refresh_from_db()
     assert message.body == ""
 

@@ -8,7 +8,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from contactcentre.api.permissions import ScopeOrRolePermission
-from contactcentre.firstline.api.purpose import PURPOSE_PARAMETERS
 from contactcentre.firstline.api.serializers import (
     ContactOpenSerializer,
     CustomerViewSerializer,
@@ -16,6 +15,7 @@ from contactcentre.firstline.api.serializers import (
 )
 from contactcentre.firstline.selectors import customer_view
 from contactcentre.firstline.services import IdentityClaim, contact_open
+from contactcentre.processinglog.api.purpose import PURPOSE_PARAMETERS
 
 
 class ContactOpenView(APIView):

@@ -8,9 +8,8 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from contactcentre.api.permissions import ScopeOrRolePermission, is_api_client, scopes
+from contactcentre.api.permissions import ScopeOrRolePermission, scopes
 from contactcentre.errors import AccessDenied, NotFound, ValidationFailed
-from contactcentre.firstline.api.purpose import PURPOSE_PARAMETERS, list_purpose, request_purpose
 from contactcentre.interactions.api.filters import CallbackRequestFilter, ContactMomentFilter
 from contactcentre.interactions.api.serializers import (
     CallbackRequestCreateSerializer,
@@ -31,11 +30,8 @@ from contactcentre.interactions.services import (
     contact_moment_close,
     contact_moment_record,
 )
+from contactcentre.processinglog.api.purpose import PURPOSE_PARAMETERS, list_grant, request_grant
 from contactcentre.processinglog.purposes import Purpose
-
-
-def _person(principal):
-    return None if is_api_client(principal) else principal
 
 
 class ContactMomentListView(GenericAPIView):
@@ -54,15 +50,15 @@ class ContactMomentListView(GenericAPIView):
     @extend_schema(parameters=PURPOSE_PARAMETERS, responses=ContactMomentSerializer(many=True))
     def get(self, request):
         queryset = self.filter_queryset(self.get_queryset())
-        context = list_purpose(
+        grant = list_grant(
             request, object_type="contact_moment", missing_party=_("Kies de persoon van wie u de contacten opent.")
         )
         rows = rows_read_log(
             rows=self.paginate_queryset(queryset),
             actor=request.user,
             object_type="contact_moment",
-            purpose=context.purpose,
-            purpose_reference=context.purpose_reference,
+            purpose=grant.purpose,
+            purpose_reference=grant.reference,
         )
         return self.get_paginated_response(ContactMomentSerializer(rows, many=True).data)
 
@@ -74,7 +70,7 @@ class ContactMomentListView(GenericAPIView):
         body = ContactMomentCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        contact, created = contact_moment_record(actor=request.user, agent=_person(request.user), **data)
+        contact, created = contact_moment_record(actor=request.user, agent=request.user.user, **data)
         if not created and not contact_moments_visible(principal=request.user).filter(pk=contact.pk).exists():
             # Someone else's event id: do not reveal that contact.
             raise ValidationFailed(field_errors={"external_id": [_("Dit kenmerk is al in gebruik.")]})
@@ -101,12 +97,12 @@ class ContactMomentDetailView(APIView):
     def get(self, request, contact_id: int):
         contact = _contact_for(request, contact_id)
         purpose, reference = Purpose.CONTACT, str(contact.pk)
-        if contact.party_id and not is_api_client(request.user):
+        if contact.party_id and not request.user.is_organisation:
             # Without a stated purpose, the contact itself is the one at hand (valid while recent).
             params = request.query_params
             source = params if params.get("purpose") else {"purpose": purpose, "purpose_reference": reference}
-            context = request_purpose(request, party_id=contact.party_id, object_type="contact_moment", source=source)
-            purpose, reference = context.purpose, context.purpose_reference
+            grant = request_grant(request, party_id=contact.party_id, object_type="contact_moment", source=source)
+            purpose, reference = grant.purpose, grant.reference
         rows_read_log(
             rows=[contact],
             actor=request.user,

@@ -8,7 +8,7 @@ from contactcentre.processinglog.api.serializers import CitizenProcessingRecordS
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
 from contactcentre.processinglog.selectors import processing_records_for_party
-from contactcentre.processinglog.services import processing_log_record, purpose_require
+from contactcentre.processinglog.services import processing_log_record, purpose_grant
 from contactcentre.registry.api.authentication import CitizenSessionAuthentication, IsCitizen
 
 
@@ -35,14 +35,14 @@ class PartyProcessingLogView(ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return ProcessingRecord.objects.none()
         party_id = self.kwargs["party_id"]
-        purpose = purpose_require(
-            actor=self.request.user,
+        purpose = purpose_grant(
+            principal=self.request.user,
             purpose=self.request.query_params.get("purpose", ""),
-            purpose_reference=self.request.query_params.get("purpose_reference", ""),
+            reference=self.request.query_params.get("purpose_reference", ""),
             action=ProcessingRecord.Action.READ,
             object_type="processing_log",
             party_ids=[party_id],
-        )
+        ).purpose
         processing_log_record(
             actor=self.request.user,
             action=ProcessingRecord.Action.READ,

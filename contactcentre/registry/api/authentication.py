@@ -4,11 +4,12 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication
 from rest_framework.permissions import BasePermission
 
+from contactcentre.principal import Principal
 from contactcentre.registry.citizen import citizen_from_session
 
 
 class CitizenSessionAuthentication(authentication.SessionAuthentication):
-    """Yields a CitizenPrincipal from the session; CSRF enforced on unsafe methods like DRF's session auth."""
+    """Yields a citizen Principal from the session; CSRF enforced on unsafe methods like DRF's session auth."""
 
     def authenticate(self, request):
         session = getattr(request._request, "session", None)
@@ -23,7 +24,7 @@ class IsCitizen(BasePermission):
     message = "Log eerst in met DigiD."
 
     def has_permission(self, request, view) -> bool:
-        return bool(getattr(request.user, "is_citizen", False))
+        return isinstance(request.user, Principal) and request.user.is_citizen
 
 
 class CitizenSessionScheme(OpenApiAuthenticationExtension):

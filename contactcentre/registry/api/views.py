@@ -15,7 +15,7 @@ from contactcentre.api.pagination import DefaultPagination
 from contactcentre.api.permissions import ScopeOrRolePermission
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
-from contactcentre.processinglog.services import processing_log_record, purpose_require
+from contactcentre.processinglog.services import processing_log_record, purpose_grant
 from contactcentre.registry import selectors, services
 from contactcentre.registry.api import serializers as s
 from contactcentre.registry.api.authentication import CitizenSessionAuthentication, IsCitizen
@@ -56,9 +56,7 @@ class _SensitiveThrottle(SimpleRateThrottle):
     def get_cache_key(self, request, view):
         if not self.applies(request):
             return None
-        principal = request.user
-        ident = f"client:{principal.pk}" if getattr(principal, "is_api_client", False) else f"user:{principal.pk}"
-        return self.cache_format % {"scope": self.bucket, "ident": ident}
+        return self.cache_format % {"scope": self.bucket, "ident": request.user.key}
 
 
 def _body_dict(request) -> dict:
@@ -139,13 +137,14 @@ class BaseDataChangesView(APIView):
     )
     def get(self, request, party_id: int):
         query = _query(request, s.PurposeFields)
-        purpose = purpose_require(
-            actor=request.user,
+        purpose = purpose_grant(
+            principal=request.user,
+            purpose=query["purpose"],
+            reference=query["purpose_reference"],
             action=ProcessingRecord.Action.READ,
             object_type="base_data_change",
             party_ids=[party_id],
-            **query,
-        )
+        ).purpose
         changes = selectors.base_data_changes_for_party(party=party_id).select_related("verification")
         paginator = DefaultPagination()
         page = paginator.paginate_queryset(changes, request, view=self)
@@ -266,14 +265,14 @@ class ConsentsView(APIView):
 
 
 def _consents_read(actor, party_id: int, *, purpose: str, purpose_reference: str) -> list:
-    purpose = purpose_require(
-        actor=actor,
+    purpose = purpose_grant(
+        principal=actor,
         purpose=purpose,
-        purpose_reference=purpose_reference,
+        reference=purpose_reference,
         action=ProcessingRecord.Action.READ,
         object_type="consent",
         party_ids=[party_id],
-    )
+    ).purpose
     consents = selectors.consents_for_party(party=party_id)
     processing_log_record(
         actor=actor,

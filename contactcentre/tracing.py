@@ -1,7 +1,11 @@
-"""W3C trace context: accept an incoming `traceparent`, or start a new trace."""
+"""W3C trace context: accept an incoming `traceparent`, or start a new trace; the current trace id
+of this request or task (the processing log and the log lines carry it)."""
 
 import re
 import secrets
+from contextvars import ContextVar
+
+current_trace_id: ContextVar[str] = ContextVar("current_trace_id", default="")
 
 _TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$")
 
