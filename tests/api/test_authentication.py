@@ -3,15 +3,15 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import RequestFactory
-from django.utils.functional import SimpleLazyObject
 from rest_framework.request import Request
 from rest_framework.test import APIClient
 
-from contactcentre.api.authentication import CsrfSessionAuthentication
+from contactcentre.api.authentication import ApiTokenAuthentication, CsrfSessionAuthentication
 from contactcentre.api.models import ApiClient
 from contactcentre.api.services import api_client_create
 from contactcentre.errors import ValidationFailed
-from tests.factories import OrganisationFactory
+from contactcentre.principal import PrincipalKind
+from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.api.urls")]
 
@@ -134,15 +134,24 @@ def test_page_size_is_capped(client_with_scopes, settings):
     assert body["count"] == Organisation.objects.count()
 
 
-def test_a_session_user_reaches_the_view_as_the_user_itself():
-    """Not Django's lazy wrapper: every attribute read through that first fails on the wrapper."""
-    user = get_user_model()(username="agent", is_active=True)
+def test_each_authentication_answers_one_typed_principal(client_with_scopes):
+    """Staff by session (with their roles), an organisation's system by token: the principal the
+    views, services and selectors are handed, made once per request."""
+    user = UserFactory(role="agent")
     django_request = RequestFactory().get("/api/v1/me")
-    django_request.user = SimpleLazyObject(lambda: user)
-
-    found, _auth = CsrfSessionAuthentication().authenticate(Request(django_request))
-
-    assert type(found) is get_user_model()
-    assert found is user
-    django_request.user = SimpleLazyObject(lambda: get_user_model()(username="gone", is_active=False))
+    django_request.user = user
+    principal, _auth = CsrfSessionAuthentication().authenticate(Request(django_request))
+    assert (principal.kind, principal.user, principal.roles) == (PrincipalKind.STAFF, user, frozenset({"agent"}))
+    django_request.user = get_user_model()(username="gone", is_active=False)
     assert CsrfSessionAuthentication().authenticate(Request(django_request)) is None
+
+    _http, client = client_with_scopes(["cases:read"])
+    _made, token = api_client_create(name="x", organisation=client.organisation, scopes=["cases:read"])
+    token_request = RequestFactory().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}")
+    principal, _client = ApiTokenAuthentication().authenticate(Request(token_request))
+    assert (principal.kind, principal.organisation_code, principal.scopes) == (
+        PrincipalKind.ORGANISATION,
+        client.organisation.code,
+        frozenset({"cases:read"}),
+    )
+    assert not principal.has_perm("casemanagement.view_case")
