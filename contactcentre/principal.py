@@ -98,3 +98,13 @@ class Principal:
 
 
 SYSTEM = Principal(kind=PrincipalKind.SYSTEM)
+
+# The session entry of a citizen signed in with DigiD (written by registry.citizen.citizen_session_start).
+CITIZEN_SESSION_KEY = "registry.citizen"
+
+
+def citizen_from_session(session) -> Principal | None:
+    data = session.get(CITIZEN_SESSION_KEY)
+    if not isinstance(data, dict) or "party_id" not in data:
+        return None
+    return Principal.citizen(party_id=int(data["party_id"]), assurance=str(data.get("assurance", "")))

@@ -1,13 +1,15 @@
-"""Authentication for people (session with CSRF) and for systems (hashed bearer tokens)."""
+"""Authentication for staff (session with CSRF), citizens (a session bound to one party by the portal's
+DigiD sign-in) and systems (hashed bearer tokens); each answers a Principal."""
 
 import hmac
 
 from rest_framework import authentication, exceptions
+from rest_framework.permissions import BasePermission
 
 from contactcentre.api.backends import user_group_names
 from contactcentre.api.models import ApiClient, hash_secret
 from contactcentre.api.services import api_client_touch
-from contactcentre.principal import Principal
+from contactcentre.principal import Principal, citizen_from_session
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -46,3 +48,22 @@ class CsrfSessionAuthentication(authentication.SessionAuthentication):
             return None
         user, auth = found
         return Principal.staff(user, roles=user_group_names(user)), auth
+
+
+class CitizenSessionAuthentication(authentication.SessionAuthentication):
+    """Yields a citizen Principal from the session; CSRF enforced on unsafe methods like DRF's session auth."""
+
+    def authenticate(self, request):
+        session = getattr(request._request, "session", None)
+        principal = citizen_from_session(session) if session is not None else None
+        if principal is None:
+            return None
+        self.enforce_csrf(request)
+        return principal, None
+
+
+class IsCitizen(BasePermission):
+    message = "Log eerst in met DigiD."
+
+    def has_permission(self, request, view) -> bool:
+        return isinstance(request.user, Principal) and request.user.is_citizen

@@ -6,8 +6,6 @@ import secrets
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from contactcentre.registry.models import Organisation
-
 TOKEN_PREFIX_LENGTH = 8
 
 
@@ -20,7 +18,7 @@ class ApiClient(models.Model):
     """A system (a second-line organisation's case system, another application) calling the API."""
 
     name = models.CharField(_("naam"), max_length=200)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="api_clients")
+    organisation = models.ForeignKey("registry.Organisation", on_delete=models.PROTECT, related_name="api_clients")
     scopes = models.JSONField(_("scopes"), default=list, blank=True)
     token_prefix = models.CharField(max_length=TOKEN_PREFIX_LENGTH, unique=True, editable=False)
     token_hash = models.CharField(max_length=64, editable=False)

@@ -18,3 +18,11 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
 
 class CsrfSessionScheme(SessionScheme):
     target_class = "contactcentre.api.authentication.CsrfSessionAuthentication"
+
+
+class CitizenSessionScheme(OpenApiAuthenticationExtension):
+    target_class = "contactcentre.api.authentication.CitizenSessionAuthentication"
+    name = "citizenSession"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "cookie", "name": "sessionid", "description": "DigiD-sessie (portaal)"}

@@ -10,11 +10,10 @@ from django.utils.translation import gettext as _
 from contactcentre.api.models import ApiClient, IdempotencyRecord
 from contactcentre.api.scopes import ALL_SCOPES
 from contactcentre.errors import ValidationFailed
-from contactcentre.registry.models import Organisation
 
 
 @transaction.atomic
-def api_client_create(*, name: str, organisation: Organisation, scopes: list[str]) -> tuple[ApiClient, str]:
+def api_client_create(*, name: str, organisation, scopes: list[str]) -> tuple[ApiClient, str]:
     """Create an API client; returns the client and its token, which is shown only this once."""
     unknown = sorted(set(scopes) - set(ALL_SCOPES))
     if unknown:

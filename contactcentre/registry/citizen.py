@@ -1,15 +1,13 @@
 """The citizen's session: a person signed in (DigiD, in the portal) acting on their own data.
 
 The portal's sign-in calls `citizen_session_start`; API views that serve "my own data" authenticate with
-`contactcentre.registry.api.authentication.CitizenSessionAuthentication`, which yields a citizen
+`contactcentre.api.authentication.CitizenSessionAuthentication`, which yields a citizen
 Principal. It carries no Django permissions and no API scopes: it reaches only the views scoped to the
 party of the signed-in citizen.
 """
 
-from contactcentre.principal import Principal
+from contactcentre.principal import CITIZEN_SESSION_KEY, Principal
 from contactcentre.registry.assurance import AssuranceLevel, assurance_rank
-
-CITIZEN_SESSION_KEY = "registry.citizen"
 
 
 def citizen_session_start(*, request, party_id: int, assurance: str) -> Principal:
@@ -23,10 +21,3 @@ def citizen_session_start(*, request, party_id: int, assurance: str) -> Principa
 
 def citizen_session_end(*, request) -> None:
     request.session.flush()
-
-
-def citizen_from_session(session) -> Principal | None:
-    data = session.get(CITIZEN_SESSION_KEY)
-    if not isinstance(data, dict) or "party_id" not in data:
-        return None
-    return Principal.citizen(party_id=int(data["party_id"]), assurance=str(data.get("assurance", "")))

@@ -60,6 +60,8 @@ def test_clearance_of_clients_and_citizens(client_with_scopes):
     _, reader = client_with_scopes(["cases:read"])
     _, contacts_only = client_with_scopes(["contacts:read"])
     assert clearance_of(organisation(reader)) == Clearance.OWNER_CLIENT
-    assert clearance_of(organisation(contacts_only)) == Clearance.OWNER_CLIENT  # scopes decide the endpoints, not the view
+    assert (
+        clearance_of(organisation(contacts_only)) == Clearance.OWNER_CLIENT
+    )  # scopes decide the endpoints, not the view
     assert clearance_of(Principal.citizen(party_id=1, assurance="substantial")) == Clearance.CITIZEN
     assert clearance_of(None) == Clearance.NOTHING

@@ -49,7 +49,9 @@ def test_a_contact_of_someone_else_does_not_hold():
 def test_the_contact_must_be_at_hand(started, ended, holds):
     agent, person = UserFactory(role="agent"), PersonFactory()
     moment = contact(party=person, agent=agent, started=started, ended=ended)
-    assert bool(contact_reference_check(principal=staff(agent), reference=str(moment.pk), party_ids=[person.pk])) is holds
+    assert (
+        bool(contact_reference_check(principal=staff(agent), reference=str(moment.pk), party_ids=[person.pk])) is holds
+    )
 
 
 @pytest.mark.parametrize("reference", ["", "cm-1", "12abc", "9" * 30, "9" * 19, "²", "①", "١٢"])

@@ -5,9 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from contactcentre.principal import CITIZEN_SESSION_KEY
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.services import processing_log_record
-from contactcentre.registry.citizen import CITIZEN_SESSION_KEY
 from tests.factories import PersonFactory, UserFactory, organisation, staff
 
 pytestmark = pytest.mark.django_db

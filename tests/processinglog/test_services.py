@@ -168,7 +168,13 @@ def test_one_person_is_one_insert_with_the_same_fields_as_a_bulk_write():
 
     one, two = PersonFactory.create_batch(2)
     agent = UserFactory(username="bert")
-    common = {"actor": staff(agent), "action": "read", "object_type": "case", "purpose": "contact", "purpose_reference": "7"}
+    common = {
+        "actor": staff(agent),
+        "action": "read",
+        "object_type": "case",
+        "purpose": "contact",
+        "purpose_reference": "7",
+    }
     with CaptureQueriesContext(connection) as queries:
         processing_log_record(party_ids=[one.pk], object_id="3", **common)
     assert [q["sql"].split()[0] for q in queries] == ["INSERT"]  # no BEGIN/SAVEPOINT/COMMIT around it

@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from contactcentre.principal import CITIZEN_SESSION_KEY
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.registry.api.views import BsnSearchThrottle, CodeConfirmThrottle, CodeSendThrottle
-from contactcentre.registry.citizen import CITIZEN_SESSION_KEY
 from contactcentre.registry.models import BaseDataChange, Consent, DigitalAddress
 from tests.registry.conftest import EMAIL
 

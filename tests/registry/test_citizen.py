@@ -4,12 +4,8 @@ import pytest
 from django.contrib.sessions.middleware import SessionMiddleware
 from django.test import RequestFactory
 
-from contactcentre.registry.citizen import (
-    CITIZEN_SESSION_KEY,
-    citizen_from_session,
-    citizen_session_end,
-    citizen_session_start,
-)
+from contactcentre.principal import CITIZEN_SESSION_KEY, citizen_from_session
+from contactcentre.registry.citizen import citizen_session_end, citizen_session_start
 
 pytestmark = pytest.mark.django_db
 

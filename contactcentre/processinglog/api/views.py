@@ -3,13 +3,13 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.generics import ListAPIView
 
+from contactcentre.api.authentication import CitizenSessionAuthentication, IsCitizen
 from contactcentre.api.permissions import ScopeOrRolePermission
 from contactcentre.processinglog.api.serializers import CitizenProcessingRecordSerializer, ProcessingRecordSerializer
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
 from contactcentre.processinglog.selectors import processing_records_for_party
 from contactcentre.processinglog.services import processing_log_record, purpose_grant
-from contactcentre.registry.api.authentication import CitizenSessionAuthentication, IsCitizen
 
 
 class PartyProcessingLogView(ListAPIView):

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from contactcentre.api.authentication import CitizenSessionAuthentication, IsCitizen
 from contactcentre.api.pagination import DefaultPagination
 from contactcentre.api.permissions import ScopeOrRolePermission
 from contactcentre.processinglog.models import ProcessingRecord
@@ -18,7 +19,6 @@ from contactcentre.processinglog.purposes import Purpose
 from contactcentre.processinglog.services import processing_log_record, purpose_grant
 from contactcentre.registry import selectors, services
 from contactcentre.registry.api import serializers as s
-from contactcentre.registry.api.authentication import CitizenSessionAuthentication, IsCitizen
 
 PURPOSE_PARAMETERS = [
     OpenApiParameter("purpose", str, enum=[p.value for p in Purpose], description="Doel van de verwerking."),
