@@ -21,7 +21,7 @@ from contactcentre.processinglog.pseudonyms import subject_pseudonym
 from contactcentre.registry.services import organisations_import
 from lifeevents.models import Article, LifeEvent
 from tests.casemanagement.factories import CaseTypeFactory, PersonFactory, make_case
-from tests.factories import OrganisationFactory, organisation, staff
+from tests.factories import OrganisationFactory, organisation
 
 pytestmark = pytest.mark.django_db
 
