@@ -61,4 +61,3 @@ class StrictJSONParser(JSONParser):
         if contains_nul(data):
             raise ParseError("De invoer bevat een NUL-teken; dat is niet toegestaan.")
         return data
-
