@@ -200,7 +200,13 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Reverse proxies in front of the app that each append the address they saw to X-Forwarded-For. With 0
+# the header is ignored (anyone can send one) and the connecting address is the client's; with n, the n-th
+# address from the right. The per-IP throttles and the log-in lock-out both key on it.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
 REST_FRAMEWORK = {
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "contactcentre.api.authentication.ApiTokenAuthentication",
         "contactcentre.api.authentication.CsrfSessionAuthentication",
@@ -269,6 +275,9 @@ PERMISSION_CACHE_SECONDS = int(os.environ.get("PERMISSION_CACHE_SECONDS", "60"))
 AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_LOCKOUT_ATTEMPTS", "5"))
 AXES_COOLOFF_TIME = timedelta(seconds=int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client's address as the throttles read it (TRUSTED_PROXY_COUNT); django-ipware is not installed,
+# so without this axes would see every caller behind a proxy as the proxy.
+AXES_CLIENT_IP_CALLABLE = "contactcentre.api.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
