@@ -54,3 +54,13 @@ class RateLimited(DomainError):
     status = 429
     code = "rate_limited"
     title = "Too many attempts"
+
+
+class ServiceUnavailable(DomainError):
+    """A dependency (Redis) is down or silent: refused for now, never waved through. `retry_after` is
+    the Retry-After the interfaces send, in seconds."""
+
+    status = 503
+    code = "service_unavailable"
+    title = "Service temporarily unavailable"
+    retry_after = 5

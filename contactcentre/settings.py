@@ -120,16 +120,48 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Seconds every Redis client waits to connect and for an answer: a Redis that is down or silent gives a
+# clear 503 (or a cache miss) within a second, never a hang. After a failed connection a web process
+# fails its Redis calls at once for REDIS_FAILURE_PAUSE_SECONDS (contactcentre/api/redis_pool.py).
+REDIS_CONNECT_TIMEOUT = float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.5"))
+REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "0.5"))
+REDIS_FAILURE_PAUSE_SECONDS = float(os.environ.get("REDIS_FAILURE_PAUSE_SECONDS", "1"))
+# The channel layer waits up to 5 s for a message (channels_redis' BZPOPMIN): its read timeout is longer.
+REDIS_CHANNEL_LAYER_SOCKET_TIMEOUT = float(os.environ.get("REDIS_CHANNEL_LAYER_SOCKET_TIMEOUT", "10"))
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "OPTIONS": {},  # passed to redis-py's connection pool (socket timeouts: a later change)
+            # Passed to redis-py's connection pool (Django's RedisCache `pool_class` and pool options).
+            "OPTIONS": {
+                "pool_class": "contactcentre.api.redis_pool.FailFastConnectionPool",
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                "failure_pause": REDIS_FAILURE_PAUSE_SECONDS,
+            },
         }
     }
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                        "socket_timeout": REDIS_CHANNEL_LAYER_SOCKET_TIMEOUT,
+                    }
+                ]
+            },
+        }
+    }
     CELERY_BROKER_URL = REDIS_URL
+    CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+        "socket_timeout": REDIS_SOCKET_TIMEOUT,
+    }
     CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -177,10 +209,11 @@ STORAGES = {
 
 LOGIN_URL = "/admin/login/"
 
-# Sessions: kept in the database and read through the cache (so they outlive the cache), rotated at
-# login (Django does), ended SESSION_COOKIE_AGE seconds after the last request; the cookie lasts as long
-# as the browser, the server alone decides when an idle session ends.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions: kept in the database and read through the cache (so they outlive the cache, also while
+# Redis is down: Django's cached_db store with cache errors as misses), rotated at login (Django does),
+# ended SESSION_COOKIE_AGE seconds after the last request; the cookie lasts as long as the browser, the
+# server alone decides when an idle session ends.
+SESSION_ENGINE = "contactcentre.api.resilient_sessions"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", "1800"))
 # Not SESSION_SAVE_EVERY_REQUEST (a database write a request): IdleSessionExpiryMiddleware saves once a minute.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -8,7 +8,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status as http_status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from casemanagement.api.filters import CaseFilter
@@ -36,6 +35,7 @@ from casemanagement.selectors import (
 )
 from casemanagement.services import case_extend, case_open, case_resume, case_status_record, case_suspend
 from contactcentre.api.permissions import ScopeOrRolePermission, scopes
+from contactcentre.api.throttles import FailClosedSimpleRateThrottle
 from contactcentre.errors import NotFound, ValidationFailed
 from contactcentre.processinglog.api.purpose import PURPOSE_PARAMETERS, list_grant, request_grant
 from contactcentre.registry.models import Party
@@ -44,7 +44,7 @@ from contactcentre.registry.selectors import party_lookup
 VIEW_CASE = ("casemanagement.view_case",)
 
 
-class CallerRateThrottle(SimpleRateThrottle):
+class CallerRateThrottle(FailClosedSimpleRateThrottle):
     """The "sensitive" rate per principal and per caller it relays (a phone menu serves many callers,
     each with their own budget); the caller is hashed, never kept in clear."""
 

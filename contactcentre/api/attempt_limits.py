@@ -4,7 +4,9 @@ starts at its first count.
 `slot_reserve` takes a slot on a counter unless a guard counter or the counter itself has reached the
 limit, `slot_release` gives a slot back, `counter_add` counts. With REDIS_URL each is one script on the
 Redis server (atomic, one round trip: parallel guesses in any number of processes cannot slip past a
-limit together), sent by a redis-py client of this module's own, made once per process. The counters
+limit together), sent by a redis-py client of this module's own, made once per process, with the
+settings' Redis timeouts (contactcentre/api/redis_pool.py). A Redis that is down or silent refuses the
+step with ServiceUnavailable (a 503), never waves it through. The counters
 live under the default cache's keys (its key prefix and version; Django's Redis cache keeps integers
 as plain numbers), so the cache API reads, deletes and clears them too. Without REDIS_URL the same
 steps run one by one on the default cache (local memory: one process, not atomic across processes).
@@ -12,15 +14,19 @@ steps run one by one on the default cache (local memory: one process, not atomic
 
 import contextlib
 import functools
+import logging
 from typing import NamedTuple
 
-import redis
 from django.conf import settings
 from django.core.cache import caches
+from django.utils.translation import gettext as _
 from redis.commands.core import Script
+from redis.exceptions import RedisError
 
-# A lookup waits at most this long for Redis, then fails (refused, never waved through).
-_REDIS_TIMEOUT_SECONDS = 2.0
+from contactcentre.api.redis_pool import redis_client
+from contactcentre.errors import ServiceUnavailable
+
+logger = logging.getLogger(__name__)
 
 # KEYS: the counter; ARGV: the amount, the window in seconds. A counter without expiry is a new one.
 _ADD = """
@@ -52,10 +58,18 @@ class _Scripts(NamedTuple):
 
 @functools.cache
 def _scripts() -> _Scripts:
-    client = redis.Redis.from_url(
-        settings.REDIS_URL, socket_timeout=_REDIS_TIMEOUT_SECONDS, socket_connect_timeout=_REDIS_TIMEOUT_SECONDS
-    )
+    client = redis_client(settings.REDIS_URL)
     return _Scripts(client.register_script(_ADD), client.register_script(_RESERVE), client.register_script(_RELEASE))
+
+
+@contextlib.contextmanager
+def _redis_or_unavailable():
+    """Redis down or silent: the step is refused (503), never waved through."""
+    try:
+        yield
+    except RedisError as exc:
+        logger.warning("attempt counter unavailable (%s): refused", type(exc).__name__)
+        raise ServiceUnavailable(_("De dienst is tijdelijk niet beschikbaar. Probeer het later opnieuw.")) from exc
 
 
 def _redis_key(key: str) -> str:
@@ -65,7 +79,8 @@ def _redis_key(key: str) -> str:
 def counter_add(key: str, delta: int, *, timeout: int) -> int:
     """Add to a counter; a missing (or just expired) one starts its window of `timeout` seconds now."""
     if settings.REDIS_URL:
-        return int(_scripts().add(keys=[_redis_key(key)], args=[delta, timeout]))
+        with _redis_or_unavailable():
+            return int(_scripts().add(keys=[_redis_key(key)], args=[delta, timeout]))
     cache = caches["default"]
     try:
         return cache.incr(key, delta)
@@ -79,7 +94,8 @@ def slot_reserve(key: str, *, guard_key: str, limit: int, timeout: int) -> bool:
     """Take a slot on counter `key` (its window starting at the first) unless counter `guard_key` or
     `key` itself has reached `limit`; False when refused (nothing is then counted)."""
     if settings.REDIS_URL:
-        return bool(_scripts().reserve(keys=[_redis_key(key), _redis_key(guard_key)], args=[limit, timeout]))
+        with _redis_or_unavailable():
+            return bool(_scripts().reserve(keys=[_redis_key(key), _redis_key(guard_key)], args=[limit, timeout]))
     if (caches["default"].get(guard_key) or 0) >= limit:
         return False
     if counter_add(key, 1, timeout=timeout) > limit:
@@ -91,7 +107,8 @@ def slot_reserve(key: str, *, guard_key: str, limit: int, timeout: int) -> bool:
 def slot_release(key: str) -> None:
     """Give a slot back (a counter that expired meanwhile has nothing to give back)."""
     if settings.REDIS_URL:
-        _scripts().release(keys=[_redis_key(key)])
+        with _redis_or_unavailable():
+            _scripts().release(keys=[_redis_key(key)])
         return
     with contextlib.suppress(ValueError):
         caches["default"].decr(key)

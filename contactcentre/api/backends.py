@@ -11,14 +11,22 @@ group or permission (saved or deleted) starts a new generation (the receivers in
 `contactcentre.api.apps`, signals used for cache invalidation only), so every entry made before it is
 ignored at the next request. A change that sends no signal (a queryset update() or bulk delete of
 groups, permissions or their links) shows once the entry expires, after PERMISSION_CACHE_SECONDS.
+
+While the cache (Redis) cannot be reached, the permission set comes from the database (ModelBackend's
+three queries) and nothing is cached; a new generation that cannot be written is logged, and entries
+made before it then end with their expiry.
 """
 
+import logging
 import uuid
 
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.db import transaction
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "auth:perms:generation"
 ENTRY_KEY = "auth:perms:v2:user:{pk}"
@@ -39,17 +47,32 @@ def _entry(user) -> tuple[set[str], frozenset[str]]:
     if memo is not None:
         return memo
     key = ENTRY_KEY.format(pk=user.pk)
-    found = cache.get_many([key, GENERATION_KEY])
-    # The generation is read before the rows, so an entry built from rows that a change is replacing
-    # carries the generation that change ends.
-    generation = _current_generation(found)
+    try:
+        found = cache.get_many([key, GENERATION_KEY])
+        # The generation is read before the rows, so an entry built from rows that a change is replacing
+        # carries the generation that change ends.
+        generation = _current_generation(found)
+    except RedisError as exc:  # the cache is down or silent: the database answers, nothing is cached
+        logger.warning("permission cache unavailable (%s): read from the database", type(exc).__name__)
+        found, generation = {}, None
     entry = found.get(key)
-    if isinstance(entry, tuple) and len(entry) == 4 and entry[:2] == (generation, user.is_superuser):
+    if (
+        generation is not None
+        and isinstance(entry, tuple)
+        and len(entry) == 4
+        and entry[:2] == (generation, user.is_superuser)
+    ):
         memo = (set(entry[2]), entry[3])
     else:
         permissions = frozenset(ModelBackend().get_all_permissions(user))
         group_names = frozenset(user.groups.values_list("name", flat=True))
-        cache.set(key, (generation, user.is_superuser, permissions, group_names), settings.PERMISSION_CACHE_SECONDS)
+        if generation is not None:
+            try:
+                cache.set(
+                    key, (generation, user.is_superuser, permissions, group_names), settings.PERMISSION_CACHE_SECONDS
+                )
+            except RedisError as exc:
+                logger.warning("permission cache unavailable (%s): not cached", type(exc).__name__)
         memo = (set(permissions), group_names)
     user._cached_permission_entry = memo
     return memo
@@ -75,5 +98,12 @@ class CachedPermissionBackend(ModelBackend):
 def permissions_invalidate_all() -> None:
     """A new generation: every cached entry is stale. Again after commit, so an entry rebuilt from the
     old rows while the change was still uncommitted does not survive it."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
-    transaction.on_commit(lambda: cache.set(GENERATION_KEY, uuid.uuid4().hex, None))
+    _new_generation()
+    transaction.on_commit(_new_generation)
+
+
+def _new_generation() -> None:
+    try:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    except RedisError as exc:  # entries made before this change end with their expiry
+        logger.warning("permission cache unavailable (%s): generation not renewed", type(exc).__name__)

@@ -6,15 +6,20 @@
 
 from __future__ import annotations
 
+import logging
 from http import HTTPStatus
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 from rest_framework import exceptions
 from rest_framework.views import set_rollback
 
-from contactcentre.errors import DomainError
+from contactcentre.errors import DomainError, ServiceUnavailable
 from contactcentre.tracing import current_trace_id
+
+logger = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://contactcentre.example/problems/"
@@ -71,11 +76,16 @@ def problem_exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RedisError):  # the cache (Redis) down or silent where nothing caught it: 503, not 500
+        logger.warning("redis unavailable (%s): answered 503", type(exc).__name__)
+        exc = ServiceUnavailable(_("De dienst is tijdelijk niet beschikbaar. Probeer het later opnieuw."))
 
     if isinstance(exc, DomainError):
         set_rollback()
         errors = _flatten(exc.field_errors) if exc.field_errors else None
-        return problem_response(exc.status, detail=exc.message, code=exc.code, errors=errors)
+        retry_after = getattr(exc, "retry_after", None)
+        headers = {"Retry-After": str(int(retry_after))} if retry_after else None
+        return problem_response(exc.status, detail=exc.message, code=exc.code, errors=errors, headers=headers)
 
     if not isinstance(exc, exceptions.APIException):
         return None  # a real bug: ApiProblemMiddleware logs it and answers a bare 500

@@ -1,4 +1,6 @@
-"""Liveness and readiness probes."""
+"""Liveness and readiness probes. /healthz asks nothing of the database or Redis, so it answers while
+they are down or silent; /readyz asks both, Redis with the settings' connect and read timeouts and
+without retries (contactcentre/api/redis_pool.py), so a Redis that is down gives a 503 within a second."""
 
 from django.conf import settings
 from django.db import connection
@@ -30,10 +32,15 @@ def _check_database() -> str:
 
 
 def _check_redis() -> str:
-    import redis
+    from redis.exceptions import RedisError
 
+    from contactcentre.api.redis_pool import redis_client
+
+    client = redis_client(settings.REDIS_URL)
     try:
-        redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1).ping()
+        client.ping()
         return "ok"
-    except redis.RedisError:
+    except RedisError:
         return "error"
+    finally:
+        client.connection_pool.disconnect()

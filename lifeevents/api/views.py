@@ -5,9 +5,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from contactcentre.api.throttles import FailClosedScopedRateThrottle
 from lifeevents import selectors, services
 from lifeevents.api.serializers import (
     ArticleSerializer,
@@ -24,7 +24,7 @@ class PublicEndpoint:
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [FailClosedScopedRateThrottle]
     throttle_scope = "public_search"
 
 

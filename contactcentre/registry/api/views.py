@@ -8,12 +8,12 @@ BSNs only ever travel in POST bodies. Every person-data read or write states a p
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
 from contactcentre.api.authentication import CitizenSessionAuthentication, IsCitizen
 from contactcentre.api.pagination import DefaultPagination
 from contactcentre.api.permissions import ScopeOrRolePermission
+from contactcentre.api.throttles import FailClosedSimpleRateThrottle
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
 from contactcentre.processinglog.services import processing_log_record, purpose_grant
@@ -44,7 +44,7 @@ def _body(request, serializer_class):
     return serializer.validated_data
 
 
-class _SensitiveThrottle(SimpleRateThrottle):
+class _SensitiveThrottle(FailClosedSimpleRateThrottle):
     """Rate "sensitive" per principal (user or API client), in its own bucket per kind of action."""
 
     scope = "sensitive"
