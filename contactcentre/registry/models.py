@@ -351,13 +351,16 @@ class VerificationChallenge(models.Model):
 class VerificationMessage(models.Model):
     """Outbound verification message for channels_app to deliver (the default sender writes it here).
 
-    The body holds the code until delivery; the transport blanks it once sent.
+    No code in clear: the body has a `{code}` placeholder and `code_seed` gives the code only with the
+    key derived from SECRET_KEY (registry.verification). The transport takes the message with
+    `verification_message_take`, which renders the text and wipes the seed; so does the challenge's end.
     """
 
     challenge = models.ForeignKey(VerificationChallenge, on_delete=models.CASCADE, related_name="messages")
     channel = models.CharField(_("kanaal"), max_length=8, choices=DigitalAddress.Kind.choices)
     recipient = models.CharField(_("ontvanger"), max_length=254)
     body = models.TextField(_("bericht"))
+    code_seed = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 

@@ -587,16 +587,16 @@ def _challenge_start(*, change: BaseDataChange, party: Party, kind: str, value: 
     VerificationChallenge.objects.filter(party=party, kind=kind, status=VerificationChallenge.Status.PENDING).update(
         status=VerificationChallenge.Status.EXPIRED, pending_value="", closed_at=timezone.now()
     )
-    code = verification.code_generate()
+    seed = verification.code_seed_new()
     challenge = VerificationChallenge.objects.create(
         change=change,
         party=party,
         kind=kind,
         pending_value=value,
-        code_hash=verification.code_hash(code),
+        code_hash=verification.code_hash(verification.code_from_seed(seed)),
         expires_at=timezone.now() + timedelta(minutes=verification.settings_ttl_minutes()),
     )
-    verification.verification_send(challenge=challenge, recipient=value, code=code)
+    verification.verification_send(challenge=challenge, recipient=value, code_seed=seed)
     return challenge
 
 
@@ -719,16 +719,48 @@ def _challenge_close(challenge: VerificationChallenge, status: str, now) -> None
     challenge.pending_value = ""  # the unverified value is not kept once the challenge ends
     challenge.closed_at = now
     challenge.save(update_fields=["status", "pending_value", "closed_at", "attempts"])
-    # An unsent message would still carry the code; once the challenge ends it is worthless, so drop it.
-    VerificationMessage.objects.filter(challenge=challenge).update(body="")
+    # An unsent message could still give the code; once the challenge ends it is worthless, so drop it.
+    VerificationMessage.objects.filter(challenge=challenge).update(body="", code_seed="")
     if status != VerificationChallenge.Status.CONFIRMED:
         BaseDataChange.objects.filter(pk=challenge.change_id).update(status=BaseDataChange.Status.VERIFICATION_FAILED)
 
 
 def verification_messages_purge() -> int:
-    """Blank the bodies (the codes) of verification messages whose challenge has expired, sent or not.
+    """Blank verification messages (text and code seed) whose challenge has expired, sent or not.
     Periodic; safe to run again (a second run changes nothing)."""
-    return VerificationMessage.objects.filter(challenge__expires_at__lt=timezone.now()).exclude(body="").update(body="")
+    expired = VerificationMessage.objects.filter(challenge__expires_at__lt=timezone.now())
+    return expired.exclude(body="", code_seed="").update(body="", code_seed="")
+
+
+@transaction.atomic
+def verification_message_take(*, message_id: int) -> verification.OutgoingMessage | None:
+    """For the transport: the text of an unsent verification message, with its code, exactly once. Marks it
+    sent and wipes the seed, so the code is in no table afterwards. None when it was taken already, or its
+    challenge has ended or expired (a code that could no longer be used is not sent)."""
+    message = (
+        VerificationMessage.objects.select_for_update()
+        .select_related("challenge")
+        .filter(pk=message_id, sent_at__isnull=True)
+        .exclude(code_seed="")
+        .first()
+    )
+    if message is None:
+        return None
+    now = timezone.now()
+    challenge = message.challenge
+    usable = challenge.status == VerificationChallenge.Status.PENDING and challenge.expires_at > now
+    text = verification.message_render(message.body, message.code_seed) if usable else ""
+    message.code_seed = ""
+    if usable:
+        message.sent_at = now
+    else:
+        message.body = ""
+    message.save(update_fields=["code_seed", "sent_at", "body"])
+    if not usable:
+        return None
+    return verification.OutgoingMessage(
+        message_id=message.pk, channel=message.channel, recipient=message.recipient, text=text
+    )
 
 
 # --- consents ------------------------------------------------------------------------------------
@@ -827,6 +859,7 @@ __all__ = [
     "party_create",
     "residential_address_register",
     "verification_confirm",
+    "verification_message_take",
     "verification_messages_purge",
     "verification_start",
 ]

@@ -1,12 +1,15 @@
 """Verification codes: applied on the right code; wrong codes counted and limited; expiry; stored hashed."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from contactcentre.errors import AccessDenied, Conflict, RateLimited, RuleViolation, ValidationFailed
 from contactcentre.processinglog.models import ProcessingRecord
+from contactcentre.registry import verification
 from contactcentre.registry.models import (
     BaseDataChange,
     DigitalAddress,
@@ -16,6 +19,7 @@ from contactcentre.registry.models import (
 from contactcentre.registry.services import (
     base_data_change,
     verification_confirm,
+    verification_message_take,
     verification_messages_purge,
     verification_start,
 )
@@ -180,10 +184,68 @@ def test_one_person_is_sent_at_most_five_codes_an_hour_whoever_asks(rules, perso
 def test_the_code_leaves_the_outbox_once_the_challenge_ends(rules, person, agent):
     change = _start(person, agent)
     message = VerificationMessage.objects.get()
-    code = message.body.split("code is ")[1].split(".")[0]
+    code = verification.code_from_seed(message.code_seed)
     verification_confirm(challenge_id=change.verification.pk, code=code, actor=staff(agent))
     message.refresh_from_db()
-    assert message.body == ""
+    assert (message.body, message.code_seed) == ("", "")
+    assert verification_message_take(message_id=message.pk) is None
+
+
+def _text_columns(model, pk) -> list[str]:
+    """Every column of the row as the database holds it (read with SQL, past any model code)."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {table} WHERE id = %s", [pk])  # noqa: S608 - a model's own table
+        return [str(value) for value in cursor.fetchone()]
+
+
+def test_no_table_keeps_the_code_in_clear(rules, person, agent):
+    change = _start(person, agent)
+    message = VerificationMessage.objects.get()
+    code = verification.code_from_seed(message.code_seed)
+    assert verification.code_matches(change.verification.code_hash, code)
+    for model, pk in ((VerificationMessage, message.pk), (VerificationChallenge, change.verification.pk)):
+        for value in _text_columns(model, pk):
+            assert code not in value, f"{model.__name__} keeps the code in clear"
+    assert "{code}" in message.body
+
+
+def test_the_transport_takes_the_text_with_the_code_once(rules, person, agent):
+    change = _start(person, agent)
+    message = VerificationMessage.objects.get()
+    outgoing = verification_message_take(message_id=message.pk)
+    assert (outgoing.channel, outgoing.recipient) == ("email", "nieuw@voorbeeld.nl")
+    assert re.fullmatch(r"Uw verificatiecode is \d{6}\. De code is 15 minuten geldig\.", outgoing.text)
+    code = re.search(r"\d{6}", outgoing.text).group()
+    # Sent: the seed is gone, the row holds no code and cannot give it again.
+    message.refresh_from_db()
+    assert message.sent_at is not None and message.code_seed == ""
+    assert all(code not in value for value in _text_columns(VerificationMessage, message.pk))
+    assert verification_message_take(message_id=message.pk) is None
+    # And the code it sent is the one the challenge expects.
+    applied = verification_confirm(challenge_id=change.verification.pk, code=code, actor=staff(agent))
+    assert applied.status == BaseDataChange.Status.APPLIED
+
+
+def test_the_transport_does_not_send_a_code_that_can_no_longer_be_used(rules, person, agent):
+    _start(person, agent)
+    expired = VerificationMessage.objects.get()
+    VerificationChallenge.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert verification_message_take(message_id=expired.pk) is None
+    expired.refresh_from_db()
+    assert (expired.body, expired.code_seed, expired.sent_at) == ("", "", None)
+
+    _start(person, agent, value="ander@voorbeeld.nl")
+    _start(person, agent, value="derde@voorbeeld.nl")  # closes the previous challenge
+    superseded = VerificationMessage.objects.get(recipient="ander@voorbeeld.nl")
+    assert verification_message_take(message_id=superseded.pk) is None
+    assert verification_message_take(message_id=VerificationMessage.objects.get(recipient="derde@voorbeeld.nl").pk)
+
+
+def test_codes_are_six_ascii_digits_and_differ_per_seed():
+    codes = {verification.code_from_seed(verification.code_seed_new()) for _ in range(200)}
+    assert all(len(code) == 6 and code.isascii() and code.isdigit() for code in codes)
+    assert len(codes) > 190
 
 
 def test_purge_blanks_codes_of_expired_challenges_once(rules, person, make_person, agent):
