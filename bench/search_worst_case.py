@@ -1,16 +1,18 @@
 """Worst-case knowledge-base search: the slowest questions the public API accepts, against ordinary ones.
 
-    .venv/bin/python bench/search_worst_case.py --articles 251 --samples 200
+    DATABASE_URL=sqlite:////tmp/h3_search.sqlite3 .venv/bin/python bench/search_worst_case.py --articles 251
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/h3_search \\
         .venv/bin/python bench/search_worst_case.py --articles 10000 --samples 200
 
 Prepares the database as `search_bench.py` does (migrate, import the kennisbank, top up to --articles
 published articles with synthetic ones), then runs `search_articles` end to end (analysis, ranking,
 fetching the articles) on --samples generated questions per shape. Every question is new (seeded, so
-runs compare), so the per-process caches of stems and compound splits do not hide the work, and each
-one passes the API's own validation (`SearchQuerySerializer`: q at most MAX_QUERY_LENGTH characters).
-Prints p50/p99/max ms per shape, the ratio of its p50 and p99 to those of the ordinary questions (the
-development and held-out sets), and the analysis' vocabulary lookups (most per question).
+runs compare) and the per-process caches of stems and compound splits are emptied before each call, so
+they do not hide the work; each question passes the API's own validation (`SearchQuerySerializer`: q at
+most MAX_QUERY_LENGTH characters). A question's time is the fastest of --repeat calls (the machine is
+shared: this keeps other processes' bursts out, not the question's own work). Prints p50/p99/max ms
+per shape, the ratio of its p50 and p99 to those of the ordinary questions (the development and
+held-out sets), and the analysis' vocabulary lookups (most per question, budget MAX_QUERY_LOOKUPS).
 """
 
 from __future__ import annotations
@@ -96,7 +98,7 @@ def shapes(vocabulary, samples: int, max_length: int, seed: int = 15):
     }
 
 
-def measure(queries, vocabulary, validate):
+def measure(queries, vocabulary, validate, repeat: int):
     from lifeevents.search import analysis, search_articles
 
     timings, lookups = [], []
@@ -105,10 +107,14 @@ def measure(queries, vocabulary, validate):
         work = analysis.Work()
         analysis.analyse_query(query, vocabulary, work)
         lookups.append(work.lookups)
-        _clear_caches()
-        started = time.perf_counter()
-        search_articles(query, limit=10, **kwargs)
-        timings.append((time.perf_counter() - started) * 1000)
+        fastest = None
+        for _ in range(repeat):
+            _clear_caches()
+            started = time.perf_counter()
+            search_articles(query, limit=10, **kwargs)
+            elapsed = (time.perf_counter() - started) * 1000
+            fastest = elapsed if fastest is None else min(fastest, elapsed)
+        timings.append(fastest)
     return timings, lookups
 
 
@@ -116,6 +122,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=251, help="published articles in total")
     parser.add_argument("--samples", type=int, default=200, help="questions per shape")
+    parser.add_argument("--repeat", type=int, default=3, help="calls per question, the fastest counts")
     parser.add_argument("--no-prepare", action="store_true", help="use the database as it is")
     args = parser.parse_args()
 
@@ -150,7 +157,7 @@ def main():
     assert not too_long.is_valid(), "the API accepts a question longer than MAX_QUERY_LENGTH"
 
     rows = []
-    base_timings, base_lookups = measure(ordinary, vocabulary, validate)
+    base_timings, base_lookups = measure(ordinary, vocabulary, validate, args.repeat)
     base50, base99 = percentile(base_timings, 50), percentile(base_timings, 99)
 
     def row(name, timings, lookups):
@@ -167,7 +174,7 @@ def main():
 
     rows.append(row("ordinary (dev + held-out questions)", base_timings, base_lookups))
     for name, queries in shapes(vocabulary, args.samples, analysis.MAX_QUERY_LENGTH).items():
-        rows.append(row(name, *measure(queries, vocabulary, validate)))
+        rows.append(row(name, *measure(queries, vocabulary, validate, args.repeat)))
 
     slowest = max(r["max_ms"] for r in rows)
     print(
@@ -177,13 +184,14 @@ def main():
                 "published_articles": published,
                 "max_query_length": analysis.MAX_QUERY_LENGTH,
                 "lookup_budget": analysis.MAX_QUERY_LOOKUPS,
+                "repeat": args.repeat,
                 "slowest_ms": slowest,
                 "under_aim": slowest < AIM_MS,
             }
         )
     )
-    header = f"{'shape':58s} {'n':>4s} {'p50 ms':>8s} {'p99 ms':>8s} {'max ms':>8s} {'x p50':>6s} {'x p99':>6s} {'lookups':>8s}"
-    print(header)
+    columns = ("n", 4), ("p50 ms", 8), ("p99 ms", 8), ("max ms", 8), ("x p50", 6), ("x p99", 6), ("lookups", 8)
+    print(f"{'shape':58s} " + " ".join(f"{name:>{width}s}" for name, width in columns))
     for r in rows:
         print(
             f"{r['shape']:58s} {r['n']:4d} {r['p50_ms']:8.2f} {r['p99_ms']:8.2f} {r['max_ms']:8.2f} "

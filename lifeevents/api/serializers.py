@@ -2,6 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lifeevents.models import Article, ArticleFeedback, LifeEvent
+from lifeevents.search.analysis import MAX_QUERY_LENGTH
 
 
 @extend_schema_field({"type": "string", "enum": ArticleFeedback.Channel.values})
@@ -47,7 +48,8 @@ class LifeEventSerializer(serializers.ModelSerializer):
 
 
 class SearchQuerySerializer(serializers.Serializer):
-    q = serializers.CharField(max_length=2000, help_text="Vraag in eigen woorden")
+    # The search's work is bounded whatever it gets; a question longer than this is no question (400).
+    q = serializers.CharField(max_length=MAX_QUERY_LENGTH, help_text="Vraag in eigen woorden")
     life_event = serializers.SlugField(required=False, help_text="slug van een levensgebeurtenis")
     organisation = serializers.SlugField(required=False, help_text="code van de eigenaar")
     channel = ChannelField(required=False)

@@ -17,6 +17,7 @@ from lifeevents.api.serializers import (
     SearchResultSerializer,
 )
 from lifeevents.models import Article, ArticleFeedback
+from lifeevents.search.analysis import MAX_QUERY_LENGTH
 
 
 class PublicEndpoint:
@@ -48,7 +49,12 @@ class ArticleSearchView(PublicEndpoint, APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("q", str, required=True, description="Vraag in eigen woorden"),
+            OpenApiParameter(
+                "q",
+                {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+                required=True,
+                description=f"Vraag in eigen woorden (hoogstens {MAX_QUERY_LENGTH} tekens)",
+            ),
             OpenApiParameter("life_event", str, description="slug van een levensgebeurtenis"),
             OpenApiParameter("organisation", str, description="code van de organisatie die eigenaar is"),
             OpenApiParameter("channel", str, enum=ArticleFeedback.Channel.values, description="de deur van de vraag"),

@@ -4,6 +4,13 @@ Documents and queries go through the same steps (normalise, tokenise, drop stop 
 stem, split compounds against the corpus lexicon), so both backends compare the same terms. Queries
 additionally get synonym expansion, joining of split compounds, stem variants, prefix and typo
 correction against the vocabulary of the index (see `analyse_query`).
+
+The work per query is bounded by design, whoever sends it (issue 15: one long word could stop the
+server): only the first MAX_ANALYSED_CHARS characters and MAX_QUERY_WORDS content words are analysed,
+a word longer than MAX_WORD_LENGTH is taken as typed (no real Dutch word is that long), compounds are
+split in one left-to-right pass over the split points (a few dozen lookups per word, never more than
+MAX_SPLIT_LOOKUPS), splitting, prefix and typo lookups share a budget of MAX_QUERY_LOOKUPS per query,
+and a query yields at most MAX_QUERY_TERMS distinct terms. `Work` counts the lookups.
 """
 
 from __future__ import annotations
@@ -25,6 +32,35 @@ _LINKERS = ("", "s", "e", "en", "er")
 MIN_PART = 3
 MIN_TAIL = 4
 MIN_COMPOUND = 7
+MAX_PARTS = 4  # arbeids-ongeschiktheids-verzekering has three; the corpus' most is four
+MAX_SUFFIX = 5  # letters an inflected compound part may run past the lexicon word it begins (-ings, -heid)
+
+# Bounds on the work per query (see the module docstring). The longest word of the shipped corpus has 33
+# letters (arbeidsongeschiktheidsverzekering), the longest question of the evaluation sets 171 characters.
+MAX_QUERY_LENGTH = 500  # characters the public search API accepts
+MAX_ANALYSED_CHARS = 5_000  # characters of any door's text that are analysed (a long e-mail says it early)
+MAX_QUERY_WORDS = 60
+MAX_WORD_LENGTH = 48  # longer: a term as typed, not stemmed, split, joined, extended or corrected
+MAX_SPLIT_LOOKUPS = 300  # per word split (the corpus' hardest word takes 133)
+MAX_QUERY_LOOKUPS = 1_000  # per query, for compound parts, prefixes and typos (the evaluation sets' most: 387)
+MAX_QUERY_TERMS = 64  # distinct terms per query (each costs the ranking a posting list or a ts_rank; most: 22)
+
+
+class Work:
+    """Vocabulary lookups spent by one query's analysis, against its budget: the lookups whose number
+    grows with a word's length (compound parts, prefix scans, typo probes). A step is taken only if the
+    budget can pay for its worst case, so `lookups` never exceeds `budget`. (The few lookups per word
+    of the exact term and its synonyms are bounded by MAX_QUERY_WORDS.)"""
+
+    def __init__(self, budget: int = MAX_QUERY_LOOKUPS):
+        self.budget = budget
+        self.lookups = 0
+
+    def spend(self, lookups: int) -> None:
+        self.lookups += lookups
+
+    def can_afford(self, lookups: int) -> bool:
+        return self.lookups + lookups <= self.budget
 
 
 def _read_lines(name: str) -> list[str]:
@@ -60,12 +96,17 @@ def stopwords() -> frozenset[str]:
 _DOUBLE_VOWEL = re.compile(r"([aeou])\1")
 
 
-@functools.lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """Snowball Dutch stem with doubled vowels collapsed, so that the open and closed syllable forms
-    meet (toeslagen -> toeslaag -> toeslag, aanvragen -> aanvraag -> aanvrag)."""
-    if word.isdigit() or len(word) <= 3:
+    meet (toeslagen -> toeslaag -> toeslag, aanvragen -> aanvraag -> aanvrag). A word longer than
+    MAX_WORD_LENGTH is no word: it stays as it is (and stays out of the cache)."""
+    if word.isdigit() or len(word) <= 3 or len(word) > MAX_WORD_LENGTH:
         return word
+    return _stem_cached(word)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _stem_cached(word: str) -> str:
     return _DOUBLE_VOWEL.sub(r"\1", _STEMMER.stemWord(word))
 
 
@@ -76,20 +117,24 @@ def content_words(text: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=200_000)
-def _split_cached(word: str, lexicon_id: int) -> tuple[str, ...]:
-    return _split(word, _LEXICONS[lexicon_id], depth=0)
+def _split_cached(word: str, lexicon_id: int) -> tuple[tuple[str, ...], int]:
+    return _split(word, _LEXICONS[lexicon_id], _PREFIXES[lexicon_id])
 
 
 _LEXICONS: dict[int, frozenset[str]] = {}
+_PREFIXES: dict[int, frozenset[str]] = {}
 
 
 def register_lexicon(lexicon: frozenset[str]) -> int:
-    """Give a lexicon an id for the split cache (a few lexicons live per process)."""
+    """Give a lexicon an id for the split cache (a few lexicons live per process), with the set of
+    the beginnings of its words that lets the split stop reading as soon as no word can follow."""
     key = id(lexicon)
     if key not in _LEXICONS:
         if len(_LEXICONS) > 8:
             _LEXICONS.clear()
+            _PREFIXES.clear()
             _split_cached.cache_clear()
+        _PREFIXES[key] = frozenset(w[:end] for w in lexicon for end in range(MIN_PART, len(w) + 1))
         _LEXICONS[key] = lexicon
     return key
 
@@ -98,50 +143,91 @@ def register_lexicon(lexicon: frozenset[str]) -> int:
 _NOT_A_HEAD = frozenset({"ver", "ont", "her", "mis", "be", "ge"})
 
 
-def _known(part: str, lexicon: frozenset[str]) -> bool:
-    return len(part) >= MIN_PART and (part in lexicon or stem(part) in lexicon)
+def _split(word: str, lexicon: frozenset[str], prefixes: frozenset[str]) -> tuple[tuple[str, ...], int]:
+    """Best split of a compound into known parts and the lookups it took: ((), n) if there is none.
 
-
-def _split(word: str, lexicon: frozenset[str], depth: int) -> tuple[str, ...]:
-    """Best split of a compound into known parts (longest last part first), or () if none."""
-    if len(word) < MIN_COMPOUND or depth > 2:
-        return ()
+    One pass over the split points, left to right: `reach[start]` is the best way to read the word
+    up to `start` (where a part may begin, after a linking s/e/en/er) as known parts. From each
+    reachable start the word is read on only while it is (up to MAX_SUFFIX letters) the beginning of
+    a lexicon word, a few lookups per start, plus one or two for the rest of the word as the last
+    part. A part is known as written or by its stem (zorgtoeslagen: toeslagen -> toeslag).
+    Fewest parts wins (at most MAX_PARTS); among equals the longest last part, then the linker order
+    (as the recursive split this replaces chose: the first cut from the left, "" before s/e/en/er).
+    After MAX_SPLIT_LOOKUPS lookups the best split found so far stands."""
+    length = len(word)
+    lookups = 0
+    # reach[start] = (parts so far, linker rank, start of the last part); reach[0] is the word's beginning.
+    reach: list[tuple | None] = [None] * (length + 1)
+    reach[0] = (0, 0, 0)
+    parts_of: dict[int, tuple[str, ...]] = {0: ()}
     best: tuple[str, ...] = ()
-    for cut in range(MIN_PART, len(word) - MIN_TAIL + 1):
-        tail = word[cut:]
-        for linker in _LINKERS:
-            head_end = cut - len(linker)
-            if head_end < MIN_PART or not word[:cut].endswith(linker):
-                continue
-            head = word[:head_end]
-            if head in _NOT_A_HEAD:
-                continue
-            if not _known(head, lexicon):
-                head_parts = _split(head, lexicon, depth + 1)
-                if not head_parts:
-                    continue
-            else:
-                head_parts = (head,)
-            if len(tail) >= MIN_TAIL and _known(tail, lexicon):
-                candidate = (*head_parts, tail)
-            else:
-                tail_parts = _split(tail, lexicon, depth + 1)
-                if not tail_parts:
-                    continue
-                candidate = (*head_parts, *tail_parts)
-            # Fewest parts wins; among equals the first found (longest tail).
-            if not best or len(candidate) < len(best):
-                best = candidate
-        if best and len(best) == 2:
+    for start in range(length - MIN_TAIL + 1):
+        state = reach[start]
+        if state is None:
+            continue
+        if lookups > MAX_SPLIT_LOOKUPS - 2:
             break
-    return best
+        count = state[0]
+        if count and (not best or count + 1 < len(best)):
+            # The rest of the word as the last part (the longest last part comes first: start ascends).
+            tail = word[start:]
+            lookups += 1
+            known = tail in lexicon
+            if not known:
+                lookups += 1
+                known = stem(tail) in lexicon
+            if known:
+                best = (*parts_of[start], tail)
+                if len(best) == 2:
+                    break
+        if count + 1 >= MAX_PARTS or (best and count + 2 >= len(best)):
+            continue  # a further part cannot make a better split from here
+        # A part that is not the last (known as written or by its stem), a linker, then at least a tail.
+        # Read on only while the part begins some lexicon word, or did so at most MAX_SUFFIX letters
+        # ago (verwijder-ing-s: the lexicon may hold only the stem of an inflected part).
+        last_prefix = 0
+        for end in range(start + MIN_PART, length - MIN_TAIL + 1):
+            if lookups > MAX_SPLIT_LOOKUPS - 3:
+                break
+            part = word[start:end]
+            lookups += 1
+            if part in prefixes:
+                last_prefix = end
+            elif not last_prefix or end - last_prefix > MAX_SUFFIX:
+                break
+            if part in _NOT_A_HEAD:
+                continue
+            lookups += 1
+            known = part in lexicon
+            if not known:
+                lookups += 1
+                known = stem(part) in lexicon
+            if not known:
+                continue
+            for rank, linker in enumerate(_LINKERS):
+                following = end + len(linker)
+                if following > length - MIN_TAIL or not word.startswith(linker, end):
+                    continue
+                candidate = (count + 1, rank, start)
+                if reach[following] is None or candidate < reach[following]:
+                    reach[following] = candidate
+                    parts_of[following] = (*parts_of[start], part)
+    return best, lookups
 
 
-def split_compound(word: str, lexicon: frozenset[str]) -> tuple[str, ...]:
-    """huurtoeslag -> (huur, toeslag) when both parts are in the lexicon (words or stems of the corpus)."""
-    if len(word) < MIN_COMPOUND:
+def split_compound(word: str, lexicon: frozenset[str], work: Work | None = None) -> tuple[str, ...]:
+    """huurtoeslag -> (huur, toeslag) when both parts are in the lexicon (words or stems of the corpus).
+
+    With `work`, the lookups are counted against the query's budget; once it is spent, () (not split)."""
+    if len(word) < MIN_COMPOUND or len(word) > MAX_WORD_LENGTH:
         return ()
-    return _split_cached(word, register_lexicon(lexicon))
+    if work is not None and not work.can_afford(MAX_SPLIT_LOOKUPS):
+        return ()
+    parts, lookups = _split_cached(word, register_lexicon(lexicon))
+    if work is not None:
+        # The same price whether cached or not: what a query finds must not depend on what ran before.
+        work.spend(lookups)
+    return parts
 
 
 def analyse_text(text: str, lexicon: frozenset[str] | None = None) -> list[str]:
@@ -224,7 +310,6 @@ WEIGHT_PART = 0.7
 WEIGHT_PREFIX = 0.7
 WEIGHT_TYPO = 0.75
 WEIGHT_OFF_TOPIC = 0.5
-MAX_QUERY_WORDS = 60
 
 
 @dataclass
@@ -259,15 +344,18 @@ class VocabularyLike:  # pragma: no cover - typing aid
     df: dict[str, int]
     lexicon: frozenset[str]
 
-    def correct(self, word: str) -> str | None: ...
+    def correct(self, word: str, work: Work | None = None) -> str | None: ...
 
-    def with_prefix(self, prefix: str) -> list[str]: ...
+    def with_prefix(self, prefix: str, work: Work | None = None) -> list[str]: ...
 
 
-def analyse_query(query: str, vocabulary) -> list[Concept]:
-    """Turn what a citizen typed or said into weighted concepts over the index's terms."""
-    # A bound on work per query: the first MAX_QUERY_WORDS content words (a long e-mail says it early).
-    words = content_words(query)[:MAX_QUERY_WORDS]
+def analyse_query(query: str, vocabulary, work: Work | None = None) -> list[Concept]:
+    """Turn what a citizen typed or said into weighted concepts over the index's terms.
+
+    Bounded work whatever the input (see the module docstring); pass a `Work` to see what it took."""
+    work = work if work is not None else Work()
+    # The first MAX_QUERY_WORDS content words of the first MAX_ANALYSED_CHARS characters.
+    words = content_words(query[:MAX_ANALYSED_CHARS])[:MAX_QUERY_WORDS]
     known = vocabulary.df
 
     def usable(terms: tuple[str, ...]) -> tuple[str, ...]:
@@ -278,6 +366,7 @@ def analyse_query(query: str, vocabulary) -> list[Concept]:
     concepts: list[Concept] = []
     by_primary: dict[str, Concept] = {}
     consumed: set[int] = set()
+    said_at: dict[int, int] = {}  # id(concept) -> index of its (first) word in the question
 
     # Multi-word synonyms first (longest match), e.g. "kamer van koophandel", "uit elkaar".
     stems = [stem(w) for w in words]
@@ -296,9 +385,16 @@ def analyse_query(query: str, vocabulary) -> list[Concept]:
                     concept.add(usable(alt), WEIGHT_SYNONYM, "synonym")
                 if concept.alternatives:
                     phrase_concepts.append(concept)
+                    said_at[id(concept)] = start
                     consumed.update(span)
 
+    # Words are analysed until they hold MAX_QUERY_TERMS terms; the rest could add no new term.
+    said_terms = {t for concept in phrase_concepts for t in concept.terms}
+    analysed = len(words)
     for index, word in enumerate(words):
+        if len(said_terms) >= MAX_QUERY_TERMS:
+            analysed = index
+            break
         if index in consumed:
             continue
         term = stem(word)
@@ -309,27 +405,33 @@ def analyse_query(query: str, vocabulary) -> list[Concept]:
         if in_index:
             concept.add((term,), WEIGHT_EXACT, "exact")
         else:
-            _add_unknown_word(concept, word, term, vocabulary)
+            _add_unknown_word(concept, word, term, vocabulary, work)
         for alt in table.lookup((term,)) or table.lookup((word,)):
             concept.add(usable(alt), WEIGHT_SYNONYM, "synonym")
         # A long known word may also be a compound the index holds in parts.
         if in_index and len(word) >= 10:
-            parts = tuple(stem(p) for p in split_compound(word, vocabulary.lexicon))
+            parts = tuple(stem(p) for p in split_compound(word, vocabulary.lexicon, work))
             if parts and all(p in known for p in parts):
                 concept.add(parts, WEIGHT_PART, "compound")
         if concept.alternatives and term not in by_primary:
             by_primary[term] = concept
             concepts.append(concept)
+            said_at[id(concept)] = index
+        said_terms |= concept.terms
 
     # Split compounds typed as two words: "huur toeslag" -> huurtoeslag.
-    for left, right in zip(words, words[1:], strict=False):
+    for index, (left, right) in enumerate(zip(words[:analysed], words[1:analysed], strict=False)):
         for linker in ("", "s"):
             joined = left + linker + right
+            if not MIN_COMPOUND <= len(joined) <= MAX_WORD_LENGTH or not work.can_afford(1):
+                continue
+            work.spend(1)
             term = stem(joined)
-            if term in known and len(joined) >= MIN_COMPOUND:
+            if term in known:
                 concept = Concept(word=joined)
                 concept.add((term,), WEIGHT_JOINED, "joined")
                 concepts.append(concept)
+                said_at[id(concept)] = index
                 break
 
     result = phrase_concepts + concepts
@@ -352,11 +454,30 @@ def analyse_query(query: str, vocabulary) -> list[Concept]:
         for alt in concept.alternatives:
             if not any(t in vocabulary.topical for t in alt.terms):
                 alt.weight *= WEIGHT_OFF_TOPIC
-    return result
+    return _cap_terms(result, said_at)
 
 
-def _add_unknown_word(concept: Concept, word: str, term: str, vocabulary) -> None:
-    """A word the index does not hold: try stem variants, compound parts, prefix and typo correction."""
+def _cap_terms(concepts: list[Concept], said_at: dict[int, int]) -> list[Concept]:
+    """At most MAX_QUERY_TERMS distinct terms, taken in the order the citizen said the words: an
+    alternative that would add terms beyond it is dropped, and so is a concept left without any."""
+    terms: set[str] = set()
+    for concept in sorted(concepts, key=lambda c: said_at[id(c)]):
+        alternatives = []
+        for alt in concept.alternatives:
+            new = set(alt.terms) - terms
+            if len(terms) + len(new) <= MAX_QUERY_TERMS:
+                terms |= new
+                alternatives.append(alt)
+        concept.alternatives = alternatives
+    return [concept for concept in concepts if concept.alternatives]
+
+
+def _add_unknown_word(concept: Concept, word: str, term: str, vocabulary, work: Work) -> None:
+    """A word the index does not hold: try stem variants, compound parts, prefix and typo correction.
+
+    A word longer than MAX_WORD_LENGTH is none of these: it is looked up as typed, nothing more."""
+    if len(word) > MAX_WORD_LENGTH:
+        return
     known = vocabulary.df
     # Participles and inflections the stemmer leaves alone: verhuisd -> verhuis, gebeld -> bel.
     variants = []
@@ -368,18 +489,18 @@ def _add_unknown_word(concept: Concept, word: str, term: str, vocabulary) -> Non
         if variant in known:
             concept.add((variant,), WEIGHT_VARIANT, "variant")
             return
-    parts = tuple(stem(p) for p in split_compound(word, vocabulary.lexicon))
+    parts = tuple(stem(p) for p in split_compound(word, vocabulary.lexicon, work))
     if parts and all(p in known for p in parts):
         # One alternative: an article holding both parts ("de huur van de woning") scores like the compound.
         concept.add(parts, WEIGHT_PART, "compound")
         return
     if len(term) >= 5:
-        longer = vocabulary.with_prefix(term)
+        longer = vocabulary.with_prefix(term, work)
         if longer:
             for candidate in longer[:2]:
                 concept.add((candidate,), WEIGHT_PREFIX, "prefix")
             return
-    corrected = vocabulary.correct(word)
+    corrected = vocabulary.correct(word, work)
     if corrected:
         corrected_term = stem(corrected)
         if corrected_term in known:

@@ -14,6 +14,7 @@ the question and keywords weigh more than the short answer, which weighs more th
 
 from __future__ import annotations
 
+import bisect
 import heapq
 from dataclasses import dataclass, field
 
@@ -35,6 +36,9 @@ PG_WEIGHTS = "{0.0, 0.33, 0.5, 1.0}"
 CANDIDATE_BUDGET_MIN = 300
 CANDIDATE_BUDGET_SHARE = 0.05
 CANDIDATES = 200
+# In-process scoring reads a term's postings through unless they are this many times longer than the
+# candidates; then it looks each candidate up in them (a binary search costs about that many reads).
+SCAN_OVER_LOOKUP = 8
 
 
 # Doors that read out or text the answer get the short answer (at most 160 characters).
@@ -147,6 +151,28 @@ def _rank_in_process(
     if not candidates:
         return []
     average = vocabulary.avg_length
+    norms = {p: K1 * (1 - B + B * docs[p].length / average) for p in candidates}
+    in_order = sorted(candidates)
+    matches: dict[str, list[tuple[int, float]]] = {}
+
+    def candidate_postings(term: str) -> list[tuple[int, float]]:
+        """(position, tf) of the candidates holding `term`, once per term: a common term's postings are
+        not read through (at 10,000 articles up to 10,000 of them per term) but each candidate is looked
+        up in them (they are sorted by position), so the work per term is min(df, candidates x log df)."""
+        found = matches.get(term)
+        if found is None:
+            postings = vocabulary.postings.get(term, ())
+            if len(postings) > SCAN_OVER_LOOKUP * len(in_order):
+                found = []
+                for position in in_order:
+                    at = bisect.bisect_left(postings, (position,))
+                    if at < len(postings) and postings[at][0] == position:
+                        found.append(postings[at])
+            else:
+                found = [posting for posting in postings if posting[0] in norms]
+            matches[term] = found
+        return found
+
     scores: dict[int, float] = {}
     for concept in concepts:
         best: dict[int, float] = {}
@@ -155,10 +181,9 @@ def _rank_in_process(
             alt_scores: dict[int, float] = {}
             for term in alt.terms:
                 factor = share * vocabulary.idf(term) * (K1 + 1)
-                for position, tf in vocabulary.postings.get(term, ()):
-                    if position in candidates:
-                        norm = K1 * (1 - B + B * docs[position].length / average)
-                        alt_scores[position] = alt_scores.get(position, 0.0) + factor * tf / (tf + norm)
+                for position, tf in candidate_postings(term):
+                    norm = norms[position]
+                    alt_scores[position] = alt_scores.get(position, 0.0) + factor * tf / (tf + norm)
             for position, value in alt_scores.items():
                 if value > best.get(position, 0.0):
                     best[position] = value

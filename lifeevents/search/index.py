@@ -24,6 +24,9 @@ from django.core.cache import cache
 from lifeevents.search import analysis
 
 VERSION_KEY = "lifeevents:search:version"
+# Per word: indexed terms read for a prefix match, corpus words compared for a typo correction.
+MAX_PREFIX_SCAN = 256
+MAX_TYPO_CANDIDATES = 64
 LOCAL_TTL_SECONDS = 300
 _lock = threading.Lock()
 _local: dict[str, tuple[float, str, Vocabulary]] = {}  # version -> (checked at, fingerprint, vocabulary)
@@ -91,28 +94,51 @@ class Vocabulary:
         df = self.df.get(term, 0)
         return math.log(1 + (self.doc_count - df + 0.5) / (df + 0.5))
 
-    def with_prefix(self, prefix: str) -> list[str]:
-        """Indexed terms that extend `prefix` by at most five letters, most frequent first (urgent -> urgentie)."""
-        start = bisect.bisect_left(self._sorted_terms, prefix)
+    def with_prefix(self, prefix: str, work: analysis.Work | None = None) -> list[str]:
+        """Indexed terms that extend `prefix` by at most five letters, most frequent first (urgent -> urgentie).
+
+        At most MAX_PREFIX_SCAN terms are read (counted against the query's `work` budget)."""
+        if work is not None and not work.can_afford(MAX_PREFIX_SCAN + 1):
+            return []
+        terms = self._sorted_terms
+        start = bisect.bisect_left(terms, prefix)
+        stop = min(len(terms), start + MAX_PREFIX_SCAN)
         found = []
-        for term in self._sorted_terms[start:]:
-            if not term.startswith(prefix):
-                break
+        position = start
+        while position < stop and terms[position].startswith(prefix):
+            term = terms[position]
             if term != prefix and len(term) - len(prefix) <= 5:
                 found.append(term)
-        return sorted(found, key=lambda t: -self.df[t])
+            position += 1
+        if work is not None:
+            work.spend(position - start + 1)
+        return sorted(found, key=lambda t: (-self.df[t], t))
 
-    def correct(self, word: str) -> str | None:
-        """The most frequent corpus word within edit distance 1 (2 for long words), or None."""
-        if len(word) < 5 or word.isdigit():
+    def correct(self, word: str, work: analysis.Work | None = None) -> str | None:
+        """The most frequent corpus word within edit distance 1 (2 for long words), or None.
+
+        Symmetric deletes: the word's deletions (and theirs, for distance 2) are looked up in the index
+        of the corpus words' deletions, len(word)^2 / 2 lookups at most; no correction for a word longer
+        than MAX_WORD_LENGTH, nor when the query's `work` budget cannot pay for the lookups. Of the
+        candidates found the MAX_TYPO_CANDIDATES closest in length and most frequent are compared."""
+        if len(word) < 5 or len(word) > analysis.MAX_WORD_LENGTH or word.isdigit():
             return None
         max_distance = 2 if len(word) >= 8 else 1
+        size = len(word)
+        lookups = 1 + size + (size * (size - 1) // 2 if max_distance == 2 else 0) + MAX_TYPO_CANDIDATES
+        if work is not None:
+            if not work.can_afford(lookups):
+                return None
+            work.spend(lookups)
         candidates: set[str] = set()
         probes = {word, *_deletes(word)}
         if max_distance == 2:
             probes.update(d2 for d1 in list(probes) for d2 in _deletes(d1))
         for probe in probes:
             candidates.update(self._deletes.get(probe, ()))
+        if len(candidates) > MAX_TYPO_CANDIDATES:
+            ordered = sorted(candidates, key=lambda c: (abs(len(c) - size), -self.words[c], c))
+            candidates = set(ordered[:MAX_TYPO_CANDIDATES])
         best = None
         for candidate in candidates:
             distance = _damerau_levenshtein(word, candidate, max_distance)
@@ -128,6 +154,7 @@ def _deletes(word: str) -> set[str]:
 
 
 def _damerau_levenshtein(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance of a and b, or limit + 1 as soon as it must exceed limit."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
     previous_previous = None
@@ -139,6 +166,8 @@ def _damerau_levenshtein(a: str, b: str, limit: int) -> int:
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
             if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
                 current[j] = min(current[j], previous_previous[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1  # a row only grows from here on
         previous_previous, previous = previous, current
     return previous[-1]
 

@@ -7,7 +7,10 @@ from rest_framework.throttling import ScopedRateThrottle
 
 from lifeevents.api import views
 from lifeevents.models import Article, ArticleFeedback
+from lifeevents.search import analysis, engine
+from lifeevents.search.index import get_vocabulary
 from lifeevents.services import article_save
+from tests.lifeevents.counting import Lookups, counted_vocabulary, counting_stems
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("kb")]
 
@@ -71,6 +74,34 @@ def test_search_endpoint_filters_by_life_event(api):
 def test_search_requires_a_query_and_a_sane_limit(api):
     assert api.get("/api/v1/kennisbank/search/").status_code == 400
     assert api.get("/api/v1/kennisbank/search/", {"q": "aow", "limit": 500}).status_code == 400
+
+
+def test_search_refuses_an_over_long_question_with_a_clear_400(api):
+    url = "/api/v1/kennisbank/search/"
+    question = "Ik wil huurtoeslag aanvragen voor mijn nieuwe woning. " * 10  # 550 characters
+    response = api.get(url, {"q": question})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["status"] == 400
+    assert body["errors"] == [
+        {"field": "q", "message": "Zorg ervoor dat dit veld niet meer dan 500 karakters bevat.", "code": "max_length"}
+    ]
+    # Up to the limit (MAX_QUERY_LENGTH) the question is answered.
+    assert api.get(url, {"q": question[:500]}).status_code == 200
+
+
+def test_a_long_word_with_a_life_event_filter_does_bounded_work(api, monkeypatch):
+    """A 300-letter word with a life-event filter took 14 s; the work is counted here, not timed."""
+    counter = Lookups()
+    vocabulary = counted_vocabulary(get_vocabulary(), counter)
+    monkeypatch.setattr(engine, "get_vocabulary", lambda: vocabulary)
+    # Corpus words glued together: every position is a possible split point.
+    glued = "huurtoeslagverhuizingadreswijzigingaangiftegemeentebalie" * 6
+    with counting_stems(counter):
+        for question in (glued[:300], glued[:48], " ".join(glued[n : n + 48] for n in range(0, 450, 49))):
+            response = api.get("/api/v1/kennisbank/search/", {"q": question, "life_event": "verhuizen"})
+            assert response.status_code == 200
+    assert counter.count <= 3 * (20 * analysis.MAX_QUERY_WORDS + 3 * analysis.MAX_QUERY_LOOKUPS)
 
 
 def test_article_detail_and_drafts_are_not_found(api):
