@@ -106,6 +106,15 @@ def test_typos_are_corrected_against_the_vocabulary():
     assert (("kinderbijslag",), "typo") in _terms(concepts)
 
 
+def test_a_concept_left_without_alternatives_is_dropped():
+    # The typo's correction is the first word's own term, so it counts there only; an empty concept
+    # would make PostgreSQL's score "GREATEST()" (a syntax error, a 500).
+    vocabulary = _vocabulary(("Hoe vraag ik kinderbijslag aan?", "De kinderbijslag komt van de SVB."))
+    concepts = analysis.analyse_query("kinderbijslag kinderbijsalg", vocabulary)
+    assert [c.word for c in concepts] == ["kinderbijslag"]
+    assert all(concept.alternatives for concept in concepts)
+
+
 def test_a_term_counts_once_across_concepts():
     vocabulary = _vocabulary(("Hoe vraag ik een WW-uitkering aan?", "WW bij UWV."), ("Bijstand", "uitkering"))
     concepts = analysis.analyse_query("WW-uitkering", vocabulary)
