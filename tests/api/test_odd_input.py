@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contactcentre.processinglog.models import ProcessingRecord
+from tests.casemanagement.factories import make_case
 from tests.factories import PersonFactory
 
 ODD_VALUES = [
@@ -82,11 +83,17 @@ PARTY_ENDPOINTS = [
     "/api/v1/parties/{party}",
     "/api/v1/parties/{party}/base-data-changes",
     "/api/v1/parties/{party}/consents",
+    "/api/v1/parties/{party}/processing-log",
+    "/api/v1/cases/{case}",
 ]
 
 
 @pytest.mark.parametrize("template", PARTY_ENDPOINTS)
-def test_party_endpoints_never_5xx_and_refusals_are_logged(agent, party, template):
+def test_party_endpoints_never_5xx_and_refusals_are_logged(user_with_role, party, template):
+    # The processing log is for supervisors (purpose-bound); the rest for the first line.
+    http, _ = user_with_role("supervisor" if template.endswith("processing-log") else "agent")
+    case = make_case(party=party)
+
     @given(purpose=PURPOSES, reference=odd_text, assurance=st.one_of(st.just("low"), odd_text))
     @HYPOTHESIS
     def run(purpose, reference, assurance):
@@ -94,7 +101,42 @@ def test_party_endpoints_never_5xx_and_refusals_are_logged(agent, party, templat
         if template == "/api/v1/parties/{party}":
             query["assurance"] = assurance
         before = _denied_count()
-        response = agent.get(template.format(party=party.pk) + "?" + urlencode(query))
+        response = http.get(template.format(party=party.pk, case=case.pk) + "?" + urlencode(query))
+        _assert_answer(response, denied_before=before)
+
+    run()
+
+
+def _post_bodies(party) -> dict:
+    return {
+        "/api/v1/parties/search": {"surname": party.surname, "date_of_birth": str(party.date_of_birth)},
+        f"/api/v1/parties/{party.pk}/verifications": {
+            "attribute": "phone",
+            "value": "0612345678",
+            "assurance": "low",
+            "channel": "phone",
+        },
+        f"/api/v1/parties/{party.pk}/consents": {
+            "consent_purpose": "sms_notifications",
+            "granted": True,
+            "channel": "phone",
+        },
+    }
+
+
+@pytest.mark.parametrize("which", [0, 1, 2])
+def test_purpose_in_post_bodies_never_5xx_and_refusals_are_logged(agent, party, which):
+    path, base = list(_post_bodies(party).items())[which]
+
+    @given(purpose=PURPOSES, reference=odd_text, contact_reference=odd_text)
+    @HYPOTHESIS
+    def run(purpose, reference, contact_reference):
+        cache.clear()  # the sensitive throttles count these posts; each example starts with its budget
+        body = {**base, "purpose": purpose, "purpose_reference": reference}
+        if "verifications" in path:
+            body["contact_reference"] = contact_reference
+        before = _denied_count()
+        response = agent.post(path, body, format="json")
         _assert_answer(response, denied_before=before)
 
     run()
@@ -160,3 +202,14 @@ def test_malformed_party_is_a_400(agent, path, value):
     query = urlencode({"party": value, "purpose": "contact", "purpose_reference": "1"})
     response = agent.get(f"{path}?{query}")
     assert response.status_code == 400, response.content
+
+
+@pytest.mark.parametrize("value", ["²", "①", "١٢", "9223372036854775808", " "])
+@pytest.mark.parametrize("which", [0, 1, 2])
+def test_post_bodies_reach_the_purpose_check(agent, party, which, value):
+    """The bodies above are valid but for the purpose: the generated examples exercise the check."""
+    path, base = list(_post_bodies(party).items())[which]
+    before = _denied_count()
+    response = agent.post(path, {**base, "purpose": "contact", "purpose_reference": value}, format="json")
+    assert response.status_code == 403, response.content
+    assert _denied_count() > before
