@@ -110,6 +110,9 @@ class Case(models.Model):
     confidentiality = models.CharField(
         _("vertrouwelijkheid"), max_length=16, choices=Confidentiality.choices, default=Confidentiality.NORMAL
     )
+    # Set on every save, also a save(update_fields=...) (see save()); the organisations' feed
+    # (GET /api/v1/cases without party) walks a case's own organisation's cases by (updated_at, id).
+    updated_at = models.DateTimeField(_("gewijzigd"), auto_now=True)
 
     class Meta:
         ordering = ["-opened_at", "-id"]
@@ -130,10 +133,18 @@ class Case(models.Model):
             models.Index(fields=["organisation", "-closed_at", "deadline", "-id"], name="case_org_open_first_idx"),
             # Overdue work lists look only at open cases.
             models.Index(fields=["deadline"], name="case_open_deadline_idx", condition=Q(closed_at__isnull=True)),
+            # An organisation's feed in keyset order: a page is an index range scan after the cursor.
+            models.Index(fields=["organisation", "updated_at", "id"], name="case_org_updated_idx"),
         ]
 
     def __str__(self) -> str:
         return self.reference
+
+    def save(self, *args, **kwargs):
+        # auto_now is skipped by a save(update_fields=[...]) that does not name it: every change counts.
+        if kwargs.get("update_fields"):  # an empty list still saves nothing
+            kwargs["update_fields"] = {*kwargs["update_fields"], "updated_at"}
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from casemanagement.api.filters import CaseFilter
-from casemanagement.api.pagination import CappedCountPagination
+from casemanagement.api.pagination import CaseListPagination
 from casemanagement.api.serializers import (
     CaseExtendSerializer,
     CaseLookupSerializer,
@@ -63,14 +63,16 @@ def _caller_key(request, extra: str = "") -> str:
 
 class CaseListView(GenericAPIView):
     """Cases of a party across every organisation the caller may see: open first (most urgent
-    deadline first), then recently closed. An organisation's system sees only its own cases."""
+    deadline first), then recently closed. An organisation's system sees only its own cases; without
+    `party` it reads the feed of all of them by cursor, in (updated_at, id) order (`modified_since`
+    for what changed since a time). See casemanagement/api/pagination.py."""
 
     permission_classes = [ScopeOrRolePermission]
     required_scopes = scopes(read="cases:read", write="cases:write")
     required_perms = {"GET": VIEW_CASE, "POST": ("casemanagement.add_case",)}
     filterset_class = CaseFilter
     serializer_class = CaseSummarySerializer
-    pagination_class = CappedCountPagination
+    pagination_class = CaseListPagination
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no principal
