@@ -14,6 +14,7 @@ from contactcentre.processinglog.services import processing_log_record
 PURPOSE_CONTACT = Purpose.CONTACT
 CONTACT_HISTORY_LIMIT = 20
 VIEW_CONTACT = "interactions.view_contactmoment"
+VIEW_CALLBACK = "interactions.view_callbackrequest"
 
 
 def _contacts_in_scope(qs: QuerySet[ContactMoment], principal: Principal) -> QuerySet[ContactMoment]:
@@ -71,7 +72,7 @@ def callback_requests_visible(*, principal: Principal) -> QuerySet[CallbackReque
     qs = CallbackRequest.objects.select_related("queue", "assigned_to")
     if principal.is_organisation:
         return qs.none()  # callbacks are first-line work
-    if principal.has_perm("interactions.view_callbackrequest"):
+    if principal.has_perm(VIEW_CALLBACK):
         return qs
     return qs.none()
 
@@ -106,7 +107,7 @@ CALLBACK_SUMMARY_LIMIT = 20
 
 def open_callbacks(*, party_id: int, principal: Principal, limit: int = CALLBACK_SUMMARY_LIMIT) -> list[dict]:
     """A party's open callback requests as plain rows (one indexed query; none for who may not see them)."""
-    if not principal.has_perm("interactions.view_callbackrequest"):
+    if not principal.has_perm(VIEW_CALLBACK):
         return []
     return list(_open_callback_rows(party_id)[:limit])
 
