@@ -53,7 +53,9 @@ def _comparable(reads: selectors.Reads) -> dict:
 def _person_of_some_shape(rng: random.Random, world: dict) -> Party:
     now = timezone.now()
     if rng.random() < 0.15:
-        party = Party.objects.create(kind="business", business_name="Bakkerij", kvk_number=f"{rng.randrange(10**8):08d}")
+        party = Party.objects.create(
+            kind="business", business_name="Bakkerij", kvk_number=f"{rng.randrange(10**8):08d}"
+        )
     else:
         party = PersonFactory(secret_address=rng.random() < 0.2)
     for kind in rng.sample(["residential", "correspondence"], rng.randint(0, 2)):
