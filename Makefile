@@ -1,5 +1,6 @@
 # Two commands do all the set-up on a fresh machine:
-#   make run    virtualenv, install, migrate, demo data, serve on http://127.0.0.1:8000 (SQLite default)
+#   make run    virtualenv, install, migrate, demo data, serve on http://127.0.0.1:8000 with a Celery worker
+#               and beat (SQLite default; broker: files under var/celery/)
 #   make test   virtualenv, install, lint, run the test suite (DATABASE_URL/REDIS_URL switch on PG/Redis)
 # The distribution's CPython 3.11 where there is one: an optimised build that runs this app ~11% faster
 # (fewer instructions per request) than a plain ./configure build such as pyenv's (bench/README.md).
@@ -21,9 +22,10 @@ install: $(STAMP)
 migrate: install
 	$(PY) manage.py migrate --noinput
 
+# The web server, a Celery worker and beat under honcho (Procfile.dev); Ctrl-C stops all three.
 run: migrate
 	DEMO_MODE=1 $(PY) manage.py seed_demo
-	DEMO_MODE=1 $(PY) manage.py runserver 127.0.0.1:8000
+	DEMO_MODE=1 CELERY_TASK_ALWAYS_EAGER=0 PATH="$(abspath $(VENV))/bin:$$PATH" $(VENV)/bin/honcho -f Procfile.dev start
 
 lint: install
 	$(PY) -m ruff check .
@@ -40,4 +42,4 @@ messages: install
 	$(PY) manage.py compilemessages -l en --ignore=$(VENV)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 staticfiles var

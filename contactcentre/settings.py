@@ -166,8 +166,22 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    CELERY_BROKER_URL = "memory://"
-    CELERY_TASK_ALWAYS_EAGER = True
+    # No broker to run: kombu's filesystem transport, one file a message under CELERY_DATA_DIR, which
+    # every process (web, worker, beat) on this machine shares. Tasks run in-process (eagerly, as the
+    # test suite wants) unless CELERY_TASK_ALWAYS_EAGER=0: `make run` sets it for its web server, worker
+    # and beat (Procfile.dev), so work after commit and the periodic purges run in the worker.
+    celery_data_dir = Path(os.environ.get("CELERY_DATA_DIR") or BASE_DIR / "var" / "celery")
+    CELERY_BROKER_URL = "filesystem://localhost//"  # the host only quiets kombu's "no hostname" warning
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(celery_data_dir / "queue"),
+        "data_folder_out": str(celery_data_dir / "queue"),
+        "processed_folder": str(celery_data_dir / "processed"),
+        "control_folder": str(celery_data_dir / "control"),
+    }
+    for folder in ("queue", "processed", "control"):
+        (celery_data_dir / folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BEAT_SCHEDULE_FILENAME = str(celery_data_dir / "celerybeat-schedule")
+    CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
