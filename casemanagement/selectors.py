@@ -25,6 +25,7 @@ from contactcentre.registry.models import Address
 PURPOSE_STATUS = Purpose.CONTACT
 RECENT_CLOSED_DAYS = 365
 LOOKUP_MAX_ATTEMPTS = settings.CASE_LOOKUP_MAX_ATTEMPTS
+LOOKUP_CALLER_MAX_WRONG = settings.CASE_LOOKUP_CALLER_MAX_WRONG
 LOOKUP_LOCKOUT_SECONDS = settings.CASE_LOOKUP_LOCKOUT_SECONDS
 
 
@@ -222,12 +223,18 @@ def _attempt_keys(reference: str, caller_key: str) -> tuple[str, str]:
 
 
 def _reserve_attempt(reference_key: str, caller_key: str) -> None:
-    """Before looking: refuse a locked caller, and reserve a slot on the reference atomically (one
-    script in Redis), so parallel guesses at one reference cannot slip past the limit together. A
-    right answer gives the reference's slot back; a wrong one keeps it and counts against the caller
-    too. The caller is counted only on wrong answers, so one desk's many parallel right lookups are
-    never refused for being in flight."""
-    if not slot_reserve(reference_key, guard_key=caller_key, limit=LOOKUP_MAX_ATTEMPTS, timeout=LOOKUP_LOCKOUT_SECONDS):
+    """Before looking: refuse a caller with too many wrong answers over all references, and reserve a
+    slot on the reference atomically (one script in Redis), so parallel guesses at one reference cannot
+    slip past its limit together. A right answer gives the reference's slot back; a wrong one keeps it
+    and counts against the caller too. The caller's limit is its own, higher one: one locked reference
+    does not lock a desk out of every other, while a guesser spreading over references is stopped."""
+    if not slot_reserve(
+        reference_key,
+        guard_key=caller_key,
+        limit=LOOKUP_MAX_ATTEMPTS,
+        guard_limit=LOOKUP_CALLER_MAX_WRONG,
+        timeout=LOOKUP_LOCKOUT_SECONDS,
+    ):
         raise RateLimited(_("Te veel pogingen. Probeer het later opnieuw."), code="lookup_locked")
 
 
@@ -271,6 +278,10 @@ def case_by_reference(
     if not digits and date_of_birth is None:
         raise ValidationFailed(
             field_errors={"postcode_digits": [_("Geef de cijfers van uw postcode of uw geboortedatum op.")]}
+        )
+    if postcode_digits and date_of_birth is not None:  # one factor per attempt: two would be two guesses
+        raise ValidationFailed(
+            field_errors={"date_of_birth": [_("Geef de cijfers van de postcode óf de geboortedatum, niet allebei.")]}
         )
     if postcode_digits and len(digits) != 4:
         raise ValidationFailed(field_errors={"postcode_digits": [_("Geef de vier cijfers van de postcode.")]})

@@ -332,6 +332,7 @@ AXES_VERBOSE = False
 # before the lookup is refused, and for how long (counted in the cache: Redis in production).
 CASE_LOOKUP_MAX_ATTEMPTS = int(os.environ.get("CASE_LOOKUP_MAX_ATTEMPTS", "5"))
 CASE_LOOKUP_LOCKOUT_SECONDS = int(os.environ.get("CASE_LOOKUP_LOCKOUT_SECONDS", "900"))
+CASE_LOOKUP_CALLER_MAX_WRONG = int(os.environ.get("CASE_LOOKUP_CALLER_MAX_WRONG", "20"))
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {

@@ -34,10 +34,11 @@ local total = redis.call('INCRBY', KEYS[1], ARGV[1])
 if redis.call('TTL', KEYS[1]) == -1 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
 return total
 """
-# KEYS: the counter, its guard; ARGV: the limit, the window in seconds. 1 = reserved, 0 = refused.
+# KEYS: the counter, its guard; ARGV: the limit, the window in seconds, the guard's limit.
+# 1 = reserved, 0 = refused.
 _RESERVE = """
 local limit = tonumber(ARGV[1])
-if (tonumber(redis.call('GET', KEYS[2]) or '0') or 0) >= limit then return 0 end
+if (tonumber(redis.call('GET', KEYS[2]) or '0') or 0) >= tonumber(ARGV[3]) then return 0 end
 local taken = redis.call('INCR', KEYS[1])
 if redis.call('TTL', KEYS[1]) == -1 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
 if taken > limit then redis.call('DECR', KEYS[1]) return 0 end
@@ -90,13 +91,14 @@ def counter_add(key: str, delta: int, *, timeout: int) -> int:
         return cache.incr(key, delta)
 
 
-def slot_reserve(key: str, *, guard_key: str, limit: int, timeout: int) -> bool:
-    """Take a slot on counter `key` (its window starting at the first) unless counter `guard_key` or
-    `key` itself has reached `limit`; False when refused (nothing is then counted)."""
+def slot_reserve(key: str, *, guard_key: str, limit: int, guard_limit: int, timeout: int) -> bool:
+    """Take a slot on counter `key` (its window starting at the first) unless `key` has reached `limit`
+    or counter `guard_key` has reached `guard_limit`; False when refused (nothing is then counted)."""
     if settings.REDIS_URL:
         with _redis_or_unavailable():
-            return bool(_scripts().reserve(keys=[_redis_key(key), _redis_key(guard_key)], args=[limit, timeout]))
-    if (caches["default"].get(guard_key) or 0) >= limit:
+            keys = [_redis_key(key), _redis_key(guard_key)]
+            return bool(_scripts().reserve(keys=keys, args=[limit, timeout, guard_limit]))
+    if (caches["default"].get(guard_key) or 0) >= guard_limit:
         return False
     if counter_add(key, 1, timeout=timeout) > limit:
         slot_release(key)

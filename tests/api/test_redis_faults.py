@@ -106,7 +106,7 @@ def test_a_throttled_endpoint_refuses_with_503_and_retry_after_while_the_cache_r
 
 def test_attempt_counters_refuse_while_redis_refuses(refused_cache):
     with pytest.raises(ServiceUnavailable):
-        attempt_limits.slot_reserve("ref", guard_key="caller", limit=5, timeout=60)
+        attempt_limits.slot_reserve("ref", guard_key="caller", limit=5, guard_limit=20, timeout=60)
     with pytest.raises(ServiceUnavailable):
         attempt_limits.counter_add("caller", 1, timeout=60)
 

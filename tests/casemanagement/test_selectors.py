@@ -218,16 +218,46 @@ def test_lockout_per_reference_holds_even_with_the_right_factor_afterwards(agent
 
 
 def test_lockout_per_caller_across_references(agent, monkeypatch):
-    monkeypatch.setattr(selectors, "LOOKUP_MAX_ATTEMPTS", 3)
+    monkeypatch.setattr(selectors, "LOOKUP_CALLER_MAX_WRONG", 3)
     party = _person_with_postcode()
     make_case(party=party, reference="Z2026009")
-    for n in range(3):
+    for n in range(3):  # a guess at each of three references: none of them is locked
         with pytest.raises(NotFound):
             case_by_reference(reference=f"Z99{n}", postcode_digits="1234", caller_key="guesser", principal=staff(agent))
     with pytest.raises(RateLimited):
         case_by_reference(reference="Z2026009", postcode_digits="1234", caller_key="guesser", principal=staff(agent))
     # A bystander with the right data still gets the answer.
     assert case_by_reference(reference="Z2026009", postcode_digits="1234", caller_key="other", principal=staff(agent))
+
+
+def test_one_locked_reference_does_not_lock_the_desk_out_of_others(agent, monkeypatch):
+    monkeypatch.setattr(selectors, "LOOKUP_MAX_ATTEMPTS", 3)
+    party = _person_with_postcode()
+    make_case(party=party, reference="Z2026001")
+    make_case(party=party, reference="Z2026002")
+    for _ in range(3):
+        with pytest.raises(NotFound):
+            case_by_reference(reference="Z2026001", postcode_digits="9999", caller_key="desk", principal=staff(agent))
+    with pytest.raises(RateLimited):
+        case_by_reference(reference="Z2026001", postcode_digits="1234", caller_key="desk", principal=staff(agent))
+    found = case_by_reference(reference="Z2026002", postcode_digits="1234", caller_key="desk", principal=staff(agent))
+    assert found["reference"] == "Z2026002"
+
+
+def test_one_attempt_tests_one_factor(agent):
+    party = _person_with_postcode(dob=date(1980, 5, 17))
+    make_case(party=party, reference="Z2026001")
+    records = ProcessingRecord.objects.count()
+    with pytest.raises(ValidationFailed) as error:
+        case_by_reference(
+            reference="Z2026001",
+            postcode_digits="9999",
+            date_of_birth=date(1980, 5, 17),
+            caller_key="c",
+            principal=staff(agent),
+        )
+    assert "date_of_birth" in error.value.field_errors
+    assert ProcessingRecord.objects.count() == records  # refused before anything was looked at
 
 
 def test_lockout_expires(agent, monkeypatch):
