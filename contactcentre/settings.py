@@ -221,7 +221,10 @@ STORAGES = {
     },
 }
 
-LOGIN_URL = "/admin/login/"
+# Staff sign in at /aanmelden/ (contactcentre/console); the admin has its own log-in page.
+LOGIN_URL = "staff-login"
+LOGIN_REDIRECT_URL = "staff-home"
+LOGOUT_REDIRECT_URL = "staff-login"
 
 # Sessions: kept in the database and read through the cache (so they outlive the cache, also while
 # Redis is down: Django's cached_db store with cache errors as misses), rotated at login (Django does),
@@ -327,6 +330,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "contactcentre.api.client_address.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# A locked-out sign-in (staff page and admin alike) gets a page that says so in the user's language, 429.
+AXES_LOCKOUT_CALLABLE = "contactcentre.console.views.locked_out"
 
 # Case status by reference + second factor (phone, SMS): wrong attempts per reference and per caller
 # before the lookup is refused, and for how long (counted in the cache: Redis in production).

@@ -18,7 +18,7 @@ def seed() -> list[str]:
     """Create the demo users; returns the log-ins to print."""
     roles.roles_sync()
     user_model = get_user_model()
-    made = ["Demo log-ins (http://127.0.0.1:8000/admin/):"]
+    made = ["Demo log-ins (where to sign in: the last lines):"]
     for username, role, first_name, last_name in DEMO_USERS:
         user, _ = user_model.objects.get_or_create(
             username=username, defaults={"first_name": first_name, "last_name": last_name}

@@ -1,9 +1,11 @@
 """Deny by default: every URL pattern, called anonymously, answers 401/403 (or, for the admin's
-HTML pages, a redirect to its log-in), unless it is on this short, named allowlist."""
+HTML pages, a redirect to its log-in, and for the staff pages a redirect to the staff sign-in page),
+unless it is on this short, named allowlist."""
 
 import re
 
 import pytest
+from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver
 
 pytestmark = pytest.mark.django_db
@@ -15,6 +17,8 @@ PUBLIC = {
     "api-docs": "interactive API docs",
     "admin:login": "admin log-in page",
     "admin:logout": "log-out",
+    "staff-login": "staff sign-in page",
+    "staff-logout": "staff sign-out (POST only; anonymously it ends no session)",
 }
 # Public by design, named in their own app's tests: knowledge base search/read/feedback, life events,
 # Twilio webhooks (signature-checked). Added here when they exist.
@@ -53,12 +57,12 @@ def all_routes():
 
 def test_every_route_was_enumerated():
     names = {name for _, name in all_routes()}
-    assert {"healthz", "api-me", "admin:index"} <= names
+    assert {"healthz", "api-me", "admin:index", "staff-home"} <= names
 
 
 @pytest.mark.parametrize(("path", "name"), all_routes(), ids=lambda value: str(value))
 @pytest.mark.parametrize("method", ["get", "post"])
-def test_anonymous_caller_is_refused(client, path, name, method):
+def test_anonymous_caller_is_refused(client, settings, path, name, method):
     if name in PUBLIC or (name and name.startswith(PUBLIC_PREFIXES)):
         pytest.skip(f"public: {PUBLIC.get(name, 'public endpoint')}")
     response = getattr(client, method)(path)
@@ -66,5 +70,9 @@ def test_anonymous_caller_is_refused(client, path, name, method):
         assert response.status_code in (302, 403, 404), path
         if response.status_code == 302:
             assert response["Location"].startswith("/admin/login/")
+        return
+    if not path.startswith("/api/") and response.status_code == 302:
+        # A server-rendered staff page (the console) sends an anonymous visitor to sign in, and back.
+        assert response["Location"].startswith(f"{resolve_url(settings.LOGIN_URL)}?next="), path
         return
     assert response.status_code in (401, 403), f"{method.upper()} {path} answered {response.status_code}"

@@ -9,6 +9,9 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.urls import reverse
+
+SERVER = "http://127.0.0.1:8000"  # where `make run` serves
 
 
 def demo_modules():
@@ -31,3 +34,5 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         for line in lines:
             self.stdout.write(line)
+        self.stdout.write(f"Sign in as any demo log-in: {SERVER}{reverse('staff-login')}")
+        self.stdout.write(f"The admin, for the functional administrator (beheerder): {SERVER}{reverse('admin:index')}")

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from contactcentre.console import views
+
+urlpatterns = [
+    path("aanmelden/", views.StaffLoginView.as_view(), name="staff-login"),
+    path("afmelden/", views.StaffLogoutView.as_view(), name="staff-logout"),
+    path("medewerker/", views.staff_home, name="staff-home"),
+]
