@@ -4,7 +4,7 @@ owning organisation's system, and case-by-reference with a second factor (agent 
 import hashlib
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status as http_status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
@@ -42,6 +42,12 @@ from contactcentre.registry.models import Party
 from contactcentre.registry.selectors import party_lookup
 
 VIEW_CASE = ("casemanagement.view_case",)
+# The lookups find no case, or count wrong attempts (per reference and per caller) in the cache, failing closed.
+LOCKED_OUT = {
+    404: OpenApiResponse(description="Geen zaak met dit zaaknummer en deze tweede factor."),
+    429: OpenApiResponse(description="Te veel pogingen: de opvraging is tijdelijk geblokkeerd; zie Retry-After."),
+    503: OpenApiResponse(description="De teller van pogingen (cache) is niet bereikbaar; zie Retry-After."),
+}
 
 
 class CallerRateThrottle(FailClosedSimpleRateThrottle):
@@ -146,7 +152,7 @@ class CaseSuspensionView(APIView):
         case_suspend(case=case, reason=body.validated_data["reason"], actor=request.user)
         return Response(_own_summary(request, case))
 
-    @extend_schema(request=None, responses=CaseSummarySerializer)
+    @extend_schema(request=None, responses={200: CaseSummarySerializer})
     def delete(self, request, case_id: int):
         case = case_get(case_id=case_id, principal=request.user)
         case_resume(case=case, actor=request.user)
@@ -243,7 +249,7 @@ class CaseLookupView(APIView):
     as_citizen = False
     body_serializer = CaseLookupSerializer
 
-    @extend_schema(request=CaseLookupSerializer, responses=CaseSummarySerializer)
+    @extend_schema(request=CaseLookupSerializer, responses={200: CaseSummarySerializer, **LOCKED_OUT})
     def post(self, request):
         body = self.body_serializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -267,7 +273,7 @@ class CitizenCaseLookupView(CaseLookupView):
     body_serializer = CitizenCaseLookupSerializer
     throttle_classes = [CallerRateThrottle]
 
-    @extend_schema(request=CitizenCaseLookupSerializer, responses=CaseSummarySerializer)
+    @extend_schema(request=CitizenCaseLookupSerializer, responses={200: CaseSummarySerializer, **LOCKED_OUT})
     def post(self, request):
         return super().post(request)
 

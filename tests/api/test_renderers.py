@@ -1,5 +1,7 @@
-"""The orjson renderer (contactcentre/api/renderers.py) writes exactly DRF's bytes."""
+"""The orjson renderer (contactcentre/api/renderers.py) writes exactly DRF's bytes, except that every
+timestamp is written one way: UTC, ending in "Z"."""
 
+import json
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from uuid import UUID
@@ -18,8 +20,6 @@ CASES = [
         {
             "at": datetime(2026, 11, 28, 21, 42, 40, 914216, tzinfo=UTC),
             "whole_second": datetime(2026, 11, 28, 21, 42, 40, tzinfo=UTC),
-            "local": datetime(2026, 11, 28, 22, 42, tzinfo=AMSTERDAM_WINTER),
-            "naive": datetime(2026, 11, 28, 21, 42),
             "day": date(2026, 2, 28),
             "clock": time(9, 30),
         }
@@ -35,6 +35,35 @@ CASES = [
 @pytest.mark.parametrize("data", CASES)
 def test_the_same_bytes_as_drf(data):
     assert JSONRenderer().render(data) == DRFJSONRenderer().render(data)
+
+
+def test_every_timestamp_is_utc_with_a_z_on_both_paths():
+    data = {
+        "utc": datetime(2026, 11, 28, 21, 42, 40, 914216, tzinfo=UTC),
+        "local": datetime(2026, 11, 28, 22, 42, 40, 914216, tzinfo=AMSTERDAM_WINTER),
+        "summer": datetime(2026, 7, 1, 14, 0, tzinfo=timezone(timedelta(hours=2))),
+        "naive": datetime(2026, 11, 28, 22, 42),  # taken to be in TIME_ZONE (Europe/Amsterdam), as Django does
+        "day": date(2026, 2, 28),
+    }
+    expected = {
+        "utc": "2026-11-28T21:42:40.914216Z",
+        "local": "2026-11-28T21:42:40.914216Z",
+        "summer": "2026-07-01T12:00:00Z",
+        "naive": "2026-11-28T21:42:00Z",
+        "day": "2026-02-28",
+    }
+    assert json.loads(JSONRenderer().render(data)) == expected
+    assert json.loads(JSONRenderer().render(data, "application/json; indent=4")) == expected
+
+
+def test_serialized_timestamps_reach_the_renderer_as_datetimes():
+    from rest_framework import serializers
+
+    class Row(serializers.Serializer):
+        at = serializers.DateTimeField()
+
+    local = datetime(2026, 11, 28, 22, 42, tzinfo=AMSTERDAM_WINTER)
+    assert JSONRenderer().render(Row({"at": local}).data) == b'{"at":"2026-11-28T21:42:00Z"}'
 
 
 def test_orjson_does_the_encoding(monkeypatch):

@@ -370,8 +370,10 @@ def test_citizen_sees_own_base_data_and_consents_only(make_person):
 
 def test_citizen_endpoints_refuse_staff_and_anonymous(user_with_role, api):
     http, _ = user_with_role("agent")
-    assert http.get("/api/v1/citizen/base-data").status_code == 403
-    assert api.get("/api/v1/citizen/base-data").status_code == 403
+    # No citizen signed in (a staff session is not one): 401 with a challenge, as the staff endpoints answer.
+    assert http.get("/api/v1/citizen/base-data").status_code == 401
+    assert api.get("/api/v1/citizen/base-data").status_code == 401
+    assert api.get("/api/v1/citizen/base-data")["WWW-Authenticate"] == 'Session realm="portal"'
 
 
 def test_sending_codes_is_rate_limited_per_caller(user_with_role, rules, make_person, sent_codes, monkeypatch):

@@ -1,5 +1,7 @@
 """Request and response shapes of the registry API. Requests reject unknown fields (no mass assignment)."""
 
+from datetime import datetime
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -141,9 +143,9 @@ class BaseDataChangeSerializer(serializers.ModelSerializer):
         verification = self._verification(change)
         return verification.pk if verification else None
 
-    def get_verification_expires_at(self, change) -> str | None:
+    def get_verification_expires_at(self, change) -> datetime | None:
         verification = self._verification(change)
-        return verification.expires_at.isoformat() if verification else None
+        return verification.expires_at if verification else None  # the renderer writes it (UTC, "Z")
 
 
 class BaseDataChangePageSerializer(serializers.Serializer):
