@@ -341,6 +341,10 @@ AXES_LOCKOUT_CALLABLE = "contactcentre.console.views.locked_out"
 CASE_LOOKUP_MAX_ATTEMPTS = int(os.environ.get("CASE_LOOKUP_MAX_ATTEMPTS", "5"))
 CASE_LOOKUP_LOCKOUT_SECONDS = int(os.environ.get("CASE_LOOKUP_LOCKOUT_SECONDS", "900"))
 CASE_LOOKUP_CALLER_MAX_WRONG = int(os.environ.get("CASE_LOOKUP_CALLER_MAX_WRONG", "20"))
+# Wrong purpose references (a contact or case that does not open this person's data) per user or
+# system before their purposes are refused, and for how long.
+PURPOSE_WRONG_REFERENCES_MAX = int(os.environ.get("PURPOSE_WRONG_REFERENCES_MAX", "10"))
+PURPOSE_WRONG_REFERENCES_LOCKOUT_SECONDS = int(os.environ.get("PURPOSE_WRONG_REFERENCES_LOCKOUT_SECONDS", "900"))
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {

@@ -18,7 +18,8 @@ class InteractionsConfig(AppConfig):
     verbose_name = _("Contactmomenten")
     role_permissions = {
         "agent": _FIRST_LINE,
-        "counter_clerk": _FIRST_LINE,
+        # Only counter clerks check identity documents (a visit then reaches assurance "high").
+        "counter_clerk": [*_FIRST_LINE, "interactions.check_identity_document"],
         # Supervisors run the queues: they may also reassign and cancel callbacks and manage queues.
         "supervisor": [
             *_FIRST_LINE,
@@ -26,6 +27,7 @@ class InteractionsConfig(AppConfig):
             "interactions.delete_callbackrequest",
             "interactions.assign_callbackrequest",
             "interactions.view_notification",
+            "interactions.close_others_contactmoment",
         ],
         "functional_admin": [
             "interactions.view_workqueue",

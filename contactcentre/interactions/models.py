@@ -47,6 +47,13 @@ class WorkQueue(models.Model):
         return self.name
 
 
+class IdentityDocument(models.TextChoices):
+    PASSPORT = "passport", _("Paspoort")
+    IDENTITY_CARD = "identity_card", _("Identiteitskaart")
+    DRIVING_LICENCE = "driving_licence", _("Rijbewijs")
+    RESIDENCE_PERMIT = "residence_permit", _("Verblijfsdocument")
+
+
 class ContactMoment(models.Model):
     class Direction(models.TextChoices):
         INBOUND = "inbound", _("Inkomend")
@@ -113,6 +120,11 @@ class ContactMoment(models.Model):
         verbose_name=_("medewerker"),
     )
     desk = models.CharField(_("balie/werkplek"), max_length=100, blank=True)
+    # A document checked at the counter raises the contact to "high"; its kind is kept, never its number.
+    identity_document = models.CharField(
+        _("gecontroleerd identiteitsbewijs"), max_length=24, choices=IdentityDocument.choices, blank=True
+    )
+    identity_checked_at = models.DateTimeField(_("identiteit gecontroleerd om"), null=True, blank=True)
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -139,6 +151,10 @@ class ContactMoment(models.Model):
                 condition=~Q(external_id=""),
                 name="contactmoment_unique_external_id_per_channel",
             ),
+        ]
+        permissions = [
+            ("check_identity_document", _("Identiteitsbewijs aan de balie controleren")),
+            ("close_others_contactmoment", _("Contacten van anderen afsluiten")),
         ]
         indexes = [
             # The contact history of a party, newest first.

@@ -20,9 +20,10 @@ def contact_reference_check(*, principal: Principal, reference: str, party_ids) 
     """The identity assurance of the contact moment `reference` when it is at hand for `principal`,
     else None. Only first-line staff handle contacts; systems state a case.
 
-    At hand: open (and not forgotten) or ended within CONTACT_PURPOSE_WINDOW, and about one of
+    At hand: handled by this staff member (or not yet taken by anyone: a door's contact waiting in a
+    queue), open (and not forgotten) or ended within CONTACT_PURPOSE_WINDOW, and about one of
     `party_ids`. With no party known yet (a search to identify the caller), the contact must still be
-    anonymous and handled by this staff member.
+    anonymous and handled by this staff member. Supervisors look with a stated reason (supervision).
     """
     if not principal.is_staff:
         return None
@@ -32,7 +33,7 @@ def contact_reference_check(*, principal: Principal, reference: str, party_ids) 
     contact = (
         ContactMoment.objects.filter(pk=int(ref)).values("party_id", "agent_id", "assurance", "started_at", "ended_at")
     ).first()
-    if contact is None:
+    if contact is None or contact["agent_id"] not in (None, principal.user_id):
         return None
     now = timezone.now()
     if contact["ended_at"] is not None and contact["ended_at"] < now - CONTACT_PURPOSE_WINDOW:

@@ -8,13 +8,20 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contactcentre.errors import NotFound, RuleViolation, ValidationFailed
-from contactcentre.interactions.models import CallbackRequest, Channel, ContactMoment, Notification, WorkQueue
+from contactcentre.errors import AccessDenied, NotFound, RuleViolation, ValidationFailed
+from contactcentre.interactions.models import (
+    CallbackRequest,
+    Channel,
+    ContactMoment,
+    IdentityDocument,
+    Notification,
+    WorkQueue,
+)
 from contactcentre.principal import SYSTEM, Principal
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
 from contactcentre.processinglog.services import processing_log_record
-from contactcentre.registry.assurance import AssuranceLevel
+from contactcentre.registry.assurance import AssuranceLevel, assurance_capped
 from contactcentre.registry.models import Consent, Party
 from contactcentre.registry.selectors import consent_is_granted
 from contactcentre.registry.validators import normalise_phone
@@ -47,6 +54,18 @@ def _log(*, actor: Principal, action: str, object_type: str, object_id, party_id
     )
 
 
+def _door_ceiling(actor: Principal) -> str:
+    """The most identity assurance a contact can start with, by who records it: a citizen's DigiD
+    session is its own level; staff and organisations recognise someone (low) and reach "high" only
+    by checking an identity document at the counter (contact_identity_document_check); the system's
+    own doors record what they verified themselves."""
+    if actor.is_citizen:
+        return actor.assurance
+    if actor.is_system:
+        return ""
+    return AssuranceLevel.LOW
+
+
 def contact_moment_record(
     *,
     channel: str,
@@ -77,8 +96,7 @@ def contact_moment_record(
     if assurance and assurance not in AssuranceLevel.values:
         raise ValidationFailed(field_errors={"assurance": [_("Onbekend betrouwbaarheidsniveau.")]})
     _check_moment(started_at, "started_at")
-    if party is None and assurance:
-        assurance = ""  # no identity, nothing to be sure about
+    assurance = "" if party is None else assurance_capped(assurance, _door_ceiling(actor))
     external_id = (external_id or "").strip()
     if len(external_id) > EXTERNAL_ID_MAX:
         raise ValidationFailed(field_errors={"external_id": [_("Kenmerk is te lang.")]})
@@ -124,6 +142,41 @@ def contact_moment_record(
     return contact, True
 
 
+CHECK_IDENTITY_DOCUMENT = "interactions.check_identity_document"
+CLOSE_OTHERS_CONTACT = "interactions.close_others_contactmoment"
+
+
+@transaction.atomic
+def contact_identity_document_check(*, contact: ContactMoment, document: str, actor: Principal) -> ContactMoment:
+    """The counter clerk handling an open counter visit has checked the visitor's identity document:
+    the visit is now at assurance "high". The kind of document is recorded, never its number."""
+    if document not in IdentityDocument.values:
+        raise ValidationFailed(field_errors={"document": [_("Onbekend soort identiteitsbewijs.")]})
+    if not actor.has_perm(CHECK_IDENTITY_DOCUMENT):
+        raise AccessDenied(_("Alleen een baliemedewerker controleert een identiteitsbewijs."))
+    contact = ContactMoment.objects.select_for_update().get(pk=contact.pk)
+    if contact.channel != Channel.COUNTER or contact.agent_id != actor.user_id or contact.ended_at is not None:
+        raise RuleViolation(
+            _("Een identiteitsbewijs wordt gecontroleerd bij een lopend baliebezoek dat u zelf afhandelt."),
+            code="identity_check_not_here",
+        )
+    if contact.party_id is None:
+        raise RuleViolation(_("Stel eerst vast wie de bezoeker is."), code="identity_check_anonymous")
+    contact.identity_document = document
+    contact.identity_checked_at = timezone.now()
+    contact.assurance = AssuranceLevel.HIGH
+    contact.save(update_fields=["identity_document", "identity_checked_at", "assurance"])
+    _log(
+        actor=actor,
+        action=ProcessingRecord.Action.UPDATE,
+        object_type="contact_moment",
+        object_id=contact.pk,
+        party_id=contact.party_id,
+        contact_id=contact.pk,
+    )
+    return contact
+
+
 def _link_knowledge(contact: ContactMoment, *, life_event=None, articles=()) -> None:
     """The life event the contact was about and the articles used to answer it."""
     if life_event is not None and contact.life_event_id != life_event.pk:
@@ -145,8 +198,12 @@ def contact_moment_close(
     life_event=None,
     articles=(),
 ) -> ContactMoment:
-    """Record the outcome and the end of a contact. A contact is closed once."""
+    """Record the outcome and the end of a contact, by who handles it (or a supervisor). A contact is
+    closed once."""
     contact = ContactMoment.objects.select_for_update().get(pk=contact.pk)
+    others = actor.is_staff and contact.agent_id not in (None, actor.user_id)
+    if others and not actor.has_perm(CLOSE_OTHERS_CONTACT):
+        raise AccessDenied(_("Alleen wie dit contact afhandelt, of een teamleider, sluit het af."))
     if contact.ended_at is not None:
         raise RuleViolation(_("Dit contactmoment is al afgesloten."), code="contact_closed")
     if outcome not in ContactMoment.Outcome.values:

@@ -42,6 +42,7 @@ class ProcessingRecord(models.Model):
         ordering = ["-occurred_at", "-id"]
         verbose_name = _("verwerking")
         verbose_name_plural = _("verwerkingenlogboek")
+        permissions = [("supervise", _("Persoonsgegevens inzien voor toezicht, met opgave van de reden"))]
         # Every read and log of a person inserts here, so only the indexes its lookups use: a person's
         # records newest first (which serves subject alone too) and a trace id, both by exact value
         # (db_index on a CharField would add a second, LIKE-prefix index on PostgreSQL for each).

@@ -8,25 +8,35 @@ a contact moment in interactions, a case in casemanagement), so this layer check
 hand" without importing the layers above it.
 """
 
+import functools
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
 from typing import NoReturn
 
 from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from contactcentre.errors import AccessDenied
+from contactcentre.api.attempt_limits import counter_add
+from contactcentre.errors import AccessDenied, RateLimited
 from contactcentre.principal import Principal, PrincipalKind
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.pseudonyms import subject_pseudonym
 from contactcentre.processinglog.purposes import STAFF_PURPOSES, Purpose
 from contactcentre.tracing import current_trace_id
 
+logger = logging.getLogger(__name__)
+
 # Subject of a denied attempt before any person was identified (e.g. a search without a purpose).
 UNKNOWN_SUBJECT = "-"
 LOWEST_ASSURANCE = "low"
+# Wrong references (a contact or case that is not this person's, not at hand, not theirs) per person
+# or system before their purposes are refused for a while: ids are guessable, guessing is not allowed.
+WRONG_REFERENCES_MAX = settings.PURPOSE_WRONG_REFERENCES_MAX
+WRONG_REFERENCES_LOCKOUT_SECONDS = settings.PURPOSE_WRONG_REFERENCES_LOCKOUT_SECONDS
 
 _ACTOR_TYPES = {
     PrincipalKind.STAFF: ProcessingRecord.ActorType.USER,
@@ -86,8 +96,8 @@ def processing_log_record(
 class Grant:
     """Leave to open the data of `party_ids` for one purpose. `assurance_cap` is the most identity
     assurance a read under it may be shown at: the contact's own level for "the contact at hand",
-    the lowest for a case (working on a case identifies nobody), the citizen's sign-in level; empty
-    where the purpose sets no cap (the system; a purpose without a reference checker)."""
+    the lowest for a case or a purpose without a reference checker (they identify nobody), the
+    citizen's sign-in level; empty for the system, which sets no cap."""
 
     principal: Principal
     party_ids: tuple[int, ...]
@@ -99,7 +109,7 @@ class Grant:
 ReferenceChecker = Callable[..., str | None]
 
 
-@cache
+@functools.cache
 def _reference_checkers() -> dict[str, ReferenceChecker]:
     """{purpose: checker}, from the `purpose_checkers` the apps declare on their AppConfig. A checker
     is called `check(principal=, reference=, party_ids=)` and answers the assurance cap when the
@@ -146,6 +156,10 @@ def purpose_grant(
     """
     purpose, reference, party_ids = str(purpose or ""), str(reference or "").strip(), tuple(party_ids)
     purposes = {str(item) for item in purposes}
+    if not principal.is_system and _wrong_references(principal) >= WRONG_REFERENCES_MAX:
+        _refuse_locked(
+            principal, party_ids, action=action, object_type=object_type, purpose=purpose, object_id=object_id
+        )
     if principal.is_citizen and not purpose:
         purpose = Purpose.SELF_SERVICE
     if principal.is_organisation and organisation_scoped and not purpose:
@@ -160,9 +174,11 @@ def purpose_grant(
             cap = ""
         else:
             check = _reference_checkers().get(purpose)
-            cap = check(principal=principal, reference=reference, party_ids=party_ids) if check else ""
+            cap = check(principal=principal, reference=reference, party_ids=party_ids) if check else LOWEST_ASSURANCE
     if cap is not None:
         return Grant(principal, party_ids, purpose, reference, cap)
+    if stated and not principal.is_system:
+        _count_wrong_reference(principal)
     _deny(
         principal=principal,
         stated=stated,
@@ -175,8 +191,45 @@ def purpose_grant(
     )
 
 
-def _deny(*, principal: Principal, stated: bool, party_ids: tuple[int, ...], **fields) -> NoReturn:
-    """Log the denied attempt (per person, or without a subject) and raise AccessDenied."""
+def _wrong_references_key(principal: Principal) -> str:
+    return f"purpose:wrong-references:{principal.key}"
+
+
+def _wrong_references(principal: Principal) -> int:
+    """Wrong references in the current window. The cache being down does not stop the first line
+    (the read is refused when counting a wrong reference, never waved through uncounted)."""
+    try:
+        return int(cache.get(_wrong_references_key(principal)) or 0)
+    except Exception:  # noqa: BLE001 - any cache failure: carry on, the next wrong one is refused (503)
+        logger.warning("wrong-reference count unavailable")
+        return 0
+
+
+def _count_wrong_reference(principal: Principal) -> None:
+    count = counter_add(_wrong_references_key(principal), 1, timeout=WRONG_REFERENCES_LOCKOUT_SECONDS)
+    if count == WRONG_REFERENCES_MAX:
+        # The supervisors see this in the processing log (and, once work queues exist, on their board).
+        ProcessingRecord.objects.create(
+            subject=UNKNOWN_SUBJECT,
+            trace_id=current_trace_id.get(),
+            action=ProcessingRecord.Action.READ,
+            object_type="purpose_lockout",
+            purpose="none",
+            outcome=ProcessingRecord.Outcome.DENIED,
+            **actor_fields(principal),
+        )
+        logger.warning("purposes locked after wrong references", extra={"actor": actor_fields(principal)["actor_id"]})
+
+
+def _refuse_locked(principal: Principal, party_ids: tuple[int, ...], **fields) -> NoReturn:
+    fields["purpose"] = fields["purpose"] or "none"
+    _log_denied(principal, party_ids, **fields)
+    raise RateLimited(
+        _("Te veel onjuiste verwijzingen naar contacten of zaken. Probeer het later opnieuw."), code="purpose_locked"
+    )
+
+
+def _log_denied(principal: Principal, party_ids: tuple[int, ...], **fields) -> None:
     fields["outcome"] = ProcessingRecord.Outcome.DENIED
     if party_ids:
         processing_log_record(actor=principal, party_ids=party_ids, **fields)
@@ -184,6 +237,11 @@ def _deny(*, principal: Principal, stated: bool, party_ids: tuple[int, ...], **f
         ProcessingRecord.objects.create(
             subject=UNKNOWN_SUBJECT, trace_id=current_trace_id.get(), **actor_fields(principal), **fields
         )
+
+
+def _deny(*, principal: Principal, stated: bool, party_ids: tuple[int, ...], **fields) -> NoReturn:
+    """Log the denied attempt (per person, or without a subject) and raise AccessDenied."""
+    _log_denied(principal, party_ids, **fields)
     if stated:
         raise AccessDenied(
             _("Het opgegeven contact of de zaak past niet bij deze persoon of is niet meer open."),

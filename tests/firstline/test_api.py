@@ -22,7 +22,7 @@ def test_agent_opens_a_contact_by_bsn_in_the_body(user_with_role):
         {
             "channel": "phone",
             "identity_claim": {"kind": "bsn", "value": party.bsn},
-            "assurance": "substantial",
+            "assurance": "high",  # not the caller's to claim: ignored
             "text": "Waar blijft mijn beslissing?",
             "external_id": "CA42",
         },
@@ -32,8 +32,9 @@ def test_agent_opens_a_contact_by_bsn_in_the_body(user_with_role):
     body = response.json()
     assert body["party"] == {"id": party.pk, "name": party.display_name}
     assert body["contact"]["agent"] == user.username
-    assert body["contact"]["assurance"] == "substantial"
+    assert body["contact"]["assurance"] == "low"  # a caller on the phone is recognised, not verified
     assert [c["id"] for c in body["cases"]] == [case.pk]
+    assert body["cases"][0]["detail"] == "citizen"  # what the first line shows at low assurance
     assert party.bsn not in response.content.decode()  # the BSN is not echoed back
 
     again = http.post(

@@ -33,7 +33,7 @@ def test_bsn_claim_identifies_records_and_offers_status(agent):
         channel="counter",
         actor=staff(agent),
         identity_claim=IdentityClaim(kind="bsn", value=party.bsn),
-        assurance="high",
+        assurance="high",  # staff cannot raise it by a parameter: a checked document does (interactions)
         text="Hoe staat mijn aanvraag ervoor?",
         desk="Stadhuis balie 3",
     )
@@ -42,12 +42,12 @@ def test_bsn_claim_identifies_records_and_offers_status(agent):
     assert (contact.channel, contact.identified_by, contact.assurance, contact.agent, contact.desk) == (
         "counter",
         "bsn",
-        "high",
+        "low",
         agent,
         "Stadhuis balie 3",
     )
     assert [c["id"] for c in offer.cases] == [case.pk]
-    assert offer.cases[0]["detail"] == "full"
+    assert offer.cases[0]["detail"] == "citizen"
     assert not offer.status_needs_second_factor
     actions = set(
         ProcessingRecord.objects.filter(purpose_reference=str(contact.pk)).values_list("action", "object_type")

@@ -16,7 +16,6 @@ class ContactOpenSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices)
     direction = serializers.ChoiceField(choices=ContactMoment.Direction.choices, default="inbound")
     identity_claim = IdentityClaimSerializer(required=False, allow_null=True)
-    assurance = serializers.ChoiceField(choices=AssuranceLevel.choices, default=AssuranceLevel.LOW)
     text = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
     external_id = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     desk = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")

@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from contactcentre.interactions.models import CallbackRequest, Channel, ContactMoment, WorkQueue
+from contactcentre.interactions.models import CallbackRequest, Channel, ContactMoment, IdentityDocument, WorkQueue
 from contactcentre.registry.assurance import AssuranceLevel
 from contactcentre.registry.models import Party
 from lifeevents.models import Article, LifeEvent
@@ -67,7 +67,6 @@ class ContactMomentCreateSerializer(KnowledgeFieldsMixin):
     identified_by = serializers.ChoiceField(
         choices=ContactMoment.IdentifiedBy.choices, required=False, allow_blank=True, default=""
     )
-    assurance = serializers.ChoiceField(choices=AssuranceLevel.choices, required=False, allow_blank=True, default="")
     topic = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     question = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
     answer = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
@@ -83,6 +82,10 @@ class ContactMomentCloseSerializer(KnowledgeFieldsMixin):
     answer = serializers.CharField(max_length=10000, required=False, allow_blank=True)
     topic = serializers.CharField(max_length=200, required=False, allow_blank=True)
     ended_at = serializers.DateTimeField(required=False)
+
+
+class IdentityDocumentCheckSerializer(serializers.Serializer):
+    document = serializers.ChoiceField(choices=IdentityDocument.choices, help_text="Soort document; nooit het nummer.")
 
 
 class CallbackRequestSerializer(serializers.ModelSerializer):

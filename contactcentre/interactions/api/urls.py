@@ -10,6 +10,11 @@ urlpatterns = [
         views.ContactMomentCloseView.as_view(),
         name="contact-moment-close",
     ),
+    path(
+        "contact-moments/<int:contact_id>/identity-check",
+        views.ContactMomentIdentityCheckView.as_view(),
+        name="contact-moment-identity-check",
+    ),
     path("callback-requests", views.CallbackRequestListView.as_view(), name="callback-request-list"),
     path(
         "callback-requests/<int:callback_id>/status",

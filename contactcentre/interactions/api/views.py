@@ -18,6 +18,7 @@ from contactcentre.interactions.api.serializers import (
     ContactMomentCloseSerializer,
     ContactMomentCreateSerializer,
     ContactMomentSerializer,
+    IdentityDocumentCheckSerializer,
 )
 from contactcentre.interactions.models import CallbackRequest, ContactMoment
 from contactcentre.interactions.selectors import (
@@ -26,8 +27,10 @@ from contactcentre.interactions.selectors import (
     rows_read_log,
 )
 from contactcentre.interactions.services import (
+    CHECK_IDENTITY_DOCUMENT,
     callback_request_create,
     callback_request_update,
+    contact_identity_document_check,
     contact_moment_close,
     contact_moment_record,
 )
@@ -129,6 +132,23 @@ class ContactMomentCloseView(APIView):
         body = ContactMomentCloseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         contact_moment_close(contact=contact, actor=request.user, **body.validated_data)
+        return Response(ContactMomentSerializer(_contact_for(request, contact_id)).data)
+
+
+class ContactMomentIdentityCheckView(APIView):
+    """The counter clerk handling a visit has checked the visitor's identity document: the visit is
+    now at assurance "high" (the kind of document is recorded, not its number)."""
+
+    permission_classes = [ScopeOrRolePermission]
+    required_scopes: dict = {}  # people at the counter only
+    required_perms = {"POST": (CHECK_IDENTITY_DOCUMENT,)}
+
+    @extend_schema(request=IdentityDocumentCheckSerializer, responses=ContactMomentSerializer)
+    def post(self, request, contact_id: int):
+        contact = _contact_for(request, contact_id)
+        body = IdentityDocumentCheckSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        contact_identity_document_check(contact=contact, actor=request.user, **body.validated_data)
         return Response(ContactMomentSerializer(_contact_for(request, contact_id)).data)
 
 
