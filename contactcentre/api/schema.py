@@ -4,6 +4,7 @@
 from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as OpenApiAutoSchema
+from drf_spectacular.plumbing import force_instance, is_serializer
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
@@ -62,7 +63,7 @@ PROBLEM_DESCRIPTIONS = {
     404: "Niet gevonden (of niet zichtbaar voor u).",
     409: "Een verzoek met deze Idempotency-Key wordt nog verwerkt.",
     422: "Niet toegestaan door de regels, of een Idempotency-Key die al voor een ander verzoek is gebruikt.",
-    429: "Te veel verzoeken of pogingen; zie Retry-After.",
+    429: "Te veel verzoeken of pogingen (ook te veel verkeerde doelverwijzingen); zie Retry-After.",
     503: "Een afhankelijke dienst is tijdelijk niet beschikbaar; zie Retry-After.",
 }
 
@@ -89,7 +90,8 @@ class AutoSchema(OpenApiAutoSchema):
     - 400 where there is a body or query parameters to get wrong (also a malformed JSON body);
     - 422 on writes (rules refuse it; an Idempotency-Key reused for another body) and 409 on POST (an
       Idempotency-Key still being processed), with the Idempotency-Key header documented;
-    - 429 and 503 where the view is throttled (its throttle_classes; the throttles fail closed, 503).
+    - 429 and 503 where the view is throttled (its throttle_classes; the throttles fail closed, 503) or
+      takes a purpose (a principal's wrong purpose references are counted and locked out).
     Answers a view documents itself are kept, and get the problem schema when they have no content."""
 
     def get_operation(self, path, path_regex, path_prefix, method, registry):
@@ -129,6 +131,17 @@ class AutoSchema(OpenApiAutoSchema):
             statuses.update({400, 422})
         if self.method == "POST":
             statuses.add(409)
-        if view.get_throttles():
+        if view.get_throttles() or self._takes_a_purpose(operation):
             statuses.update({429, 503})
         return statuses
+
+    def _takes_a_purpose(self, operation) -> bool:
+        """A purpose (and reference) in the query or the body: purpose_grant refuses the purposes of
+        whoever named too many wrong references for a while (429), counted in the cache (503)."""
+        parameters = operation.get("parameters", [])
+        if any(p.get("in") == "query" and p.get("name") == "purpose_reference" for p in parameters):
+            return True
+        if "requestBody" not in operation:
+            return False
+        serializer = self.get_request_serializer()
+        return is_serializer(serializer) and "purpose_reference" in force_instance(serializer).fields

@@ -14,6 +14,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from contactcentre.api.scopes import ALL_SCOPES
 from contactcentre.api.services import api_client_create
 from contactcentre.interactions.services import contact_moment_record
+from contactcentre.processinglog import services as processinglog_services
 from tests.casemanagement.factories import make_case
 from tests.factories import UserFactory, organisation, staff
 from tests.fuzzing import fuzz_schema
@@ -25,9 +26,11 @@ MAX_EXAMPLES = 15  # per operation and per kind of data (positive, negative)
 
 @pytest.fixture(autouse=True)
 def _no_rate_limits_for_the_fuzzer(monkeypatch):
-    # The fuzzer is one caller making many calls: lift the rates (429 stays documented and tested elsewhere).
+    # The fuzzer is one caller making many calls: lift the rates (429 stays documented, and is tested elsewhere).
     rates = {scope: "1000000/min" for scope in django_settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]}
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
+    # Likewise the lock-out after wrong purpose references, or the agent's later operations would all be 429s.
+    monkeypatch.setattr(processinglog_services, "WRONG_REFERENCES_MAX", 1_000_000)
 
 
 def _report(who: str, operations: int, cases: int, statuses: Counter, failures: list[str]) -> Counter:
