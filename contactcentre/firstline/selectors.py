@@ -29,6 +29,7 @@ from casemanagement.selectors import (
 )
 from contactcentre.interactions.models import CallbackRequest, ContactMoment, WorkQueue
 from contactcentre.interactions.selectors import (
+    CALLBACK_SUMMARY_FIELDS,
     CONTACT_SUMMARY_FIELDS,
     VIEW_CALLBACK,
     VIEW_CONTACT,
@@ -218,18 +219,7 @@ _CALLBACKS_SQL = (
     f" LEFT JOIN {_USER} u ON u.id = r.assigned_to_id"
     " WHERE r.party_id = %s AND r.status = ANY(%s) ORDER BY r.call_after, r.id LIMIT %s"
 )
-_CALLBACK_KEYS = (
-    "id",
-    "phone_number",
-    "call_after",
-    "call_before",
-    "question",
-    "status",
-    "created_at",
-    "contact_moment",
-    "queue_code",
-    "assigned_to_username",
-)
+_CALLBACK_KEYS = (*CALLBACK_SUMMARY_FIELDS, "queue_code", "assigned_to_username")
 
 
 def _instance(model, fields: list[str], values) -> object:

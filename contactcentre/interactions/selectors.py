@@ -83,19 +83,24 @@ def open_callbacks_of_party(*, party_id: int, principal) -> QuerySet[CallbackReq
     )
 
 
+CALLBACK_SUMMARY_FIELDS = (
+    "id",
+    "phone_number",
+    "call_after",
+    "call_before",
+    "question",
+    "status",
+    "created_at",
+    "contact_moment",  # the id
+)
+
+
 def _open_callback_rows(party_id: int) -> QuerySet[CallbackRequest]:
     return (
         CallbackRequest.objects.filter(party_id=party_id, status__in=CallbackRequest.OPEN_STATUSES)
         .order_by("call_after", "id")
         .values(
-            "id",
-            "phone_number",
-            "call_after",
-            "call_before",
-            "question",
-            "status",
-            "created_at",
-            "contact_moment",  # the id
+            *CALLBACK_SUMMARY_FIELDS,
             queue_code=F("queue__code"),
             assigned_to_username=F("assigned_to__username"),
         )
