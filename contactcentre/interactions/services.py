@@ -66,6 +66,17 @@ def _door_ceiling(actor: Principal) -> str:
     return AssuranceLevel.LOW
 
 
+def _log_contact(*, actor: Principal, action: str, contact: ContactMoment) -> None:
+    _log(
+        actor=actor,
+        action=action,
+        object_type="contact_moment",
+        object_id=contact.pk,
+        party_id=contact.party_id,
+        contact_id=contact.pk,
+    )
+
+
 def contact_moment_record(
     *,
     channel: str,
@@ -124,14 +135,7 @@ def contact_moment_record(
             contact.save()
             if life_event is not None or articles:
                 _link_knowledge(contact, life_event=life_event, articles=articles)
-            _log(
-                actor=actor,
-                action=ProcessingRecord.Action.CREATE,
-                object_type="contact_moment",
-                object_id=contact.pk,
-                party_id=contact.party_id,
-                contact_id=contact.pk,
-            )
+            _log_contact(actor=actor, action=ProcessingRecord.Action.CREATE, contact=contact)
     except IntegrityError:
         if not external_id:
             raise
@@ -166,14 +170,7 @@ def contact_identity_document_check(*, contact: ContactMoment, document: str, ac
     contact.identity_checked_at = timezone.now()
     contact.assurance = AssuranceLevel.HIGH
     contact.save(update_fields=["identity_document", "identity_checked_at", "assurance"])
-    _log(
-        actor=actor,
-        action=ProcessingRecord.Action.UPDATE,
-        object_type="contact_moment",
-        object_id=contact.pk,
-        party_id=contact.party_id,
-        contact_id=contact.pk,
-    )
+    _log_contact(actor=actor, action=ProcessingRecord.Action.UPDATE, contact=contact)
     return contact
 
 
@@ -224,14 +221,7 @@ def contact_moment_close(
     contact.save(update_fields=fields)
     if life_event is not None or articles:
         _link_knowledge(contact, life_event=life_event, articles=articles)
-    _log(
-        actor=actor,
-        action=ProcessingRecord.Action.UPDATE,
-        object_type="contact_moment",
-        object_id=contact.pk,
-        party_id=contact.party_id,
-        contact_id=contact.pk,
-    )
+    _log_contact(actor=actor, action=ProcessingRecord.Action.UPDATE, contact=contact)
     return contact
 
 
