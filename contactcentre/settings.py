@@ -313,6 +313,10 @@ IDEMPOTENCY_TTL_SECONDS = int(os.environ.get("IDEMPOTENCY_TTL_SECONDS", str(24 *
 # Secret for pseudonymising subjects in the processing log (HMAC); separate from SECRET_KEY.
 PSEUDONYM_KEY = os.environ.get("PSEUDONYM_KEY", SECRET_KEY)
 
+# Signed webhooks to second-line organisations (casemanagement/webhooks.py) refuse targets that resolve to
+# loopback, private, link-local or other non-public addresses (SSRF); 1 allows them (local development, tests).
+WEBHOOK_ALLOW_PRIVATE_TARGETS = env_bool("WEBHOOK_ALLOW_PRIVATE_TARGETS")
+
 # Verification codes for a new e-mail address or phone number (registry).
 REGISTRY_VERIFICATION_TTL_MINUTES = int(os.environ.get("VERIFICATION_CODE_TTL_MINUTES", "15"))
 REGISTRY_VERIFICATION_MAX_ATTEMPTS = int(os.environ.get("VERIFICATION_CODE_MAX_ATTEMPTS", "5"))
