@@ -148,7 +148,7 @@ def test_sign_needs_a_secret_and_a_plain_message_id():
 class Receiver:
     """An http.server on 127.0.0.1 that records what it gets and answers `status` (and `headers`)."""
 
-    def __init__(self, status=204, headers=None, delay=0.0):
+    def __init__(self, status=204, headers=None, delay=0.0, host="127.0.0.1"):
         self.status, self.headers, self.delay = status, headers or {}, delay
         self.requests = []
         receiver = self
@@ -170,10 +170,13 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server_class = ThreadingHTTPServer
+        if ":" in host:
+            server_class = type("ThreadingHTTPServerV6", (ThreadingHTTPServer,), {"address_family": socket.AF_INET6})
+        self.server = server_class((host, 0), Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"http://[{host}]:{self.port}" if ":" in host else f"http://{host}:{self.port}"
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
         self.thread.start()
 
@@ -248,6 +251,18 @@ def test_delivery_connects_to_the_checked_address_not_a_second_dns_answer(receiv
     assert lookups == ["webhooks.gemeente.test"]
     [(_, headers, _)] = target.requests
     assert {key.lower(): value for key, value in headers.items()}["host"] == f"webhooks.gemeente.test:{target.port}"
+
+
+def test_delivery_to_an_ipv6_literal_keeps_the_brackets(receiver, private_targets):
+    try:
+        target = receiver(status=204, host="::1")
+    except OSError:
+        pytest.skip("no IPv6 loopback on this machine")
+    result = deliver(f"{target.url}/hook", [SECRET], "msg_1", {"a": 1}, timeout=(1, 1))
+    assert result.delivered, result
+    [(_, headers, body)] = target.requests
+    assert {key.lower(): value for key, value in headers.items()}["host"] == f"[::1]:{target.port}"
+    verify(SECRET, headers, body)
 
 
 @pytest.mark.parametrize(
