@@ -112,8 +112,7 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Statements run more than DB_PREPARE_THRESHOLD times on a connection are prepared on the server
-    # (psycopg, which needs server-side binding for it): planning the customer view's one statement cost
-    # PostgreSQL 6 ms of CPU a time, running it prepared 0.7 ms (bench/README.md). 0 turns it off.
+    # (psycopg, which needs server-side binding for it), so the hot reads are planned once. 0 turns it off.
     threshold = int(os.environ.get("DB_PREPARE_THRESHOLD", "5"))
     if threshold:
         DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=threshold)
