@@ -1,8 +1,9 @@
 """DRF's JSON renderer with orjson doing the encoding: the same bytes as DRF's compact UTF-8 output
 (U+2028/U+2029 escaped), several times faster (bench/README.md). Indented output
-(`Accept: application/json; indent=4`), DRF's non-default settings (COMPACT_JSON or UNICODE_JSON off) and what orjson cannot encode (integers beyond 64 bits, or what
-DRF's encoder cannot either) go to DRF's own path. One difference: a NaN or infinite float is
-written as null, where DRF would refuse the response.
+(`Accept: application/json; indent=4`), DRF's non-default settings (COMPACT_JSON or UNICODE_JSON
+off) and what orjson cannot encode (integers beyond 64 bits, or what DRF's encoder cannot either) go
+to DRF's own path. One difference: a NaN or infinite float is written as null, where DRF would refuse
+the response.
 
 Every timestamp the API writes has one form: ISO 8601 in UTC ending in "Z" ("2026-11-28T21:42:40.914216Z",
 microseconds only when there are any). This is the one place that formats them, on both paths:
