@@ -30,4 +30,7 @@ class CasemanagementConfig(AppConfig):
         ],
     }
     # The processing log's check of a reference to what this app owns (contactcentre.processinglog.services).
-    purpose_checkers = {"case": "casemanagement.purposes.case_reference_check"}
+    purpose_checkers = {
+        "case": "casemanagement.purposes.case_reference_check",
+        "second_line": "casemanagement.purposes.second_line_reference_check",
+    }

@@ -5,6 +5,7 @@ index (party, reference, organisation), and what lists show (current status, dea
 is stored on the case so a list is one indexed query with joins to small tables.
 """
 
+import uuid
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -190,3 +191,207 @@ class CaseStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.status_type_id} {self.set_at:%Y-%m-%d}"
+
+
+# --- the second line: how organisations receive escalations, the rules that route them -------------
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Laag")
+    NORMAL = "normal", _("Normaal")
+    HIGH = "high", _("Hoog")
+    URGENT = "urgent", _("Spoed")
+
+
+class SecondLineEndpoint(models.Model):
+    """How an organisation receives escalations (a signed webhook, fetched through the API, or the
+    built-in worklist) and when it works: the calendar its deadlines are counted on."""
+
+    class Delivery(models.TextChoices):
+        WEBHOOK = "webhook", _("Ondertekende webhook")
+        PULL = "pull", _("Ophalen via de API")
+        WORKLIST = "worklist", _("Werklijst in dit systeem")
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="second_line_endpoint", verbose_name=_("organisatie")
+    )
+    delivery = models.CharField(_("aflevering"), max_length=16, choices=Delivery.choices, default=Delivery.WORKLIST)
+    url = models.URLField(_("webhook-adres"), blank=True)
+    # Standard Webhooks secrets (whsec_...), the newest first: two at once while rotating.
+    secrets = models.JSONField(_("geheimen"), default=list, blank=True)
+    # {"0": [["09:00", "17:00"]], ...} per weekday (0 = Monday); empty: Monday to Friday 09:00-17:00.
+    working_hours = models.JSONField(_("werktijden"), default=dict, blank=True)
+    closing_days = models.JSONField(_("eigen sluitingsdagen"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("aflevering tweede lijn")
+        verbose_name_plural = _("afleveringen tweede lijn")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_delivery_display()})"
+
+
+class RoutingRule(models.Model):
+    """Where what the first line cannot resolve goes: the first active rule (in order) whose every
+    filled-in condition matches; a default rule matches anything."""
+
+    order = models.PositiveIntegerField(_("volgorde"), default=100)
+    name = models.CharField(_("naam"), max_length=200)
+    is_active = models.BooleanField(_("actief"), default=True)
+    is_default = models.BooleanField(_("standaardregel"), default=False)
+    life_event = models.ForeignKey(
+        LifeEvent, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("levensgebeurtenis")
+    )
+    case_type = models.ForeignKey(CaseType, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("zaaktype"))
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("artikel"))
+    topic = models.CharField(_("onderwerp bevat"), max_length=100, blank=True)
+    attribute = models.CharField(_("basisgegeven"), max_length=32, blank=True)
+    municipality = models.CharField(_("gemeente"), max_length=100, blank=True)
+    channel = models.CharField(_("kanaal"), max_length=16, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="routing_rules", verbose_name=_("naar organisatie")
+    )
+    queue = models.CharField(_("werkbak"), max_length=64, blank=True)
+    priority = models.CharField(_("prioriteit"), max_length=8, choices=Priority.choices, default=Priority.NORMAL)
+    first_response_hours = models.PositiveSmallIntegerField(_("eerste reactie binnen (werkuren)"), default=8)
+    resolution_days = models.PositiveSmallIntegerField(_("afhandeling binnen (werkdagen)"), default=10)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("routeringsregel")
+        verbose_name_plural = _("routeringsregels")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Escalation(models.Model):
+    """A question the first line routed to a second-line organisation, tracked to its deadlines."""
+
+    class State(models.TextChoices):
+        NEW = "new", _("Nieuw")
+        DELIVERED = "delivered", _("Afgeleverd")
+        ACCEPTED = "accepted", _("Aangenomen")
+        IN_PROGRESS = "in_progress", _("In behandeling")
+        RESOLVED = "resolved", _("Afgehandeld")
+        RETURNED = "returned", _("Terug naar de eerste lijn")
+        FORWARDED = "forwarded", _("Doorgestuurd naar een andere organisatie")
+
+    OPEN_STATES = (State.NEW, State.DELIVERED, State.ACCEPTED, State.IN_PROGRESS)
+
+    reference = models.CharField(_("kenmerk"), max_length=32, unique=True)
+    contact_moment = models.ForeignKey(
+        "interactions.ContactMoment", on_delete=models.PROTECT, related_name="escalations", verbose_name=_("contact")
+    )
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, null=True, blank=True, related_name="escalations", verbose_name=_("partij")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="escalations", verbose_name=_("organisatie")
+    )
+    queue = models.CharField(_("werkbak"), max_length=64, blank=True)
+    priority = models.CharField(_("prioriteit"), max_length=8, choices=Priority.choices, default=Priority.NORMAL)
+    rule = models.ForeignKey(RoutingRule, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("regel"))
+    routing_explanation = models.TextField(_("waarom hierheen"), blank=True)
+    question = models.TextField(_("vraag"))
+    context = models.TextField(_("toelichting eerste lijn"), blank=True)
+    articles_tried = models.ManyToManyField(
+        Article, blank=True, related_name="+", verbose_name=_("geprobeerde artikelen")
+    )
+    share_history = models.BooleanField(_("burger stemt in met delen contacthistorie"), default=False)
+    requested_attribute = models.CharField(_("gevraagde wijziging van"), max_length=32, blank=True)
+    requested_value = models.JSONField(_("gevraagde nieuwe waarde"), null=True, blank=True)
+    state = models.CharField(_("status"), max_length=16, choices=State.choices, default=State.NEW)
+    first_response_due = models.DateTimeField(_("eerste reactie uiterlijk"))
+    resolution_due = models.DateTimeField(_("afhandeling uiterlijk"))
+    resolution_text = models.TextField(_("uitkomst voor de burger"), blank=True)
+    forwarded_to = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("doorgestuurd naar"),
+    )
+    # Each threshold puts an escalation on the supervisors' board once.
+    near_breach_flagged_at = models.DateTimeField(null=True, blank=True)
+    breach_flagged_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("doorverwijzing")
+        verbose_name_plural = _("doorverwijzingen")
+        indexes = [
+            models.Index(fields=["organisation", "state", "-created_at"], name="escalation_org_state_idx"),
+            models.Index(fields=["party", "-created_at"], name="escalation_party_idx"),
+            # The breach sweep: open escalations by their deadline.
+            models.Index(
+                fields=["resolution_due"],
+                name="escalation_open_due_idx",
+                condition=Q(state__in=["new", "delivered", "accepted", "in_progress"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
+
+class EscalationEvent(models.Model):
+    """One transition of an escalation: the timeline, who and when."""
+
+    escalation = models.ForeignKey(Escalation, on_delete=models.CASCADE, related_name="events")
+    state = models.CharField(_("status"), max_length=16, choices=Escalation.State.choices)
+    note = models.TextField(_("toelichting"), blank=True)
+    actor_label = models.CharField(_("door"), max_length=200)
+    at = models.DateTimeField(_("tijdstip"), default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("verloop")
+        verbose_name_plural = _("verloop")
+
+    def __str__(self) -> str:
+        return f"{self.escalation} {self.state}"
+
+
+class EscalationDelivery(models.Model):
+    """The outbox of escalations: written in the same transaction as the escalation (or its forward),
+    delivered by the relay with retries; one row per escalation and receiving organisation."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Te bezorgen")
+        FAILED = "failed", _("Mislukt, wordt opnieuw geprobeerd")
+        DELIVERED = "delivered", _("Bezorgd")
+        DEAD = "dead", _("Opgegeven")
+
+    escalation = models.ForeignKey(Escalation, on_delete=models.CASCADE, related_name="deliveries")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    message_id = models.UUIDField(_("bericht-id"), unique=True, default=uuid.uuid4, editable=False)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("pogingen"), default=0)
+    next_attempt_at = models.DateTimeField(_("volgende poging"), default=timezone.now)
+    last_error = models.CharField(_("laatste fout"), max_length=300, blank=True)
+    delivered_at = models.DateTimeField(_("bezorgd om"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("bezorging")
+        verbose_name_plural = _("bezorgingen")
+        constraints = [
+            models.UniqueConstraint(fields=["escalation", "organisation"], name="delivery_once_per_organisation")
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"], name="delivery_due_idx", condition=Q(status__in=["pending", "failed"])
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.escalation} -> {self.organisation} ({self.status})"

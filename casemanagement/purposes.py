@@ -4,6 +4,7 @@ for Purpose.CASE in CasemanagementConfig."""
 
 from django.db.models import Q
 
+from casemanagement.models import Escalation
 from casemanagement.selectors import cases_visible
 from casemanagement.services import normalise_reference
 from contactcentre.principal import Principal
@@ -27,3 +28,17 @@ def case_reference_check(*, principal: Principal, reference: str, party_ids) -> 
     if party_ids:
         cases = cases.filter(party_id__in=party_ids)
     return AssuranceLevel.LOW if cases.exists() else None
+
+
+def second_line_reference_check(*, principal: Principal, reference: str, party_ids) -> str | None:
+    """The purpose "handling an escalation": an organisation's system opens a person's data only for
+    an escalation routed to its organisation, about that person (the lowest assurance applies)."""
+    ref = str(reference or "").strip()
+    if not principal.is_organisation or not ref:
+        return None
+    escalations = Escalation.objects.filter(
+        reference=normalise_reference(ref), organisation_id=principal.organisation_id
+    )
+    if party_ids:
+        escalations = escalations.filter(party_id__in=list(party_ids))
+    return AssuranceLevel.LOW if escalations.exists() else None

@@ -191,6 +191,11 @@ CELERY_TIMEZONE = "Europe/Amsterdam"
 CELERY_BEAT_SCHEDULE = {
     "purge-idempotency-records": {"task": "contactcentre.api.tasks.purge_idempotency_records", "schedule": 3600.0},
     "purge-contact-moments": {"task": "contactcentre.interactions.tasks.purge_contact_moments", "schedule": 86400.0},
+    # The outbound sweeps (channels_app/tasks.py): idempotent, so a missed or doubled beat is harmless.
+    "send-due-notifications": {"task": "channels_app.tasks.send_due_notifications", "schedule": 30.0},
+    "send-due-verification-messages": {"task": "channels_app.tasks.send_due_verification_messages", "schedule": 30.0},
+    # The outbox relay is woken on commit; this sweep delivers what a lost wake-up left behind.
+    "relay-escalation-deliveries": {"task": "casemanagement.tasks.relay_escalation_deliveries", "schedule": 60.0},
 }
 # How long contact moments are kept (days) before the daily purge deletes them.
 CONTACT_MOMENT_RETENTION_DAYS = int(os.environ.get("CONTACT_MOMENT_RETENTION_DAYS", str(2 * 365)))
@@ -321,6 +326,35 @@ REGISTRY_VERIFICATION_TTL_MINUTES = int(os.environ.get("VERIFICATION_CODE_TTL_MI
 REGISTRY_VERIFICATION_MAX_ATTEMPTS = int(os.environ.get("VERIFICATION_CODE_MAX_ATTEMPTS", "5"))
 REGISTRY_VERIFICATION_MAX_PER_HOUR = int(os.environ.get("VERIFICATION_CODES_PER_PERSON_PER_HOUR", "5"))
 
+# Outbound messages to citizens (channels_app/transports.py). SMS through Twilio's REST client; without
+# TWILIO_ACCOUNT_SID (the embedded default) each SMS is a JSON file under SMS_FILE_PATH instead.
+# TWILIO_API_BASE_URL replaces https://api.twilio.com (a local fake of Twilio's API in tests).
+TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+TWILIO_FROM_NUMBER = os.environ.get("TWILIO_FROM_NUMBER", "")
+TWILIO_API_BASE_URL = os.environ.get("TWILIO_API_BASE_URL", "")
+TWILIO_TIMEOUT_SECONDS = float(os.environ.get("TWILIO_TIMEOUT_SECONDS", "10"))
+SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH") or str(BASE_DIR / "var" / "sms")
+# E-mail through SMTP when EMAIL_HOST is set; otherwise one file per message under EMAIL_FILE_PATH.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH") or str(BASE_DIR / "var" / "mail")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@contactcentrum.example")
+# Letters wait for print as one JSON file each in this directory.
+LETTER_QUEUE_DIR = os.environ.get("LETTER_QUEUE_DIR") or str(BASE_DIR / "var" / "letters")
+# Attempts before a notification is given up (dead); an administrator can resend it.
+NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_MAX_ATTEMPTS", "8"))
+
 # Brute force: lock out a username *from an IP* (agents share office IPs, so never the IP alone).
 # ModelBackend (the user read from the database on every request) with each person's permission set and
 # roles kept in the cache (contactcentre/api/backends.py).
@@ -344,6 +378,8 @@ AXES_LOCKOUT_CALLABLE = "contactcentre.console.views.locked_out"
 CASE_LOOKUP_MAX_ATTEMPTS = int(os.environ.get("CASE_LOOKUP_MAX_ATTEMPTS", "5"))
 CASE_LOOKUP_LOCKOUT_SECONDS = int(os.environ.get("CASE_LOOKUP_LOCKOUT_SECONDS", "900"))
 CASE_LOOKUP_CALLER_MAX_WRONG = int(os.environ.get("CASE_LOOKUP_CALLER_MAX_WRONG", "20"))
+# Webhook deliveries of an escalation before it is given up (an administrator can resend it).
+ESCALATION_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("ESCALATION_DELIVERY_MAX_ATTEMPTS", "8"))
 # Wrong purpose references (a contact or case that does not open this person's data) per user or
 # system before their purposes are refused, and for how long.
 PURPOSE_WRONG_REFERENCES_MAX = int(os.environ.get("PURPOSE_WRONG_REFERENCES_MAX", "10"))

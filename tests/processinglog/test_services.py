@@ -158,6 +158,7 @@ def test_the_apps_declare_the_checkers_of_contact_and_case(monkeypatch):
     assert {purpose: f"{check.__module__}.{check.__name__}" for purpose, check in checkers.items()} == {
         "contact": "contactcentre.interactions.purposes.contact_reference_check",
         "case": "casemanagement.purposes.case_reference_check",
+        "second_line": "casemanagement.purposes.second_line_reference_check",
         "supervision": "contactcentre.processinglog.purposes.supervision_reason_check",
     }
 
