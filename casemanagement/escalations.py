@@ -73,7 +73,6 @@ def _contact_in_hand(contact: ContactMoment, actor: Principal) -> None:
     )
 
 
-@transaction.atomic
 def escalation_create(
     *,
     contact: ContactMoment,
@@ -88,10 +87,39 @@ def escalation_create(
     requested_value=None,
 ) -> Escalation:
     """Route what the first line cannot resolve to the second line. The escalation, its first
-    timeline entry and its delivery row are written together; the relay is woken after commit."""
+    timeline entry and its delivery row are written together; the relay is woken after commit. The
+    purpose is checked first, so a refusal's record is kept."""
     if not question.strip():
         raise ValidationFailed(field_errors={"question": [_("Geef de vraag op.")]})
     _contact_in_hand(contact, actor)
+    with transaction.atomic():
+        return _escalation_write(
+            contact=contact,
+            actor=actor,
+            question=question,
+            context=context,
+            articles=articles,
+            share_history=share_history,
+            case_type=case_type,
+            route=route,
+            requested_attribute=requested_attribute,
+            requested_value=requested_value,
+        )
+
+
+def _escalation_write(
+    *,
+    contact: ContactMoment,
+    actor: Principal,
+    question: str,
+    context: str,
+    articles,
+    share_history: bool,
+    case_type: CaseType | None,
+    route: Route | None,
+    requested_attribute: str,
+    requested_value,
+) -> Escalation:
     route = route or route_find(
         routing_context_for(
             question=question,
@@ -286,7 +314,6 @@ def base_data_request_escalate(
     )
 
 
-@transaction.atomic
 def case_complete_at_first_line(
     *, case_type: CaseType, contact: ContactMoment, actor: Principal, explanation: str = ""
 ) -> Case:
@@ -300,10 +327,11 @@ def case_complete_at_first_line(
     final = StatusType.objects.filter(case_type=case_type, is_final=True).order_by("order").first()
     if final is None:
         raise RuleViolation(_("Dit zaaktype heeft geen eindstatus."))
-    case = case_open(case_type=case_type, party=contact.party, actor=actor, explanation=explanation)
-    if case.status_id != final.pk:
-        case_status_record(case=case, status_code=final.code, actor=actor, explanation=explanation)
-        case.refresh_from_db()
+    with transaction.atomic():
+        case = case_open(case_type=case_type, party=contact.party, actor=actor, explanation=explanation)
+        if case.status_id != final.pk:
+            case_status_record(case=case, status_code=final.code, actor=actor, explanation=explanation)
+            case.refresh_from_db()
     return case
 
 
