@@ -1,13 +1,14 @@
 """Demo data for cases: the case types of the shared kennisbank, and demo cases in various states
 (open, overdue, suspended, extended, closed, confidential, secret) for the registry's demo people,
-with a few contact moments and an open callback so the customer view has something to show.
+with a few contact moments and an open callback so the customer view has something to show, and
+routing rules that send what the first line cannot resolve to the demo organisations.
 Idempotent: demo cases have fixed references and are skipped when they exist."""
 
 from datetime import timedelta
 
 from django.utils import timezone
 
-from casemanagement.models import Case, CaseType, Confidentiality
+from casemanagement.models import Case, CaseType, Confidentiality, RoutingRule
 from casemanagement.services import (
     case_extend,
     case_open,
@@ -19,7 +20,8 @@ from contactcentre import kennisbank
 from contactcentre.interactions.models import ContactMoment, WorkQueue
 from contactcentre.interactions.services import callback_request_create, contact_moment_record
 from contactcentre.principal import SYSTEM
-from contactcentre.registry.models import Party
+from contactcentre.registry.models import Organisation, Party
+from lifeevents.models import LifeEvent
 
 # (case type, days ago opened, statuses to walk through after the first, extra state, confidentiality)
 PLANS = [
@@ -73,7 +75,47 @@ def seed() -> list[str]:
                 case_suspend(case=case, reason="Wacht op bankafschriften van de aanvrager", actor=SYSTEM)
             made += 1
     contacts = _contacts(people[:6], now)
-    return [f"Zaken: {len(types)} zaaktypen, {made} nieuwe demozaken, {contacts} nieuwe contactmomenten."]
+    rules = _routing_rules()
+    return [
+        f"Zaken: {len(types)} zaaktypen, {made} nieuwe demozaken, {contacts} nieuwe contactmomenten.",
+        f"Tweede lijn: {rules} nieuwe routeringsregels.",
+    ]
+
+
+# (name, condition, target organisation, queue); the last one is the default.
+ROUTING = [
+    ("Toeslagen", {"topic": "toeslag"}, "toeslagen", "toeslagen"),
+    ("Belastingen", {"topic": "belasting"}, "belastingdienst", "particulieren"),
+    ("Werkloos", {"life_event": "werkloos"}, "uwv", "ww"),
+    ("Met pensioen", {"life_event": "met-pensioen"}, "svb", "aow"),
+    ("Verbouwen", {"life_event": "verbouwen-bouwen"}, "omgevingsdienst", "vergunningen"),
+    ("Boete", {"life_event": "boete-ontvangen"}, "cjib", "boetes"),
+    ("Alles wat overblijft", {}, "gem-voorbeeldstad", "klantcontact"),
+]
+
+
+def _routing_rules() -> int:
+    """Demo routing: a rule per common question, and the municipality as the default."""
+    organisations = {org.code: org for org in Organisation.objects.all()}
+    events = {event.slug: event for event in LifeEvent.objects.all()}
+    made = 0
+    for order, (name, condition, target, queue) in enumerate(ROUTING, start=1):
+        if target not in organisations or RoutingRule.objects.filter(name=name).exists():
+            continue
+        life_event = events.get(condition.get("life_event", ""))
+        if "life_event" in condition and life_event is None:
+            continue
+        RoutingRule.objects.create(
+            name=name,
+            order=order * 10,
+            is_default=not condition,
+            topic=condition.get("topic", ""),
+            life_event=life_event,
+            organisation=organisations[target],
+            queue=queue,
+        )
+        made += 1
+    return made
 
 
 def _contacts(people: list[Party], now) -> int:

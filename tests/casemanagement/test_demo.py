@@ -52,3 +52,20 @@ def test_seed_demo_makes_cases_in_every_state_once(settings):
     first = _counts()
     assert _seed() == ["Zaken: 20 zaaktypen, 0 nieuwe demozaken, 0 nieuwe contactmomenten."]
     assert _counts() == first
+
+
+def test_seed_demo_routes_common_questions_and_has_a_default(settings):
+    from casemanagement.models import RoutingRule
+    from casemanagement.routing import RoutingContext, route_find
+    from lifeevents.models import LifeEvent
+
+    settings.DEMO_MODE = True
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "Tweede lijn: 7 nieuwe routeringsregels." in out.getvalue()
+    assert route_find(RoutingContext(question="Mijn huurtoeslag klopt niet")).organisation.code == "toeslagen"
+    unemployed = LifeEvent.objects.get(slug="werkloos")
+    assert route_find(RoutingContext(life_event_id=unemployed.pk)).organisation.code == "uwv"
+    assert route_find(RoutingContext(question="paspoort verlopen")).organisation.code == "gem-voorbeeldstad"
+    call_command("seed_demo", stdout=StringIO())
+    assert RoutingRule.objects.count() == 7
