@@ -7,12 +7,14 @@ Reads for the second line's API live in casemanagement/selectors.py; delivery in
 casemanagement/delivery.py.
 """
 
+import logging
 import secrets
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from casemanagement.delivery import delivery_hand_over
 from casemanagement.models import (
@@ -37,6 +39,7 @@ from contactcentre.processinglog.services import processing_log_record, purpose_
 from contactcentre.registry.models import DataSourceRule, Organisation
 from lifeevents.models import Article
 
+logger = logging.getLogger(__name__)
 State = Escalation.State
 # Which state may follow which; the second line's own moves and the relay's "delivered".
 TRANSITIONS = {
@@ -178,7 +181,16 @@ def _deliver_to(escalation: Escalation, organisation: Organisation) -> None:
             status=EscalationDelivery.Status.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
         )
     delivery_hand_over(delivery)
-    relay_escalation_deliveries.delay_on_commit()
+    transaction.on_commit(_wake_relay)
+
+
+def _wake_relay() -> None:
+    """Best effort, once, no publish retries: the committed outbox row is the source of truth and the
+    beat sweep delivers it if this wake-up is lost, so a broker that is down never fails the caller."""
+    try:
+        relay_escalation_deliveries.apply_async(retry=False)
+    except (KombuOperationalError, OSError):
+        logger.warning("Relay wake-up not sent (broker unavailable); the periodic sweep will deliver.")
 
 
 def _log(*, actor: Principal, action: str, escalation: Escalation, purpose: str) -> None:

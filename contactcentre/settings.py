@@ -196,6 +196,7 @@ CELERY_BEAT_SCHEDULE = {
     "send-due-verification-messages": {"task": "channels_app.tasks.send_due_verification_messages", "schedule": 30.0},
     # The outbox relay is woken on commit; this sweep delivers what a lost wake-up left behind.
     "relay-escalation-deliveries": {"task": "casemanagement.tasks.relay_escalation_deliveries", "schedule": 60.0},
+    "flag-escalation-breaches": {"task": "casemanagement.tasks.flag_escalation_breaches", "schedule": 300.0},
 }
 # How long contact moments are kept (days) before the daily purge deletes them.
 CONTACT_MOMENT_RETENTION_DAYS = int(os.environ.get("CONTACT_MOMENT_RETENTION_DAYS", str(2 * 365)))
@@ -380,6 +381,8 @@ CASE_LOOKUP_LOCKOUT_SECONDS = int(os.environ.get("CASE_LOOKUP_LOCKOUT_SECONDS", 
 CASE_LOOKUP_CALLER_MAX_WRONG = int(os.environ.get("CASE_LOOKUP_CALLER_MAX_WRONG", "20"))
 # Webhook deliveries of an escalation before it is given up (an administrator can resend it).
 ESCALATION_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("ESCALATION_DELIVERY_MAX_ATTEMPTS", "8"))
+# Hours before an escalation's resolution deadline that it goes on the supervisors' board as near breach.
+ESCALATION_NEAR_BREACH_HOURS = int(os.environ.get("ESCALATION_NEAR_BREACH_HOURS", "8"))
 # Wrong purpose references (a contact or case that does not open this person's data) per user or
 # system before their purposes are refused, and for how long.
 PURPOSE_WRONG_REFERENCES_MAX = int(os.environ.get("PURPOSE_WRONG_REFERENCES_MAX", "10"))
