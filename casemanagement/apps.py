@@ -7,6 +7,8 @@ _FIRST_LINE = [
     "casemanagement.view_casetype",
     "casemanagement.view_statustype",
 ]
+# The first line sends on what it cannot resolve, and sees what it sent.
+_ESCALATE = ["casemanagement.add_escalation", "casemanagement.view_escalation"]
 
 
 class CasemanagementConfig(AppConfig):
@@ -14,10 +16,17 @@ class CasemanagementConfig(AppConfig):
     label = "casemanagement"
     verbose_name = _("Zaken")
     role_permissions = {
-        "agent": _FIRST_LINE,
-        "counter_clerk": _FIRST_LINE,
+        "agent": [*_FIRST_LINE, *_ESCALATE],
+        "counter_clerk": [*_FIRST_LINE, *_ESCALATE],
         # Supervisors also see confidential cases in full and the existence of secret ones.
-        "supervisor": [*_FIRST_LINE, "casemanagement.view_confidential_case"],
+        # They also follow deliveries and resend dead letters (admin).
+        "supervisor": [
+            *_FIRST_LINE,
+            *_ESCALATE,
+            "casemanagement.view_confidential_case",
+            "casemanagement.view_escalationdelivery",
+            "casemanagement.change_escalationdelivery",
+        ],
         # Case types and their statuses are configuration: maintained in the admin.
         "functional_admin": [
             "casemanagement.view_casetype",
@@ -27,6 +36,16 @@ class CasemanagementConfig(AppConfig):
             "casemanagement.add_statustype",
             "casemanagement.change_statustype",
             "casemanagement.delete_statustype",
+            # Routing rules and the organisations' endpoints, secrets and calendars.
+            "casemanagement.view_routingrule",
+            "casemanagement.add_routingrule",
+            "casemanagement.change_routingrule",
+            "casemanagement.delete_routingrule",
+            "casemanagement.view_secondlineendpoint",
+            "casemanagement.add_secondlineendpoint",
+            "casemanagement.change_secondlineendpoint",
+            "casemanagement.view_escalationdelivery",
+            "casemanagement.change_escalationdelivery",
         ],
     }
     # The processing log's check of a reference to what this app owns (contactcentre.processinglog.services).

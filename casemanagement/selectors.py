@@ -7,15 +7,25 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casemanagement.models import Case, CaseStatus, CaseType, Confidentiality
+from casemanagement.models import (
+    Case,
+    CaseStatus,
+    CaseType,
+    Confidentiality,
+    Escalation,
+    EscalationDelivery,
+    EscalationEvent,
+)
 from casemanagement.policy import Clearance, Detail, case_detail, clearance_of
 from casemanagement.services import normalise_reference
 from contactcentre.api.attempt_limits import counter_add, slot_release, slot_reserve
 from contactcentre.errors import NotFound, RateLimited, ValidationFailed
+from contactcentre.interactions.models import ContactMoment
+from contactcentre.interactions.selectors import CONTACT_HISTORY_LIMIT, CONTACT_SUMMARY_FIELDS
 from contactcentre.principal import Principal
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
@@ -361,3 +371,110 @@ def life_events_ranked(rows: Iterable[dict], *, case_type_ids: set[int]) -> list
             event["matching"] += 1
     ranked = sorted(events.values(), key=lambda event: (-event["matching"], event["ordering"], event["name"]))
     return [{"slug": e["slug"], "name": e["name"], "matching_case_types": e["matching"]} for e in ranked]
+
+
+# --- escalations: what the second line and the first line read of them ------------------------------
+
+VIEW_ESCALATION = "casemanagement.view_escalation"
+VIEW_ESCALATION_DELIVERY = "casemanagement.view_escalationdelivery"
+# An organisation's system reads the contact history without the first line's own people in it.
+SHARED_CONTACT_FIELDS = tuple(name for name in CONTACT_SUMMARY_FIELDS if name not in ("desk",))
+
+
+def escalations_visible(*, principal: Principal) -> QuerySet[Escalation]:
+    """An organisation's system: only escalations routed to its organisation (now); staff with
+    view_escalation: all; anybody else: none."""
+    qs = Escalation.objects.select_related("organisation", "forwarded_to")
+    if principal.is_organisation:
+        return qs.filter(organisation_id=principal.organisation_id)
+    if principal.has_perm(VIEW_ESCALATION):
+        return qs
+    return qs.none()
+
+
+def escalations_list(*, principal: Principal, state: str = "", party_id: int | None = None) -> QuerySet[Escalation]:
+    """Newest first, optionally one state or one person's; the page is handed out with
+    escalations_hand_out (which logs it)."""
+    qs = escalations_visible(principal=principal).order_by("-created_at", "-id")
+    if state:
+        qs = qs.filter(state=state)
+    if party_id is not None:
+        qs = qs.filter(party_id=party_id)
+    return qs
+
+
+def escalations_hand_out(
+    *, escalations: Iterable[Escalation], principal: Principal, purpose: str, purpose_reference: str
+) -> list[Escalation]:
+    """A page of escalations leaves the system: one processing-log write for all people on it."""
+    escalations = list(escalations)
+    party_ids = [escalation.party_id for escalation in escalations if escalation.party_id]
+    if party_ids:
+        processing_log_record(
+            actor=principal,
+            action=ProcessingRecord.Action.READ,
+            object_type="escalation",
+            party_ids=party_ids,
+            purpose=purpose,
+            purpose_reference=purpose_reference,
+        )
+    return escalations
+
+
+def escalation_get(*, reference: str, principal: Principal) -> Escalation:
+    """One escalation the principal may see, with its timeline, deliveries and the articles tried
+    (prefetched); NotFound for anything else, also another organisation's (it does not exist for them)."""
+    deliveries = EscalationDelivery.objects.select_related("organisation")
+    if principal.is_organisation:
+        deliveries = deliveries.filter(organisation_id=principal.organisation_id)
+    qs = escalations_visible(principal=principal).prefetch_related(
+        Prefetch("events", queryset=EscalationEvent.objects.order_by("at", "id")),
+        Prefetch("deliveries", queryset=deliveries),
+        "articles_tried",
+    )
+    escalation = qs.filter(reference=normalise_reference(str(reference or ""))).first()
+    if escalation is None:
+        raise NotFound(_("Doorverwijzing niet gevonden."))
+    return escalation
+
+
+def escalation_contact_history(*, escalation: Escalation, principal: Principal) -> list[dict] | None:
+    """The person's contact history as the organisation handling the escalation may see it: only
+    when the citizen consented to sharing it (`share_history`), else None. Logged (second_line).
+    interactions.selectors.contact_history scopes an organisation to the contacts it recorded itself,
+    so the consented history is read here with the same fields."""
+    if not (principal.is_organisation and escalation.share_history and escalation.party_id):
+        return None
+    if escalation.organisation_id != principal.organisation_id:
+        return None
+    rows = list(
+        ContactMoment.objects.filter(party_id=escalation.party_id)
+        .order_by("-started_at", "-id")
+        .values(*SHARED_CONTACT_FIELDS, life_event_name=F("life_event__name"))[:CONTACT_HISTORY_LIMIT]
+    )
+    processing_log_record(
+        actor=principal,
+        action=ProcessingRecord.Action.READ,
+        object_type="contact_history",
+        object_id=str(escalation.pk),
+        party_ids=[escalation.party_id],
+        purpose=Purpose.SECOND_LINE,
+        purpose_reference=escalation.reference,
+    )
+    return rows
+
+
+def escalation_detail(
+    *, escalation: Escalation, principal: Principal, purpose: str, purpose_reference: str
+) -> Escalation:
+    """One escalation with its timeline, its deliveries (to the organisation itself, or all for staff
+    who may see them) and, for the organisation, the consented contact history (None: not shared),
+    set on it as shown_events, shown_deliveries and shown_contact_history. Logged."""
+    escalations_hand_out(
+        escalations=[escalation], principal=principal, purpose=purpose, purpose_reference=purpose_reference
+    )
+    show_deliveries = principal.is_organisation or principal.has_perm(VIEW_ESCALATION_DELIVERY)
+    escalation.shown_events = list(escalation.events.all())
+    escalation.shown_deliveries = list(escalation.deliveries.all()) if show_deliveries else []
+    escalation.shown_contact_history = escalation_contact_history(escalation=escalation, principal=principal)
+    return escalation

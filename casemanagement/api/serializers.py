@@ -121,3 +121,146 @@ class CaseSuspendSerializer(serializers.Serializer):
 class CaseExtendSerializer(serializers.Serializer):
     days = serializers.IntegerField(min_value=1)
     reason = serializers.CharField(max_length=500)
+
+
+# --- escalations to the second line -------------------------------------------------------------------
+
+
+class EscalationEventSerializer(serializers.Serializer):
+    state = serializers.CharField()
+    note = serializers.CharField()
+    actor_label = serializers.CharField()
+    at = serializers.DateTimeField()
+
+
+class EscalationDeliverySerializer(serializers.Serializer):
+    organisation = OrganisationRefSerializer()
+    message_id = serializers.UUIDField()
+    status = serializers.CharField()
+    attempts = serializers.IntegerField()
+    last_error = serializers.CharField()
+    delivered_at = serializers.DateTimeField(allow_null=True)
+
+
+class SharedContactSerializer(serializers.Serializer):
+    """A contact of the person, shown to the second line only with the citizen's consent."""
+
+    id = serializers.IntegerField()
+    channel = serializers.CharField()
+    direction = serializers.CharField()
+    identified_by = serializers.CharField()
+    assurance = serializers.CharField()
+    topic = serializers.CharField()
+    question = serializers.CharField()
+    answer = serializers.CharField()
+    outcome = serializers.CharField()
+    started_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField(allow_null=True)
+    life_event_name = serializers.CharField(allow_null=True)
+
+
+class EscalationSummarySerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    state = serializers.CharField()
+    organisation = OrganisationRefSerializer()
+    queue = serializers.CharField()
+    priority = serializers.CharField()
+    question = serializers.CharField()
+    routing_explanation = serializers.CharField()
+    share_history = serializers.BooleanField()
+    party = serializers.IntegerField(source="party_id", allow_null=True)
+    contact_moment = serializers.IntegerField(source="contact_moment_id")
+    first_response_due = serializers.DateTimeField()
+    resolution_due = serializers.DateTimeField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+
+class EscalationDetailSerializer(EscalationSummarySerializer):
+    context = serializers.CharField()
+    requested_attribute = serializers.CharField()
+    requested_value = serializers.JSONField(allow_null=True)
+    resolution_text = serializers.CharField()
+    forwarded_to = OrganisationRefSerializer(allow_null=True)
+    articles_tried = serializers.SerializerMethodField()
+    # Set by selectors.escalation_detail: what this principal may see of them.
+    events = EscalationEventSerializer(source="shown_events", many=True)
+    deliveries = EscalationDeliverySerializer(source="shown_deliveries", many=True)
+    contact_history = SharedContactSerializer(
+        source="shown_contact_history",
+        many=True,
+        allow_null=True,
+        help_text=_("Alleen als de burger instemt met delen van de contacthistorie"),
+    )
+
+    def get_articles_tried(self, escalation) -> list[str]:
+        return [article.external_id for article in escalation.articles_tried.all()]
+
+
+class EscalationTransitionSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class EscalationResolveSerializer(serializers.Serializer):
+    resolution_text = serializers.CharField(max_length=4000, help_text=_("De uitkomst, in woorden voor de burger"))
+
+
+class EscalationReturnSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, help_text=_("Waarom de vraag terug gaat naar de eerste lijn"))
+
+
+class EscalationForwardSerializer(serializers.Serializer):
+    organisation = serializers.SlugField(max_length=64, help_text=_("Code van de bevoegde organisatie"))
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class EscalationPreviewSerializer(serializers.Serializer):
+    contact_moment = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    question = serializers.CharField(max_length=4000)
+    case_type = serializers.SlugField(max_length=80, required=False, help_text=_("Code van een zaaktype"))
+    articles = serializers.ListField(
+        child=serializers.SlugField(max_length=200), required=False, default=list, max_length=50
+    )
+    attribute = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+
+
+class EscalationCreateSerializer(serializers.Serializer):
+    contact_moment = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    question = serializers.CharField(max_length=4000)
+    context = serializers.CharField(max_length=4000, required=False, allow_blank=True, default="")
+    articles = serializers.ListField(
+        child=serializers.SlugField(max_length=200), required=False, default=list, max_length=50
+    )
+    share_history = serializers.BooleanField(default=False)
+    case_type = serializers.SlugField(max_length=80, required=False, help_text=_("Code van een zaaktype"))
+
+
+class RoutePreviewSerializer(serializers.Serializer):
+    organisation = OrganisationRefSerializer()
+    queue = serializers.CharField()
+    priority = serializers.CharField()
+    rule = serializers.CharField(allow_null=True)
+    explanation = serializers.CharField()
+    first_response_due = serializers.DateTimeField()
+    resolution_due = serializers.DateTimeField()
+
+
+class BaseDataRequestSerializer(serializers.Serializer):
+    contact_moment = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    attribute = serializers.CharField(max_length=32)
+    value = serializers.JSONField(help_text=_("De gevraagde nieuwe waarde"))
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class FirstLineCompletionSerializer(serializers.Serializer):
+    contact_moment = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    case_type = serializers.SlugField(max_length=80)
+    explanation = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+
+
+class EscalationForwardedSerializer(serializers.Serializer):
+    """After a forward the escalation is the other organisation's: only what was done."""
+
+    reference = serializers.CharField()
+    state = serializers.CharField()
+    forwarded_to = OrganisationRefSerializer()

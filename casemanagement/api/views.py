@@ -1,10 +1,13 @@
 """Case endpoints: the cases of a party, one case, its status history, status recording by the
-owning organisation's system, and case-by-reference with a second factor (agent and door variants)."""
+owning organisation's system, and case-by-reference with a second factor (agent and door variants);
+escalations: the second line's list, timeline and moves, and the first line's preview, escalate,
+base-data request and first-line completion."""
 
 import hashlib
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status as http_status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
@@ -13,6 +16,7 @@ from rest_framework.views import APIView
 from casemanagement.api.filters import CaseFilter
 from casemanagement.api.pagination import CaseListPagination
 from casemanagement.api.serializers import (
+    BaseDataRequestSerializer,
     CaseExtendSerializer,
     CaseLookupSerializer,
     CaseOpenSerializer,
@@ -22,8 +26,27 @@ from casemanagement.api.serializers import (
     CaseSuspendSerializer,
     CaseTypeSerializer,
     CitizenCaseLookupSerializer,
+    EscalationCreateSerializer,
+    EscalationDetailSerializer,
+    EscalationForwardedSerializer,
+    EscalationForwardSerializer,
+    EscalationPreviewSerializer,
+    EscalationResolveSerializer,
+    EscalationReturnSerializer,
+    EscalationSummarySerializer,
+    EscalationTransitionSerializer,
+    FirstLineCompletionSerializer,
+    RoutePreviewSerializer,
 )
-from casemanagement.models import Case, CaseType
+from casemanagement.delivery import delivery_acknowledge
+from casemanagement.escalations import (
+    base_data_request_escalate,
+    case_complete_at_first_line,
+    escalation_create,
+    escalation_transition,
+)
+from casemanagement.models import Case, CaseType, Escalation
+from casemanagement.routing import route_find, routing_context_for
 from casemanagement.selectors import (
     case_by_reference,
     case_get,
@@ -31,15 +54,24 @@ from casemanagement.selectors import (
     case_types_queryset,
     cases_present,
     cases_visible,
+    escalation_detail,
+    escalation_get,
+    escalations_hand_out,
+    escalations_list,
     open_first,
 )
 from casemanagement.services import case_extend, case_open, case_resume, case_status_record, case_suspend
 from contactcentre.api.permissions import ScopeOrRolePermission, scopes
 from contactcentre.api.throttles import FailClosedSimpleRateThrottle
 from contactcentre.errors import NotFound, ValidationFailed
+from contactcentre.interactions.models import ContactMoment
+from contactcentre.interactions.selectors import contact_moments_visible
 from contactcentre.processinglog.api.purpose import PURPOSE_PARAMETERS, list_grant, request_grant
-from contactcentre.registry.models import Party
+from contactcentre.processinglog.purposes import Purpose
+from contactcentre.registry.models import Organisation, Party
 from contactcentre.registry.selectors import party_lookup
+from lifeevents.models import Article
+from lifeevents.selectors import published_articles
 
 VIEW_CASE = ("casemanagement.view_case",)
 # The lookups find no case, or count wrong attempts (per reference and per caller) in the cache, failing closed.
@@ -293,3 +325,311 @@ class CaseTypeListView(GenericAPIView):
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(CaseTypeSerializer(page, many=True).data)
+
+
+# --- escalations: the second line's API (organisations' tokens) and the first line's (staff) ------------
+
+ADD_ESCALATION = ("casemanagement.add_escalation",)
+VIEW_ESCALATION = ("casemanagement.view_escalation",)
+ESCALATION_STATE = OpenApiParameter(
+    "state", OpenApiTypes.STR, enum=Escalation.State.values, description="Alleen doorverwijzingen met deze status."
+)
+ESCALATION_PARTY = OpenApiParameter(
+    "party", OpenApiTypes.INT, description="Medewerkers: de persoon (verplicht, met het doel van het inzien)."
+)
+
+
+def _escalation_shown(request, escalation: Escalation, *, purpose: str = "", reference: str = "") -> dict:
+    """The escalation with its timeline as this caller may see it (the hand-out is logged)."""
+    if request.user.is_organisation:
+        purpose, reference = Purpose.SECOND_LINE, escalation.reference
+    elif not purpose:
+        grant = request_grant(request, party_id=escalation.party_id or 0, object_type="escalation")
+        purpose, reference = grant.purpose, grant.reference
+    shown = escalation_detail(
+        escalation=escalation, principal=request.user, purpose=purpose, purpose_reference=reference
+    )
+    return EscalationDetailSerializer(shown).data
+
+
+class EscalationListView(GenericAPIView):
+    """GET: an organisation's system lists the escalations routed to its organisation, newest first
+    (`state` to filter); staff with view_escalation list one person's (`party`, with a purpose).
+    POST: the first line sends what it cannot resolve to the second line, routed by the rules; only
+    the staff member handling the contact may (else 403 and a denied processing-log record)."""
+
+    permission_classes = [ScopeOrRolePermission]
+    required_scopes = {"GET": "escalations:read"}
+    required_perms = {"GET": VIEW_ESCALATION, "POST": ADD_ESCALATION}
+    serializer_class = EscalationSummarySerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no principal
+            return Escalation.objects.none()
+        state = str(self.request.query_params.get("state", "") or "")
+        if state and state not in Escalation.State.values:
+            raise ValidationFailed(field_errors={"state": [_("Onbekende status.")]})
+        party_id = None
+        if not self.request.user.is_organisation:
+            party_id = int(self.request.query_params["party"])
+        return escalations_list(principal=self.request.user, state=state, party_id=party_id)
+
+    @extend_schema(
+        parameters=[ESCALATION_STATE, ESCALATION_PARTY, *PURPOSE_PARAMETERS],
+        responses=EscalationSummarySerializer(many=True),
+    )
+    def get(self, request):
+        if request.user.is_organisation:
+            purpose, reference = Purpose.SECOND_LINE, f"api:{request.user.client.pk}"
+        else:
+            grant = list_grant(
+                request,
+                object_type="escalation",
+                missing_party=_("Kies de persoon van wie u de doorverwijzingen opent."),
+            )
+            purpose, reference = grant.purpose, grant.reference
+        page = self.paginate_queryset(self.get_queryset())
+        shown = escalations_hand_out(
+            escalations=page, principal=request.user, purpose=purpose, purpose_reference=reference
+        )
+        return self.get_paginated_response(EscalationSummarySerializer(shown, many=True).data)
+
+    @extend_schema(request=EscalationCreateSerializer, responses={201: EscalationDetailSerializer})
+    def post(self, request):
+        body = EscalationCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        contact = _contact_for(request, data["contact_moment"])
+        escalation = escalation_create(
+            contact=contact,
+            actor=request.user,
+            question=data["question"],
+            context=data["context"],
+            articles=_articles(data["articles"]),
+            share_history=data["share_history"],
+            case_type=_case_type(data.get("case_type")),
+        )
+        return Response(_created(request, escalation, contact), status=http_status.HTTP_201_CREATED)
+
+
+def _contact_for(request, contact_id: int) -> ContactMoment:
+    contact = contact_moments_visible(principal=request.user).filter(pk=contact_id).first()
+    if contact is None:
+        raise ValidationFailed(field_errors={"contact_moment": [_("Dit contact is niet bekend.")]})
+    return contact
+
+
+def _articles(external_ids: list[str]) -> list[Article]:
+    articles = list(published_articles().filter(external_id__in=external_ids))
+    if len(articles) != len(set(external_ids)):
+        raise ValidationFailed(field_errors={"articles": [_("Onbekend of niet gepubliceerd artikel.")]})
+    return articles
+
+
+def _case_type(code: str | None) -> CaseType | None:
+    if not code:
+        return None
+    case_type = CaseType.objects.filter(code=code, is_active=True).first()
+    if case_type is None:
+        raise ValidationFailed(field_errors={"case_type": [_("Onbekend zaaktype.")]})
+    return case_type
+
+
+def _created(request, escalation: Escalation, contact: ContactMoment) -> dict:
+    """What the first line sees right after sending it on (its purpose: the contact at hand)."""
+    escalation = escalation_get(reference=escalation.reference, principal=request.user)
+    return _escalation_shown(request, escalation, purpose=Purpose.CONTACT, reference=str(contact.pk))
+
+
+class EscalationPreviewView(APIView):
+    """Where an escalation would go, and why, before it is sent: the routing decision with its
+    deadlines. Writes nothing. Only for the contact the staff member handles."""
+
+    permission_classes = [ScopeOrRolePermission]
+    required_perms = {"POST": ADD_ESCALATION}
+
+    @extend_schema(request=EscalationPreviewSerializer, responses=RoutePreviewSerializer)
+    def post(self, request):
+        body = EscalationPreviewSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        contact = _contact_for(request, data["contact_moment"])
+        request_grant(
+            request,
+            party_id=contact.party_id or 0,
+            object_type="routing_preview",
+            source={"purpose": Purpose.CONTACT, "purpose_reference": str(contact.pk)},
+        )
+        route = route_find(
+            routing_context_for(
+                question=data["question"],
+                channel=contact.channel,
+                party=contact.party,
+                life_event_id=contact.life_event_id,
+                case_type=_case_type(data.get("case_type")),
+                article_ids=[article.pk for article in _articles(data["articles"])],
+                attribute=data["attribute"],
+            )
+        )
+        shown = {
+            "organisation": route.organisation,
+            "queue": route.queue,
+            "priority": route.priority,
+            "rule": route.rule.name if route.rule is not None else None,
+            "explanation": route.explanation,
+            "first_response_due": route.first_response_due,
+            "resolution_due": route.resolution_due,
+        }
+        return Response(RoutePreviewSerializer(shown).data)
+
+
+class EscalationDetailView(APIView):
+    """One escalation with its timeline; for the organisation handling it, the person's contact
+    history when the citizen consented to share it. Another organisation's: 404."""
+
+    permission_classes = [ScopeOrRolePermission]
+    required_scopes = {"GET": "escalations:read"}
+    required_perms = {"GET": VIEW_ESCALATION}
+
+    @extend_schema(parameters=PURPOSE_PARAMETERS, responses=EscalationDetailSerializer)
+    def get(self, request, reference: str):
+        escalation = escalation_get(reference=reference, principal=request.user)
+        return Response(_escalation_shown(request, escalation))
+
+
+class EscalationTransitionView(APIView):
+    """The second line moves its own escalation on; the same move twice answers the same state."""
+
+    permission_classes = [ScopeOrRolePermission]
+    required_scopes = {"POST": "escalations:write"}
+    to_state = ""
+    body_serializer = EscalationTransitionSerializer
+
+    def post(self, request, reference: str):
+        escalation = escalation_get(reference=reference, principal=request.user)
+        body = self.body_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        escalation_transition(escalation=escalation, to_state=self.to_state, actor=request.user, **body.validated_data)
+        return Response(_escalation_shown(request, escalation_get(reference=reference, principal=request.user)))
+
+
+class EscalationAcknowledgeView(EscalationTransitionView):
+    """A pull endpoint says it fetched the escalation: its delivery counts as done (idempotent)."""
+
+    @extend_schema(request=None, responses=EscalationDetailSerializer)
+    def post(self, request, reference: str):
+        escalation = escalation_get(reference=reference, principal=request.user)
+        for delivery in escalation.deliveries.all():  # only its own organisation's (escalation_get)
+            delivery_acknowledge(delivery=delivery)
+        return Response(_escalation_shown(request, escalation_get(reference=reference, principal=request.user)))
+
+
+class EscalationAcceptView(EscalationTransitionView):
+    to_state = Escalation.State.ACCEPTED
+
+    @extend_schema(request=EscalationTransitionSerializer, responses=EscalationDetailSerializer)
+    def post(self, request, reference: str):
+        return super().post(request, reference)
+
+
+class EscalationStartView(EscalationTransitionView):
+    to_state = Escalation.State.IN_PROGRESS
+
+    @extend_schema(request=EscalationTransitionSerializer, responses=EscalationDetailSerializer)
+    def post(self, request, reference: str):
+        return super().post(request, reference)
+
+
+class EscalationResolveView(EscalationTransitionView):
+    """Resolved, with the outcome in words for the citizen (who is told)."""
+
+    to_state = Escalation.State.RESOLVED
+    body_serializer = EscalationResolveSerializer
+
+    @extend_schema(request=EscalationResolveSerializer, responses=EscalationDetailSerializer)
+    def post(self, request, reference: str):
+        return super().post(request, reference)
+
+
+class EscalationReturnView(EscalationTransitionView):
+    """Back to the first line, with the reason."""
+
+    to_state = Escalation.State.RETURNED
+    body_serializer = EscalationReturnSerializer
+
+    @extend_schema(request=EscalationReturnSerializer, responses=EscalationDetailSerializer)
+    def post(self, request, reference: str):
+        return super().post(request, reference)
+
+
+class EscalationForwardView(EscalationTransitionView):
+    """Not competent: sent on to the competent organisation, and the citizen is told (Awb 2:3). The
+    escalation then belongs to the other organisation; a retry needs the same Idempotency-Key."""
+
+    @extend_schema(request=EscalationForwardSerializer, responses=EscalationForwardedSerializer)
+    def post(self, request, reference: str):
+        escalation = escalation_get(reference=reference, principal=request.user)
+        body = EscalationForwardSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        forward_to = Organisation.objects.filter(code=body.validated_data["organisation"]).first()
+        if forward_to is None:
+            raise ValidationFailed(field_errors={"organisation": [_("Onbekende organisatie.")]})
+        escalation_transition(
+            escalation=escalation,
+            to_state=Escalation.State.FORWARDED,
+            actor=request.user,
+            note=body.validated_data["note"],
+            forward_to=forward_to,
+        )
+        shown = {"reference": escalation.reference, "state": Escalation.State.FORWARDED, "forwarded_to": forward_to}
+        return Response(EscalationForwardedSerializer(shown).data)
+
+
+class BaseDataRequestView(APIView):
+    """A base-data change the first line may not make (the refusal names the source) sent on, in one
+    call, as a routed request to the source organisation with the requested value."""
+
+    permission_classes = [ScopeOrRolePermission]
+    required_perms = {"POST": ADD_ESCALATION}
+
+    @extend_schema(request=BaseDataRequestSerializer, responses={201: EscalationDetailSerializer})
+    def post(self, request, party_id: int):
+        body = BaseDataRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        contact = _contact_for(request, data["contact_moment"])
+        if contact.party_id != party_id:
+            raise ValidationFailed(field_errors={"contact_moment": [_("Dit contact is niet van deze persoon.")]})
+        escalation = base_data_request_escalate(
+            contact=contact, actor=request.user, attribute=data["attribute"], value=data["value"], reason=data["reason"]
+        )
+        return Response(_created(request, escalation, contact), status=http_status.HTTP_201_CREATED)
+
+
+class FirstLineCompletionView(APIView):
+    """Work that moved to the first line: a first-line-capable case type is recorded with its final
+    status, without an escalation. Only the staff member handling the contact."""
+
+    permission_classes = [ScopeOrRolePermission]
+    required_perms = {"POST": ADD_ESCALATION}
+
+    @extend_schema(request=FirstLineCompletionSerializer, responses={201: CaseSummarySerializer})
+    def post(self, request):
+        body = FirstLineCompletionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        contact = _contact_for(request, data["contact_moment"])
+        case_type = _case_type(data["case_type"])
+        case = case_complete_at_first_line(
+            case_type=case_type, contact=contact, actor=request.user, explanation=data["explanation"]
+        )
+        shown = cases_present(
+            cases=[case_get(case_id=case.pk, principal=request.user)],
+            principal=request.user,
+            assurance=contact.assurance,
+            purpose=Purpose.CONTACT,
+            purpose_reference=str(contact.pk),
+        )
+        if not shown:  # pragma: no cover - a first-line case type is never secret to its own recorder
+            raise NotFound(_("Zaak niet gevonden."))
+        return Response(shown[0], status=http_status.HTTP_201_CREATED)

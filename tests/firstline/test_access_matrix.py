@@ -65,6 +65,31 @@ def _requests(w):
         ("callback take", "post", f"/api/v1/callback-requests/{cb}/status", {"status": "in_progress"}, FIRST_LINE),
         ("contact open", "post", "/api/v1/first-line/contacts", {"channel": "web"}, FIRST_LINE),
         ("customer view", "get", f"/api/v1/parties/{p}/customer-view?{q}", None, FIRST_LINE),
+        ("escalation list", "get", f"/api/v1/escalations?party={p}&{q}", None, FIRST_LINE),
+        ("escalation detail", "get", f"/api/v1/escalations/D00000000?{q}", None, FIRST_LINE),
+        (
+            "escalation preview",
+            "post",
+            "/api/v1/escalations/preview",
+            {"contact_moment": k, "question": "x"},
+            FIRST_LINE,
+        ),
+        ("escalation create", "post", "/api/v1/escalations", {"contact_moment": k, "question": "x"}, FIRST_LINE),
+        (
+            "base-data request",
+            "post",
+            f"/api/v1/parties/{p}/base-data-requests",
+            {"contact_moment": k, "attribute": "iban", "value": "x"},
+            FIRST_LINE,
+        ),
+        (
+            "first-line completion",
+            "post",
+            "/api/v1/first-line/completions",
+            {"contact_moment": k, "case_type": "x"},
+            FIRST_LINE,
+        ),
+        ("escalation accept", "post", "/api/v1/escalations/D00000000/accept", {}, set()),
     ]
 
 
@@ -93,6 +118,8 @@ def test_role_matrix(user_with_role, world, role):
         (["cases:write"], {"case open", "case status record", "case suspend", "case extend"}),
         (["contacts:read"], {"contact list", "contact detail"}),
         (["contacts:write"], {"contact create", "contact close", "callback create", "contact open"}),
+        (["escalations:read"], {"escalation list", "escalation detail"}),
+        (["escalations:write"], {"escalation accept"}),
         ([], set()),
     ],
 )
