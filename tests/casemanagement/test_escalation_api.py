@@ -230,6 +230,18 @@ def test_forward_moves_it_and_tells_the_citizen_once(client_with_scopes, world):
     assert told.count() == 1
 
 
+def test_a_forward_retried_with_its_idempotency_key_answers_the_same(client_with_scopes, world):
+    escalation = _escalate(world)
+    http, _ = client_with_scopes(["escalations:write"], organisation=world["home"])
+    path = f"/api/v1/escalations/{escalation.reference}/forward"
+    body = {"organisation": world["other"].code, "note": "Bevoegd is Y."}
+    answers = [http.post(path, body, format="json", HTTP_IDEMPOTENCY_KEY="forward-1") for _ in range(2)]
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert answers[0].json() == answers[1].json()
+    assert Notification.objects.filter(dedupe_key__startswith="escalation-forwarded").count() == 1
+    assert EscalationEvent.objects.filter(escalation=escalation, state="forwarded").count() == 1
+
+
 def test_a_pull_endpoint_acknowledges_its_delivery(client_with_scopes, world):
     SecondLineEndpoint.objects.create(organisation=world["home"], delivery=SecondLineEndpoint.Delivery.PULL)
     escalation = _escalate(world)
