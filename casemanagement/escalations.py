@@ -232,7 +232,9 @@ def escalation_transition(
 ) -> Escalation:
     """Move an escalation on. An organisation moves only its own escalations; the same move twice
     is one move (idempotent); a resolution is told to the citizen, and so is a forward (Awb 2:3)."""
-    escalation = Escalation.objects.select_for_update().select_related("party", "organisation").get(pk=escalation.pk)
+    escalation = (
+        Escalation.objects.select_for_update(of=("self",)).select_related("party", "organisation").get(pk=escalation.pk)
+    )
     if actor.is_organisation and escalation.organisation_id != actor.organisation_id:
         raise NotFound(_("Doorverwijzing niet gevonden."))
     if escalation.state == to_state and to_state != State.FORWARDED:
