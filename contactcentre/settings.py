@@ -160,6 +160,11 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
         "socket_timeout": REDIS_SOCKET_TIMEOUT,
+        # A publish to a broker that is down retries its connection once, at once, then fails (kombu's
+        # default keeps retrying for 2 s): the callers of .delay() are requests, and work that must not be
+        # lost is in an outbox anyway.
+        "max_retries": 1,
+        "interval_start": 0,
     }
     CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
 else:
