@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from casemanagement import delivery as delivery_module
 from casemanagement import webhooks
@@ -187,3 +188,17 @@ def test_two_relays_at_once_never_send_one_row_twice(receiver, monkeypatch):
     assert len(receiver.unique_message_ids()) == len(created)
     assert receiver.duplicates_by_business_key() == 0
     assert EscalationDelivery.objects.filter(status=Status.DELIVERED).count() == len(created)
+
+
+@pytest.mark.django_db
+def test_a_broker_that_is_down_does_not_fail_the_escalation(receiver, monkeypatch, django_capture_on_commit_callbacks):
+    def broker_down(*args, **kwargs):
+        raise KombuOperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr("casemanagement.escalations.relay_escalation_deliveries.apply_async", broker_down)
+    line = _webhook_line(receiver)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        escalation = line.escalate()
+    assert callbacks  # the wake-up ran, failed, and was only logged
+    assert escalation.deliveries.get().status == Status.PENDING  # the outbox keeps it for the sweep
+    assert escalation_deliveries_relay()["delivered"] == 1

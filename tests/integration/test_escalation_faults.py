@@ -77,9 +77,9 @@ class Processes:
         self.started: list[subprocess.Popen] = []
         self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in stop_all; the processes' output, shown when a test fails
 
-    def output(self) -> str:
+    def output(self, tail: int = 4000) -> str:
         self.log.seek(0)
-        return self.log.read()[-4000:]
+        return self.log.read()[-tail:]
 
     def _start(self, args, env, **kwargs) -> subprocess.Popen:
         process = subprocess.Popen(args, cwd=ROOT, env=env, **kwargs)
@@ -186,8 +186,11 @@ def test_redis_stopped_while_escalations_are_created(processes, redis_server, re
     redis_server.start()  # empty: every wake-up queued before the stop is lost too
     assert maker.wait(timeout=120) == 0, processes.output()
     assert EscalationDelivery.objects.count() == count  # every escalation committed with its outbox row
+    failed_wake_ups = processes.output(tail=10**8).count("Relay wake-up not sent")
+    assert failed_wake_ups > 0, "the outage did not hit a wake-up"
 
     assert wait_until(_all_delivered(count, receiver), timeout=60), processes.output()
+    print(f"\n{failed_wake_ups} wake-ups failed while Redis was down; the sweep delivered what they left")
     _report(receiver, count, 1, "Redis stopped and started")
 
 
