@@ -12,6 +12,17 @@ from contactcentre.api.services import api_client_touch
 from contactcentre.principal import Principal, citizen_from_session
 
 
+def client_for_token(token: str) -> ApiClient | None:
+    """The active API client whose `<prefix>.<secret>` this is, or None."""
+    prefix, _, secret = token.strip().partition(".")
+    if not (prefix and secret):
+        return None
+    client = ApiClient.objects.select_related("organisation").filter(is_active=True, token_prefix=prefix).first()
+    if client is None or not hmac.compare_digest(client.token_hash, hash_secret(secret)):
+        return None
+    return client
+
+
 class ApiTokenAuthentication(authentication.BaseAuthentication):
     """`Authorization: Bearer <prefix>.<secret>`; only the hash of the secret is stored."""
 
@@ -24,12 +35,8 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         keyword, _, token = header.partition(" ")
         if keyword != self.keyword:
             return None
-        prefix, _, secret = token.strip().partition(".")
-        client = None
-        if prefix and secret:
-            active = ApiClient.objects.select_related("organisation").filter(is_active=True)
-            client = active.filter(token_prefix=prefix).first()
-        if client is None or not hmac.compare_digest(client.token_hash, hash_secret(secret)):
+        client = client_for_token(token)
+        if client is None:
             raise exceptions.AuthenticationFailed("Ongeldig of ingetrokken token.")
         api_client_touch(client=client)
         return Principal.organisation(client), client

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from contactcentre.api.authentication import ApiTokenAuthentication, client_for_token
 from contactcentre.api.errors import problem_response
 from contactcentre.api.models import IdempotencyRecord
 
@@ -20,9 +21,13 @@ NOT_STORED = {401, 403, 408, 409, 423, 425, 429}
 
 
 def _principal(request: HttpRequest) -> str | None:
+    """Who the keys belong to: a valid token's client or a signed-in user. Anyone else (no or a wrong
+    token) is not answered from the store: authentication refuses them before anything else."""
     authorization = request.headers.get("Authorization")
     if authorization:
-        return "token:" + hashlib.sha256(authorization.encode()).hexdigest()[:64]
+        keyword, _, token = authorization.partition(" ")
+        client = client_for_token(token) if keyword == ApiTokenAuthentication.keyword else None
+        return f"client:{client.pk}" if client is not None else None
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return f"user:{user.pk}"

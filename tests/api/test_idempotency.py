@@ -86,3 +86,13 @@ def test_purge_removes_only_expired_records(client_with_scopes, settings):
     )
     assert idempotency_records_purge() == 1
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
+
+
+def test_a_wrong_token_is_refused_before_any_key_is_looked_at(api):
+    """Keys belong to authenticated callers only: a wrong token reusing a key gets 401 each time and
+    nothing is kept for it (the whole-schema fuzz found an anonymous POST answered 422 by the store)."""
+    api.credentials(HTTP_AUTHORIZATION="Bearer abcdef.not-a-secret")
+    first = post(api, {"code": "uwv-2", "name": "UWV"}, "key-1")
+    second = post(api, {"code": "svb-2", "name": "SVB"}, "key-1")
+    assert (first.status_code, second.status_code) == (401, 401)
+    assert not IdempotencyRecord.objects.exists()
