@@ -74,6 +74,7 @@ def _reference_checkers_of_this_layer_only(monkeypatch):
     """These tests are about this layer's own rules. Whether a stated contact or case is real is decided
     by the checkers interactions and casemanagement register; those are tested in their own layers and
     end to end (tests/firstline/test_purpose_binding.py)."""
+
     def any_reference_holds(*, principal, reference, party_ids):
         return "high"  # no cap: the registry's own rules decide at the stated assurance
 
