@@ -60,11 +60,13 @@ def _mark_delivered(delivery: EscalationDelivery, now: datetime) -> None:
         )
 
 
-def delivery_hand_over(delivery: EscalationDelivery) -> None:
-    """Right after the outbox row is written: the worklist has it at once; pull and webhook wait."""
+def delivery_hand_over(delivery: EscalationDelivery) -> bool:
+    """Right after the outbox row is written: the worklist has it at once, a pull endpoint waits for its
+    fetch; True when the row waits for the relay (a webhook endpoint)."""
     endpoint = SecondLineEndpoint.objects.filter(organisation_id=delivery.organisation_id).first()
     if endpoint is None or endpoint.delivery == SecondLineEndpoint.Delivery.WORKLIST:
         _mark_delivered(delivery, timezone.now())
+    return endpoint is not None and endpoint.delivery == SecondLineEndpoint.Delivery.WEBHOOK
 
 
 def delivery_acknowledge(*, delivery: EscalationDelivery) -> None:

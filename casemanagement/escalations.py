@@ -174,14 +174,14 @@ def _event(escalation: Escalation, state: str, actor: Principal, note: str = "")
 
 def _deliver_to(escalation: Escalation, organisation: Organisation) -> None:
     """An outbox row for this organisation (again pending if it had one before), handed over at once
-    to the worklist, or to the relay after commit."""
+    to the worklist, or to the relay after commit (only a webhook needs the relay)."""
     delivery, created = EscalationDelivery.objects.get_or_create(escalation=escalation, organisation=organisation)
     if not created:
         EscalationDelivery.objects.filter(pk=delivery.pk).update(
             status=EscalationDelivery.Status.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
         )
-    delivery_hand_over(delivery)
-    transaction.on_commit(_wake_relay)
+    if delivery_hand_over(delivery):
+        transaction.on_commit(_wake_relay)
 
 
 def _wake_relay() -> None:
