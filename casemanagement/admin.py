@@ -14,6 +14,7 @@ from casemanagement.models import (
     SecondLineEndpoint,
     StatusType,
 )
+from contactcentre.api.admin_readonly import ReadOnlyAdminMixin
 
 
 class StatusTypeInline(admin.TabularInline):
@@ -103,36 +104,24 @@ class SecondLineEndpointAdmin(admin.ModelAdmin):
             )
 
 
-class EscalationEventInline(admin.TabularInline):
+class EscalationEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = EscalationEvent
     extra = 0
     fields = ("at", "state", "actor_label", "note")
     readonly_fields = fields
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class EscalationDeliveryInline(admin.TabularInline):
+class EscalationDeliveryInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = EscalationDelivery
     extra = 0
     fields = ("organisation", "status", "attempts", "next_attempt_at", "last_error", "delivered_at")
     readonly_fields = fields
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Escalation)
-class EscalationAdmin(admin.ModelAdmin):
+class EscalationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: escalations move through the services (API), which keep the timeline."""
 
     list_display = ("reference", "organisation", "state", "priority", "created_at", "resolution_due")
@@ -145,15 +134,6 @@ class EscalationAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(EscalationDelivery)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from contactcentre.api.admin_readonly import ReadOnlyAdminMixin
 from contactcentre.registry.models import (
     Address,
     BankAccount,
@@ -85,20 +86,12 @@ class ConsentAdmin(admin.ModelAdmin):
 
 
 @admin.register(BaseDataChange)
-class BaseDataChangeAdmin(admin.ModelAdmin):
+class BaseDataChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The audit trail of changes is read-only."""
+
     list_display = ("created_at", "party_id", "attribute", "status", "channel", "assurance", "actor_label")
     list_filter = ("attribute", "status", "channel", "assurance")
     search_fields = ("contact_reference",)
-
-    # The audit trail of changes is read-only.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(VerificationChallenge)
