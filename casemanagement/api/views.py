@@ -7,7 +7,7 @@ import hashlib
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status as http_status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
@@ -524,42 +524,30 @@ class EscalationAcknowledgeView(EscalationTransitionView):
         return Response(_escalation_shown(request, escalation_get(reference=reference, principal=request.user)))
 
 
+@extend_schema_view(post=extend_schema(request=EscalationTransitionSerializer, responses=EscalationDetailSerializer))
 class EscalationAcceptView(EscalationTransitionView):
     to_state = Escalation.State.ACCEPTED
 
-    @extend_schema(request=EscalationTransitionSerializer, responses=EscalationDetailSerializer)
-    def post(self, request, reference: str):
-        return super().post(request, reference)
 
-
+@extend_schema_view(post=extend_schema(request=EscalationTransitionSerializer, responses=EscalationDetailSerializer))
 class EscalationStartView(EscalationTransitionView):
     to_state = Escalation.State.IN_PROGRESS
 
-    @extend_schema(request=EscalationTransitionSerializer, responses=EscalationDetailSerializer)
-    def post(self, request, reference: str):
-        return super().post(request, reference)
 
-
+@extend_schema_view(post=extend_schema(request=EscalationResolveSerializer, responses=EscalationDetailSerializer))
 class EscalationResolveView(EscalationTransitionView):
     """Resolved, with the outcome in words for the citizen (who is told)."""
 
     to_state = Escalation.State.RESOLVED
     body_serializer = EscalationResolveSerializer
 
-    @extend_schema(request=EscalationResolveSerializer, responses=EscalationDetailSerializer)
-    def post(self, request, reference: str):
-        return super().post(request, reference)
 
-
+@extend_schema_view(post=extend_schema(request=EscalationReturnSerializer, responses=EscalationDetailSerializer))
 class EscalationReturnView(EscalationTransitionView):
     """Back to the first line, with the reason."""
 
     to_state = Escalation.State.RETURNED
     body_serializer = EscalationReturnSerializer
-
-    @extend_schema(request=EscalationReturnSerializer, responses=EscalationDetailSerializer)
-    def post(self, request, reference: str):
-        return super().post(request, reference)
 
 
 class EscalationForwardView(EscalationTransitionView):
