@@ -206,6 +206,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "contactcentre.interactions.tasks.release_expired_work_items",
         "schedule": 60.0,
     },
+    "collect-lockouts": {"task": "contactcentre.interactions.tasks.collect_lockouts", "schedule": 60.0},
 }
 # How long a claimed work item stays with the person who took it before it returns to its queue.
 WORK_ITEM_RESERVATION_MINUTES = int(os.environ.get("WORK_ITEM_RESERVATION_MINUTES", "30"))
