@@ -76,8 +76,8 @@ def logout(request):
     return redirect(reverse("public-home"))
 
 
+@citizen_required  # first: an anonymous visitor is sent to sign in, whatever the method
 @require_GET
-@citizen_required
 def home(request):
     citizen = request.citizen
     cases = cases_present(
@@ -95,8 +95,8 @@ def _my_data(citizen) -> dict:
     )
 
 
-@require_http_methods(["GET", "POST"])
 @citizen_required
+@require_http_methods(["GET", "POST"])
 def my_data(request):
     """My base data; a new phone number or e-mail address gets a code first (step two: confirm)."""
     citizen = request.citizen
@@ -128,8 +128,8 @@ def _messages_of(error: DomainError) -> list[str]:
     return found or [error.message]
 
 
-@require_http_methods(["GET", "POST"])
 @citizen_required
+@require_http_methods(["GET", "POST"])
 def verify(request):
     pending = request.session.get(PENDING_KEY)
     if not pending:
@@ -160,8 +160,8 @@ CHANGEABLE_CONSENTS = (
 )
 
 
-@require_http_methods(["GET", "POST"])
 @citizen_required
+@require_http_methods(["GET", "POST"])
 def consents(request):
     citizen = request.citizen
     if request.method == "POST":
@@ -217,8 +217,8 @@ WHAT = {
 PURPOSES = dict(Purpose.choices)
 
 
+@citizen_required  # first: an anonymous visitor is sent to sign in, whatever the method
 @require_GET
-@citizen_required
 def processing_log(request):
     """Who looked at my data, and why: newest first, in plain Dutch, staff not named individually."""
     rows = [
