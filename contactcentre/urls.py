@@ -22,5 +22,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
+    path("twilio/", include("channels_app.urls")),
     path("", include("contactcentre.console.urls")),
 ]
