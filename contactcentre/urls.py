@@ -23,5 +23,6 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
     path("twilio/", include("channels_app.urls")),
+    path("demo/twilio/", include("channels_app.simulator.urls")),
     path("", include("contactcentre.console.urls")),
 ]
