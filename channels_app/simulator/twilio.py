@@ -19,8 +19,11 @@ from xml.etree.ElementTree import Element, ParseError
 import requests
 from defusedxml import ElementTree, minidom
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from twilio.request_validator import RequestValidator
+
+from contactcentre.registry.validators import normalise_phone
 
 VOICE_PATH = "/twilio/voice/"
 SMS_PATH = "/twilio/sms/"
@@ -33,6 +36,8 @@ MAX_STEPS = 20
 # Where a call ends, as Twilio ends it (or hands it to a person).
 FINAL_VERBS = frozenset({"Enqueue", "Dial", "Hangup", "Reject", "Leave"})
 HEARD_VERBS = frozenset({"Say"})
+# How much of an answer that is not TwiML (an error page) is shown.
+SHOWN_MAX = 300
 SILENT_VERBS = frozenset({"Play", "Pause"})
 
 
@@ -52,11 +57,11 @@ class Exchange:
 
     @property
     def twiml(self) -> str:
-        """The answer indented for reading (as it came when it is not XML)."""
+        """The answer indented for reading; the start of it when it is not XML (an error page)."""
         try:
             return minidom.parseString(self.body).toprettyxml(indent="  ").split("\n", 1)[1].strip()
         except Exception:  # noqa: BLE001 - anything not XML is shown as it came
-            return self.body
+            return self.body if len(self.body) <= SHOWN_MAX else self.body[:SHOWN_MAX] + " ..."
 
 
 @dataclass
@@ -82,6 +87,14 @@ def _config(transport_base: str | None) -> tuple[str, str, str]:
 def twilio_signature(url: str, params: dict[str, str], token: str) -> str:
     """X-Twilio-Signature for a POST of `params` to `url`, exactly as Twilio computes it."""
     return RequestValidator(token).compute_signature(url, params)
+
+
+def _e164(number: str) -> str:
+    """The number as Twilio sends it (E.164); Dutch numbers may be typed nationally (06 ...)."""
+    try:
+        return normalise_phone(number)
+    except ValidationError:
+        raise SimulatorError(_("%(number)s is geen geldig telefoonnummer.") % {"number": number}) from None
 
 
 def _sid(prefix: str) -> str:
@@ -134,6 +147,7 @@ def sms_simulate(
     """Text `body` from `sender` to the app, as Twilio's inbound-message webhook; the replies are heard.
     The same `message_sid` twice shows that a repeated delivery has one effect."""
     caller = _Caller(transport_base)
+    sender = _e164(sender)
     sid = message_sid or _sid("SM")
     params = {
         "MessageSid": sid,
@@ -172,6 +186,7 @@ def voice_simulate(
     `digits` (keys) or, where it listens for speech, the next of `speech`; when the caller has nothing
     left to say at a <Gather>, they hang up."""
     caller = _Caller(transport_base)
+    sender = _e164(sender)
     keys, words = list(digits), list(speech)
     call = {
         "CallSid": _sid("CA"),

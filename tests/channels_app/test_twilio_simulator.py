@@ -135,6 +135,22 @@ def test_the_command_prints_the_twiml(app, person):
     assert out.getvalue().rstrip().endswith("Het gesprek eindigt bij <Enqueue> agents.")
 
 
+def test_the_sender_is_sent_in_e164_as_twilio_does_and_a_wrong_number_is_refused(app, person):
+    assert sms_simulate(sender="06 12345678", body="STOP").exchanges[0].params["From"] == PHONE
+    with pytest.raises(SimulatorError, match="12 is geen geldig telefoonnummer"):
+        voice_simulate(sender="12")
+
+
+def test_an_error_page_is_shown_shortened(app, settings, monkeypatch):
+    monkeypatch.setattr(simulator, "VOICE_PATH", "/twilio/nowhere/")  # the app answers 404 with a page
+    settings.DEBUG = True
+    simulation = voice_simulate(sender=PHONE)
+    [exchange] = simulation.exchanges
+    assert exchange.status == 404
+    assert len(exchange.body) > 300 and exchange.twiml == exchange.body[:300] + " ..."
+    assert simulation.ended == "De app antwoordde 404 zonder TwiML; Twilio hangt op."
+
+
 def test_the_command_says_so_when_the_app_is_not_running(settings):
     settings.DEMO_MODE, settings.TWILIO_AUTH_TOKEN = True, TOKEN
     with pytest.raises(CommandError, match="De app is niet bereikbaar op http://127.0.0.1:9/twilio/sms/"):
