@@ -130,7 +130,7 @@ def _status(*, command: SmsCommand, offer: FirstLineOffer, number: str, message_
     except RateLimited:
         reply = _("Te veel pogingen. Probeer het later opnieuw.")
     except NotFound:
-        reply = _("Geen zaak gevonden met deze gegevens. Controleer het zaaknummer en de tweede gegevens.")
+        reply = _("Geen zaak gevonden met deze gegevens. Controleer het zaaknummer en uw postcode of geboortedatum.")
     except ValidationFailed:
         reply = how
     else:

@@ -23,7 +23,7 @@ STARTED = (
 )
 QUEUED = "Bedankt voor uw vraag. Een medewerker stuurt u zo snel mogelijk een antwoord."
 HOW = "Stuur STATUS, uw zaaknummer en de 4 cijfers van uw postcode of uw geboortedatum (dd-mm-jjjj)."
-NOT_FOUND = "Geen zaak gevonden met deze gegevens. Controleer het zaaknummer en de tweede gegevens."
+NOT_FOUND = "Geen zaak gevonden met deze gegevens. Controleer het zaaknummer en uw postcode of geboortedatum."
 LOCKED = "Te veel pogingen. Probeer het later opnieuw."
 
 
