@@ -78,11 +78,28 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "contactcentre.api.idempotency.IdempotencyMiddleware",
     "contactcentre.api.middleware.ApiProblemMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy on every answer: scripts, styles and connections from this origin only (so no
+# inline script or style anywhere; the websocket is same-origin), nothing may frame the pages.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "contactcentre.urls"
 WSGI_APPLICATION = "contactcentre.wsgi.application"
@@ -206,6 +223,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "contactcentre.interactions.tasks.release_expired_work_items",
         "schedule": 60.0,
     },
+    "collect-lockouts": {"task": "contactcentre.interactions.tasks.collect_lockouts", "schedule": 60.0},
 }
 # How long a claimed work item stays with the person who took it before it returns to its queue.
 WORK_ITEM_RESERVATION_MINUTES = int(os.environ.get("WORK_ITEM_RESERVATION_MINUTES", "30"))

@@ -21,8 +21,8 @@ PUBLIC = {
     "staff-logout": "staff sign-out (POST only; anonymously it ends no session)",
 }
 # Public by design, named in their own app's tests: knowledge base search/read/feedback, life events,
-# Twilio webhooks (signature-checked). Added here when they exist.
-PUBLIC_PREFIXES = ("lifeevents-public-", "kb-public-", "twilio-")
+# the public pages (tests/portal/test_public_pages.py), Twilio webhooks (signature-checked).
+PUBLIC_PREFIXES = ("lifeevents-public-", "kb-public-", "public-", "twilio-")
 
 SAMPLE = {
     "int": "1",
