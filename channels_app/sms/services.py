@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from casemanagement.selectors import case_by_reference
@@ -214,8 +215,15 @@ def _question(*, command: SmsCommand, offer: FirstLineOffer, number: str, messag
     return _close(offer, outcome=ContactMoment.Outcome.ANSWERED, reply=reply, articles=[best.article])
 
 
+def _article_url(external_id: str) -> str:
+    """The article's public page (contactcentre.portal), when the site's public address is configured."""
+    if not settings.PUBLIC_SITE_URL:
+        return ""
+    return settings.PUBLIC_SITE_URL.rstrip("/") + reverse("public-article", kwargs={"external_id": external_id})
+
+
 def _answer_with_link(answer: str, external_id: str) -> str:
-    url = settings.KENNISBANK_ARTICLE_URL.format(external_id=external_id) if settings.KENNISBANK_ARTICLE_URL else ""
+    url = _article_url(external_id)
     if not url or len(url) > ARTICLE_LINK_MAX:
         return sms_text(answer)
     more = " " + _("Meer: %(url)s") % {"url": url}

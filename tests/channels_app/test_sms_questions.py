@@ -9,7 +9,6 @@ from lifeevents.models import Article
 from lifeevents.search import search_articles
 from lifeevents.search.confidence import confident_hit
 from tests.channels_app.sms_helpers import BASE, TOKEN, messages, sms_params, sms_post
-from tests.lifeevents.conftest import kb  # noqa: F401 (the module-scoped fixture)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("kb")]
 
@@ -19,7 +18,7 @@ QUEUED = "Bedankt voor uw vraag. Een medewerker stuurt u zo snel mogelijk een an
 @pytest.fixture(autouse=True)
 def _twilio(settings):
     settings.TWILIO_AUTH_TOKEN, settings.TWILIO_WEBHOOK_BASE_URL = TOKEN, BASE
-    settings.KENNISBANK_ARTICLE_URL = ""
+    settings.PUBLIC_SITE_URL = ""
 
 
 def test_a_confident_question_is_answered_with_the_short_answer_and_the_contact_closed(client):
@@ -34,10 +33,10 @@ def test_a_confident_question_is_answered_with_the_short_answer_and_the_contact_
 
 
 def test_the_answer_links_the_public_article_page_when_configured(client, settings):
-    settings.KENNISBANK_ARTICLE_URL = "https://www.voorbeeldstad.nl/kennisbank/{external_id}/"
+    settings.PUBLIC_SITE_URL = "https://www.voorbeeldstad.nl/"
     article = Article.objects.get(external_id="kb-0152")
     reply = messages(sms_post(client, sms_params("btw terugvragen kleine ondernemer")))
-    assert reply == [f"{sms_text(article.short_answer)} Meer: https://www.voorbeeldstad.nl/kennisbank/kb-0152/"]
+    assert reply == [f"{sms_text(article.short_answer)} Meer: https://www.voorbeeldstad.nl/antwoorden/kb-0152/"]
 
 
 @pytest.mark.parametrize("body", ["hallo", "wat is het weer morgen", "kvk inschrijving kosten"])
