@@ -8,7 +8,8 @@ heard, a <Gather> is answered with the caller's next keys (or words) at its acti
 fetched, and the call ends at <Enqueue>, <Dial>, <Hangup>, <Reject> or the end of the document.
 
 The request can go to another address than the public one (`transport_base`, e.g. the development server
-behind a tunnel's public name); URLs outside the public base are never followed.
+behind a tunnel's public name); URLs outside the public base are never followed. Every request is a POST
+(Twilio's default, and all the app's webhooks accept); a method="GET" on a verb is not imitated.
 """
 
 import secrets
