@@ -371,6 +371,9 @@ TWILIO_WEBHOOK_BASE_URL = os.environ.get("TWILIO_WEBHOOK_BASE_URL", "http://127.
 if DEMO_MODE and not TWILIO_AUTH_TOKEN:
     TWILIO_AUTH_TOKEN = "demo-twilio-auth-token"
 SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH") or str(BASE_DIR / "var" / "sms")
+# The address citizens know this site by (scheme + host), for links in messages to them: an answer sent by SMS
+# links its article's public page (/antwoorden/<id>/). Empty: the SMS carries the short answer only.
+PUBLIC_SITE_URL = os.environ.get("PUBLIC_SITE_URL", "")
 # E-mail through SMTP when EMAIL_HOST is set; otherwise one file per message under EMAIL_FILE_PATH.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))

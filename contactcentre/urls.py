@@ -22,6 +22,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
+    path("twilio/", include("channels_app.urls")),
+    path("demo/twilio/", include("channels_app.simulator.urls")),
     path("", include("contactcentre.console.urls")),
     path("", include("contactcentre.portal.urls")),
 ]
