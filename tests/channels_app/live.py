@@ -18,8 +18,8 @@ def sign_in(user) -> bytes:
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}".encode()
 
 
-def socket(path: str, cookie: bytes | None = None, origin: tuple = ORIGIN) -> WebsocketCommunicator:
-    headers = [origin] + ([(b"cookie", cookie)] if cookie else [])
+def socket(path: str, cookie: bytes | None = None, origin: tuple | None = ORIGIN) -> WebsocketCommunicator:
+    headers = ([origin] if origin else []) + ([(b"cookie", cookie)] if cookie else [])
     return WebsocketCommunicator(application, path, headers=headers)
 
 

@@ -111,12 +111,16 @@ async def test_a_citizen_session_is_refused():
         assert await refused(socket(path, cookie)) == 4401
 
 
-async def test_a_foreign_origin_is_refused_even_with_a_session():
+async def test_a_foreign_or_missing_origin_is_refused_even_with_a_session():
     cookie = await sign_in(await make_user("supervisor"))
     for path in (AGENT, BOARD):
         # The origin validator answers before any consumer: a plain close, not 4401/4403.
         assert await refused(socket(path, cookie, origin=(b"origin", b"https://evil.example"))) == 1000
         assert await refused(socket(path, cookie, origin=(b"origin", b"http://127.0.0.1.evil.example"))) == 1000
+        assert await refused(socket(path, cookie, origin=None)) == 1000  # no Origin header at all
+    # The same cookie from the right origin is let in: the origin alone refused it above.
+    assert (await (board := socket(BOARD, cookie)).connect())[0]
+    await board.disconnect()
 
 
 @pytest.mark.parametrize(
