@@ -166,3 +166,15 @@ async def test_calls_queued_and_put_through_move_the_waiting_figures(scene):
     assert await desk.receive_nothing()
     await board.disconnect()
     await desk.disconnect()
+
+
+async def test_a_board_whose_supervisor_lost_the_role_is_closed_before_the_next_event(scene, settings):
+    settings.WEBSOCKET_SESSION_CHECK_SECONDS = 0  # check before every event
+    supervisor = await make_user("supervisor")
+    board = await connected(BOARD, supervisor)
+    await board.receive_json_from(timeout=5)
+
+    await sync_to_async(supervisor.groups.clear)()
+    await new_item()
+
+    assert await board.receive_output(timeout=5) == {"type": "websocket.close", "code": 4403}
