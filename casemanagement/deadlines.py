@@ -6,9 +6,8 @@ escalation was routed (casemanagement.routing.deadlines_for); this sweep only co
 Thresholds: "near" is a resolution deadline within ESCALATION_NEAR_BREACH_HOURS (plain hours) from
 now, "breached" one that has passed. An escalation is flagged by a conditional UPDATE (... WHERE the
 flag IS NULL) on rows this sweep holds with SELECT ... FOR UPDATE SKIP LOCKED, so two workers running
-the sweep at once never flag one escalation twice. A run that flags any tells the supervisors' live
-board ("escalation.deadlines" with the counts, which then re-reads its figures), returns the flagged
-ids and logs counts (never personal data).
+the sweep at once never flag one escalation twice. There is no realtime module yet to publish the
+board's event on: the sweep returns the flagged ids and logs counts (never personal data).
 """
 
 import logging
@@ -19,7 +18,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from casemanagement.models import Escalation
-from contactcentre import realtime
 
 logger = logging.getLogger(__name__)
 BATCH = 500
@@ -58,5 +56,4 @@ def escalations_flag_breaches(now: datetime | None = None) -> tuple[list[int], l
         logger.info(
             "Escalation deadlines: %d near breach, %d breached, flagged for supervisors.", len(near), len(breached)
         )
-        realtime.publish(realtime.BOARD_GROUP, "escalation.deadlines", {"near": len(near), "breached": len(breached)})
     return near, breached

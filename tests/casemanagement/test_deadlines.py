@@ -13,7 +13,6 @@ from casemanagement.escalations import escalation_create
 from casemanagement.models import Escalation, SecondLineEndpoint
 from casemanagement.routing import route_find, routing_context_for
 from casemanagement.tasks import flag_escalation_breaches
-from contactcentre import realtime
 from tests.casemanagement.second_line import second_line_setup
 from tests.factories import staff
 
@@ -66,25 +65,6 @@ def test_each_threshold_flags_once(line):
     assert escalations_flag_breaches(now=at(8, 9)) == ([], [])
     escalation.refresh_from_db()
     assert (escalation.near_breach_flagged_at, escalation.breach_flagged_at) == (at(7, 9, 30), at(7, 17, 30))
-
-
-@pytest.mark.django_db
-def test_the_supervisors_board_hears_of_each_run_that_flags(line, monkeypatch, django_capture_on_commit_callbacks):
-    sent = []
-    monkeypatch.setattr(realtime, "_send", lambda group, message: sent.append((group, message)))
-    escalate_at(line, FRIDAY_AFTERNOON)
-    escalate_at(line, FRIDAY_AFTERNOON)
-
-    with django_capture_on_commit_callbacks(execute=True):
-        escalations_flag_breaches(now=at(7, 9, 30))
-        escalations_flag_breaches(now=at(7, 10))  # nothing new: nothing sent
-        escalations_flag_breaches(now=at(7, 17, 30))
-
-    event = {"type": "realtime.event", "event": "escalation.deadlines"}
-    assert sent == [
-        (realtime.BOARD_GROUP, {**event, "data": {"near": 2, "breached": 0}}),
-        (realtime.BOARD_GROUP, {**event, "data": {"near": 0, "breached": 2}}),
-    ]
 
 
 @pytest.mark.django_db
