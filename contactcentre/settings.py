@@ -268,6 +268,9 @@ SESSION_ENGINE = "contactcentre.api.resilient_sessions"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", "1800"))
 # Not SESSION_SAVE_EVERY_REQUEST (a database write a request): IdleSessionExpiryMiddleware saves once a minute.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# An open websocket re-reads its session and permission before an event once this many seconds have
+# passed since its last check (channels_app.consumers): an ended session stops receiving within it.
+WEBSOCKET_SESSION_CHECK_SECONDS = float(os.environ.get("WEBSOCKET_SESSION_CHECK_SECONDS", "15"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
