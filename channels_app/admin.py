@@ -29,5 +29,6 @@ class ScannedLetterAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "queue",
         "triage_reasons",
         "contact_moment",
+        "work_item",
     )
     readonly_fields = fields

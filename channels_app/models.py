@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from contactcentre.interactions.models import ContactMoment
+from contactcentre.interactions.models import ContactMoment, WorkItem
 from contactcentre.registry.models import Organisation, Party
 
 
@@ -76,6 +76,9 @@ class ScannedLetter(models.Model):
         ContactMoment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("contact")
     )
     queue = models.CharField(_("werkbak"), max_length=64, blank=True)
+    work_item = models.ForeignKey(
+        WorkItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("werkitem")
+    )
     triage_reasons = models.JSONField(_("waarom beoordelen"), default=list, blank=True)
 
     class Meta:

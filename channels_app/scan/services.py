@@ -33,7 +33,8 @@ from channels_app.scan.extract import PDF, PNG, TIFF, Extraction, ExtractionErro
 from channels_app.scan.find import Findings, body_text, find_all
 from contactcentre.errors import TooLarge, UnsupportedType, ValidationFailed
 from contactcentre.firstline.services import ClaimKind, IdentityClaim, contact_open, identity_resolve
-from contactcentre.interactions.models import Channel
+from contactcentre.interactions.models import Channel, WorkItem
+from contactcentre.interactions.services import work_item_create
 from contactcentre.principal import SYSTEM, Principal
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
@@ -58,6 +59,15 @@ class Triage:
     NO_IDENTITY = "no_identity"
     NO_LIFE_EVENT = "no_life_event"
     UNREADABLE = "unreadable"
+
+    @staticmethod
+    def labels() -> dict[str, str]:
+        return {
+            Triage.LOW_CONFIDENCE: _("tekst onzeker herkend"),
+            Triage.NO_IDENTITY: _("afzender niet herkend"),
+            Triage.NO_LIFE_EVENT: _("onderwerp niet herkend"),
+            Triage.UNREADABLE: _("niet leesbaar"),
+        }
 
 
 # --- in --------------------------------------------------------------------------------------------
@@ -192,6 +202,7 @@ def _letter_hand_over(letter: ScannedLetter, extraction: Extraction) -> ScannedL
         letter.contact_moment = offer.contact
         letter.triage_reasons = reasons
         letter.queue = TRIAGE_QUEUE if reasons else QUEUE
+        letter.work_item = _work_item(letter, contact=offer.contact, party=offer.party)
         letter.save()
         if offer.party is not None:
             processing_log_record(
@@ -214,17 +225,37 @@ def _letter_hand_over(letter: ScannedLetter, extraction: Extraction) -> ScannedL
     return letter
 
 
-def _letter_failed(letter: ScannedLetter, *, reason: str) -> ScannedLetter:
-    updated = ScannedLetter.objects.filter(pk=letter.pk, status=ScannedLetter.Status.RECEIVED).update(
-        status=ScannedLetter.Status.FAILED,
-        failure_reason=reason[:64],
-        processed_at=timezone.now(),
-        queue=TRIAGE_QUEUE,
-        triage_reasons=[Triage.UNREADABLE],
+def _work_item(letter: ScannedLetter, *, contact=None, party=None) -> WorkItem:
+    """The letter's work in its queue, once per scan. The title says why a person must look first,
+    never what the letter says or who sent it."""
+    title = _("Brief")
+    if letter.triage_reasons:
+        labels = Triage.labels()
+        title = _("Brief beoordelen: %(reasons)s") % {"reasons": ", ".join(labels[r] for r in letter.triage_reasons)}
+    return work_item_create(
+        queue_code=letter.queue,
+        kind=WorkItem.Kind.SCAN,
+        title=title,
+        contact_moment=contact,
+        party=party,
+        source_key=f"scan:{letter.sha256}",
     )
-    letter.refresh_from_db()
-    if updated:
-        logger.warning("scanned letter %s failed: %s", letter.pk, reason)
+
+
+def _letter_failed(letter: ScannedLetter, *, reason: str) -> ScannedLetter:
+    """Unreadable: the letter is kept and goes to triage, where a person reads the original."""
+    with transaction.atomic():
+        letter = ScannedLetter.objects.select_for_update().get(pk=letter.pk)
+        if letter.status != ScannedLetter.Status.RECEIVED:
+            return letter
+        letter.status = ScannedLetter.Status.FAILED
+        letter.failure_reason = reason[:64]
+        letter.processed_at = timezone.now()
+        letter.queue = TRIAGE_QUEUE
+        letter.triage_reasons = [Triage.UNREADABLE]
+        letter.work_item = _work_item(letter)
+        letter.save()
+    logger.warning("scanned letter %s failed: %s", letter.pk, reason)
     return letter
 
 

@@ -26,6 +26,9 @@ from lifeevents.search import search_articles
 from lifeevents.selectors import life_events_for_query
 
 OFFER_CASES_LIMIT = 10
+# Letters about one life event give it 70-85% of the top three's score; a letter about nothing in
+# particular 35-60% (tests/channels_app/test_scan_intake.py, tests/firstline/test_classify.py).
+CLASSIFY_MIN_SHARE = 0.65
 
 
 class ClaimKind:
@@ -185,10 +188,16 @@ def contact_open(
 
 
 def life_event_classify(*, text: str):
-    """The life event a written question is most likely about (the knowledge search's articles, their
-    scores summed per life event), or None when the search finds nothing."""
-    ranked = life_events_for_query(text, limit=1)
-    return ranked[0][0] if ranked else None
+    """The life event a written question is about: the knowledge search's articles, their scores summed
+    per life event, and the best of three only when it holds CLASSIFY_MIN_SHARE of their total (a share,
+    so the same on every search engine). Text about nothing in particular matches a few words in many
+    articles and spreads its score: None, for a person to decide."""
+    ranked = life_events_for_query(text, limit=3)
+    total = sum(score for _life_event, score in ranked)
+    if not ranked or total <= 0:
+        return None
+    best, score = ranked[0]
+    return best if score / total >= CLASSIFY_MIN_SHARE else None
 
 
 def _articles_for(*, text: str, channel: str, life_events: list) -> list:

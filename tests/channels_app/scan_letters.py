@@ -92,7 +92,9 @@ def text_pdf(lines=LETTER) -> bytes:
             NameObject("/BaseFont"): NameObject("/Helvetica"),
         }
     )
-    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})})
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
+    )
     escaped = [line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") for line in lines]
     operations = "BT /F1 12 Tf 16 TL 60 780 Td " + " ".join(f"({line}) Tj T*" for line in escaped) + " ET"
     content = StreamObject()

@@ -15,6 +15,7 @@ class ScannedLetterStatusSerializer(serializers.ModelSerializer):
     method = serializers.ChoiceField(choices=ScannedLetter.Method.choices, allow_blank=True, read_only=True)
     triage_reasons = serializers.ListField(child=serializers.CharField(), read_only=True)
     contact_moment = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    work_item = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = ScannedLetter
@@ -33,5 +34,6 @@ class ScannedLetterStatusSerializer(serializers.ModelSerializer):
             "queue",
             "triage_reasons",
             "contact_moment",
+            "work_item",
         ]
         read_only_fields = fields
