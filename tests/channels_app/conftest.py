@@ -69,3 +69,17 @@ def enqueue(party, key="case-status:1", body="Uw aanvraag is afgehandeld. Zie Mi
     )
     assert created
     return with_row
+
+
+@pytest.fixture
+def scan_dirs(settings, tmp_path):
+    """Each test its own originals' storage and watched folder; answers (storage dir, inbox dir)."""
+    storage, inbox = tmp_path / "scans", tmp_path / "inbox"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "scans": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(storage)}},
+    }
+    settings.SCAN_STORAGE_DIR = str(storage)
+    settings.SCAN_INBOX_DIR = str(inbox)
+    settings.SCAN_INBOX_SETTLE_SECONDS = 0
+    return storage, inbox

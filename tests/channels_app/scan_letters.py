@@ -1,6 +1,6 @@
 """Letters for the scan tests: a Dutch letter rendered to an image with a TrueType font (as PNG, as a
-multi-page TIFF, as an image-only PDF), a PDF with a real text layer, and the fixtures that give each
-test its own originals' storage and watched folder."""
+multi-page TIFF, as an image-only PDF) and a PDF with a real text layer. The `scan_dirs` fixture
+(conftest.py) gives each test its own originals' storage and watched folder."""
 
 import io
 import shutil
@@ -103,20 +103,6 @@ def text_pdf(lines=LETTER) -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
-
-
-@pytest.fixture
-def scan_dirs(settings, tmp_path):
-    """Each test its own originals' storage and watched folder; answers (storage dir, inbox dir)."""
-    storage, inbox = tmp_path / "scans", tmp_path / "inbox"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "scans": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(storage)}},
-    }
-    settings.SCAN_STORAGE_DIR = str(storage)
-    settings.SCAN_INBOX_DIR = str(inbox)
-    settings.SCAN_INBOX_SETTLE_SECONDS = 0
-    return storage, inbox
 
 
 def stored_files(storage: Path) -> list[Path]:

@@ -1,8 +1,8 @@
 """Reading a scan: a PDF's text layer without OCR; otherwise OCR in Dutch (Tesseract) on a PNG, every
 page of a TIFF and the page images of a PDF, with the BSN and the case reference read back exactly."""
 
-import pytest
 import pytesseract
+import pytest
 
 from channels_app.scan import extract
 from channels_app.scan.extract import ExtractionError, extract_text, sniff_type

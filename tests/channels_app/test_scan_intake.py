@@ -29,6 +29,7 @@ from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.pseudonyms import subject_pseudonym
 from contactcentre.registry.services import organisations_import
 from lifeevents.services import kennisbank_import
+from tests.casemanagement.factories import make_case
 from tests.channels_app.scan_letters import (
     BSN,
     LETTER,
@@ -36,11 +37,9 @@ from tests.channels_app.scan_letters import (
     as_png,
     needs_ocr,
     render,
-    scan_dirs,  # noqa: F401 - fixture
     stored_files,
     text_pdf,
 )
-from tests.casemanagement.factories import make_case
 from tests.factories import PersonFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scan_dirs")]
