@@ -83,3 +83,21 @@ def scan_dirs(settings, tmp_path):
     settings.SCAN_INBOX_DIR = str(inbox)
     settings.SCAN_INBOX_SETTLE_SECONDS = 0
     return storage, inbox
+
+
+@pytest.fixture
+def scan_tasks_here(monkeypatch):
+    """A letter's processing, asked for after commit, runs here with the task's .apply(), also on the
+    PostgreSQL + Redis pass where .delay() would hand it to a broker; answers the letter ids asked for."""
+    from channels_app import tasks
+
+    process, asked = tasks.process_scanned_letter, []
+
+    class Here:
+        @staticmethod
+        def delay(letter_id):
+            asked.append(letter_id)
+            return process.apply(args=[letter_id])
+
+    monkeypatch.setattr(tasks, "process_scanned_letter", Here)
+    return asked

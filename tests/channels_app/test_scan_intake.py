@@ -42,7 +42,7 @@ from tests.channels_app.scan_letters import (
 )
 from tests.factories import PersonFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scan_dirs")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("scan_dirs", "scan_tasks_here")]
 
 UNKNOWN_TOPIC = ["Geachte heer, mevrouw,", "Hierbij stuur ik u de gevraagde kopie terug.", "Groet,"]
 
@@ -194,12 +194,14 @@ def test_the_original_is_stored_under_a_random_name(scan_dirs, django_capture_on
     assert hashlib.sha256(content).hexdigest() not in stored.name
 
 
-def test_reading_waits_for_the_commit(django_capture_on_commit_callbacks):
+def test_reading_waits_for_the_commit(scan_tasks_here, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         letter, _created = scanned_letter_receive(content=text_pdf(), source="api", actor=SYSTEM)
         assert ScannedLetter.objects.get().status == "received"
-    assert len(callbacks) == 1
-    assert not ContactMoment.objects.exists()
+    assert (len(callbacks), scan_tasks_here, ContactMoment.objects.exists()) == (1, [], False)
+    callbacks[0]()  # the commit
+    letter.refresh_from_db()
+    assert (scan_tasks_here, letter.status) == ([letter.pk], "processed")
 
 
 def test_a_malformed_pdf_fails_into_triage_and_is_kept(scan_dirs, django_capture_on_commit_callbacks):
