@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from channels_app.models import ScannedLetter, scans_storage
 from channels_app.scan.extract import PDF, PNG, TIFF, Extraction, ExtractionError, extract_text, sniff_type
 from channels_app.scan.find import Findings, body_text, find_all
-from contactcentre.errors import TooLarge, UnsupportedType, ValidationFailed
+from contactcentre.errors import DomainError, TooLarge, UnsupportedType, ValidationFailed
 from contactcentre.firstline.services import ClaimKind, IdentityClaim, contact_open, identity_resolve
 from contactcentre.interactions.models import Channel, WorkItem
 from contactcentre.interactions.services import work_item_create
@@ -143,7 +143,10 @@ def scanned_letter_process(*, letter_id: int) -> ScannedLetter | None:
     except Exception as error:  # a malformed file must end in a failed letter, whatever the library raised
         logger.warning("scanned letter %s unreadable: %s", letter.pk, type(error).__name__)
         return _letter_failed(letter, reason="unreadable")
-    return _letter_hand_over(letter, extraction)
+    try:
+        return _letter_hand_over(letter, extraction)
+    except DomainError as error:  # the first line refused what was read: a person looks, no retry loop
+        return _letter_failed(letter, reason=f"first_line_{error.code}")
 
 
 def _identity_claim(findings: Findings) -> IdentityClaim | None:

@@ -222,6 +222,22 @@ def test_a_malformed_pdf_fails_into_triage_and_is_kept(scan_dirs, django_capture
     assert scanned_letter_process(letter_id=letter.pk) is None  # failed once, not retried in a loop
 
 
+def test_a_letter_the_first_line_refuses_fails_into_triage(monkeypatch, django_capture_on_commit_callbacks):
+    from contactcentre.errors import ValidationFailed
+
+    def refuses(**kwargs):
+        raise ValidationFailed(field_errors={"identity_claim.value": ["niet geldig"]})
+
+    monkeypatch.setattr(services, "contact_open", refuses)
+    letter = _receive(text_pdf(), django_capture_on_commit_callbacks)
+    assert (letter.status, letter.failure_reason, letter.queue) == (
+        "failed",
+        "first_line_validation_failed",
+        "post-triage",
+    )
+    assert (WorkItem.objects.get().queue.code, ContactMoment.objects.count()) == ("post-triage", 0)
+
+
 def test_a_letter_waits_while_tesseract_is_missing(monkeypatch, django_capture_on_commit_callbacks):
     from channels_app.scan.extract import ExtractionError
 
