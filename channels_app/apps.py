@@ -6,3 +6,9 @@ class ChannelsAppConfig(AppConfig):
     name = "channels_app"
     label = "channels_app"
     verbose_name = _("Kanalen")
+    role_permissions = {
+        # The post room delivers scans and follows them; supervisors and administrators follow them too.
+        "post_room": ["channels_app.add_scannedletter", "channels_app.view_scannedletter"],
+        "supervisor": ["channels_app.view_scannedletter"],
+        "functional_admin": ["channels_app.view_scannedletter"],
+    }
