@@ -7,14 +7,12 @@ Reads for the second line's API live in casemanagement/selectors.py; delivery in
 casemanagement/delivery.py.
 """
 
-import logging
 import secrets
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as KombuOperationalError
 
 from casemanagement.delivery import delivery_hand_over
 from casemanagement.models import (
@@ -37,9 +35,9 @@ from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
 from contactcentre.processinglog.services import processing_log_record, purpose_grant
 from contactcentre.registry.models import DataSourceRule, Organisation
+from contactcentre.wakeups import task_wake
 from lifeevents.models import Article
 
-logger = logging.getLogger(__name__)
 State = Escalation.State
 # Which state may follow which; the second line's own moves and the relay's "delivered".
 TRANSITIONS = {
@@ -187,10 +185,7 @@ def _deliver_to(escalation: Escalation, organisation: Organisation) -> None:
 def _wake_relay() -> None:
     """Best effort, once, no publish retries: the committed outbox row is the source of truth and the
     beat sweep delivers it if this wake-up is lost, so a broker that is down never fails the caller."""
-    try:
-        relay_escalation_deliveries.apply_async(retry=False)
-    except (KombuOperationalError, OSError):
-        logger.warning("Relay wake-up not sent (broker unavailable); the periodic sweep will deliver.")
+    task_wake(relay_escalation_deliveries.name)
 
 
 def _log(*, actor: Principal, action: str, escalation: Escalation, purpose: str) -> None:

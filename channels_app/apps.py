@@ -6,3 +6,9 @@ class ChannelsAppConfig(AppConfig):
     name = "channels_app"
     label = "channels_app"
     verbose_name = _("Kanalen")
+
+    def ready(self):
+        # The senders are registered in every process that loads this app, so a wake-up by name
+        # (contactcentre/wakeups.py) runs them in-process where tasks are eager instead of
+        # publishing a message for a worker that is not there.
+        from channels_app import tasks  # noqa: F401

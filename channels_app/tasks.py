@@ -1,6 +1,7 @@
-"""Thin periodic tasks: deliver the notification outbox and the verification codes. Both services are
-idempotent (a sent message is never due again), so Celery may retry them after a database hiccup.
-Beat sweeps every 30 seconds (CELERY_BEAT_SCHEDULE); nothing wakes them on enqueue yet."""
+"""Thin tasks: deliver the notification outbox and the verification codes. Both services are
+idempotent (a sent message is never due again), so Celery may retry them after a database hiccup and
+a wake-up may come twice. Woken by name after the commit that wrote a row (NOTIFICATION_SENDER_TASK,
+VERIFICATION_SENDER_TASK; contactcentre/wakeups.py), and swept by beat every 30 seconds."""
 
 from celery import shared_task
 from django.db import DatabaseError

@@ -193,12 +193,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Amsterdam"
+# The tasks that send channels_app's outboxes, named once: beat sweeps them below, and the layers
+# that write the rows (interactions, registry), which may not import channels_app, wake them by this
+# name after commit (contactcentre/wakeups.py). Wiring, not configuration: no environment variable.
+NOTIFICATION_SENDER_TASK = "channels_app.tasks.send_due_notifications"
+VERIFICATION_SENDER_TASK = "channels_app.tasks.send_due_verification_messages"
 CELERY_BEAT_SCHEDULE = {
     "purge-idempotency-records": {"task": "contactcentre.api.tasks.purge_idempotency_records", "schedule": 3600.0},
     "purge-contact-moments": {"task": "contactcentre.interactions.tasks.purge_contact_moments", "schedule": 86400.0},
-    # The outbound sweeps (channels_app/tasks.py): idempotent, so a missed or doubled beat is harmless.
-    "send-due-notifications": {"task": "channels_app.tasks.send_due_notifications", "schedule": 30.0},
-    "send-due-verification-messages": {"task": "channels_app.tasks.send_due_verification_messages", "schedule": 30.0},
+    # The outbound senders are woken on commit; these sweeps send what a lost wake-up or a retry left.
+    # Idempotent, so a missed or doubled beat (or a wake-up and a beat together) is harmless.
+    "send-due-notifications": {"task": NOTIFICATION_SENDER_TASK, "schedule": 30.0},
+    "send-due-verification-messages": {"task": VERIFICATION_SENDER_TASK, "schedule": 30.0},
     # The outbox relay is woken on commit; this sweep delivers what a lost wake-up left behind.
     "relay-escalation-deliveries": {"task": "casemanagement.tasks.relay_escalation_deliveries", "schedule": 60.0},
     "flag-escalation-breaches": {"task": "casemanagement.tasks.flag_escalation_breaches", "schedule": 300.0},
