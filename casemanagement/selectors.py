@@ -24,12 +24,11 @@ from casemanagement.policy import Clearance, Detail, case_detail, clearance_of
 from casemanagement.services import normalise_reference
 from contactcentre.api.attempt_limits import counter_add, slot_release, slot_reserve
 from contactcentre.errors import NotFound, RateLimited, ValidationFailed
-from contactcentre.interactions.models import ContactMoment
-from contactcentre.interactions.selectors import CONTACT_HISTORY_LIMIT, CONTACT_SUMMARY_FIELDS
+from contactcentre.interactions.selectors import contact_history_shared
 from contactcentre.principal import Principal
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
-from contactcentre.processinglog.services import processing_log_record
+from contactcentre.processinglog.services import processing_log_record, purpose_grant
 from contactcentre.registry.models import Address
 
 PURPOSE_STATUS = Purpose.CONTACT
@@ -377,8 +376,6 @@ def life_events_ranked(rows: Iterable[dict], *, case_type_ids: set[int]) -> list
 
 VIEW_ESCALATION = "casemanagement.view_escalation"
 VIEW_ESCALATION_DELIVERY = "casemanagement.view_escalationdelivery"
-# An organisation's system reads the contact history without the first line's own people in it.
-SHARED_CONTACT_FIELDS = tuple(name for name in CONTACT_SUMMARY_FIELDS if name not in ("desk",))
 
 
 def escalations_visible(*, principal: Principal) -> QuerySet[Escalation]:
@@ -440,18 +437,22 @@ def escalation_get(*, reference: str, principal: Principal) -> Escalation:
 
 def escalation_contact_history(*, escalation: Escalation, principal: Principal) -> list[dict] | None:
     """The person's contact history as the organisation handling the escalation may see it: only
-    when the citizen consented to sharing it (`share_history`), else None. Logged (second_line).
-    interactions.selectors.contact_history scopes an organisation to the contacts it recorded itself,
-    so the consented history is read here with the same fields."""
+    when the citizen consented to sharing it (`share_history`), else None. Opened with the purpose
+    second_line for this escalation, read through interactions' selector, logged."""
     if not (principal.is_organisation and escalation.share_history and escalation.party_id):
         return None
     if escalation.organisation_id != principal.organisation_id:
         return None
-    rows = list(
-        ContactMoment.objects.filter(party_id=escalation.party_id)
-        .order_by("-started_at", "-id")
-        .values(*SHARED_CONTACT_FIELDS, life_event_name=F("life_event__name"))[:CONTACT_HISTORY_LIMIT]
+    grant = purpose_grant(
+        principal=principal,
+        purpose=Purpose.SECOND_LINE,
+        reference=escalation.reference,
+        action=ProcessingRecord.Action.READ,
+        object_type="contact_history",
+        object_id=str(escalation.pk),
+        party_ids=[escalation.party_id],
     )
+    rows = contact_history_shared(grant=grant, party_id=escalation.party_id)
     processing_log_record(
         actor=principal,
         action=ProcessingRecord.Action.READ,
