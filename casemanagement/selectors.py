@@ -11,12 +11,14 @@ from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from casemanagement.attachments import attachment_summary
 from casemanagement.models import (
     Case,
     CaseStatus,
     CaseType,
     Confidentiality,
     Escalation,
+    EscalationAttachment,
     EscalationDelivery,
     EscalationEvent,
 )
@@ -428,6 +430,7 @@ def escalation_get(*, reference: str, principal: Principal) -> Escalation:
         Prefetch("events", queryset=EscalationEvent.objects.order_by("at", "id")),
         Prefetch("deliveries", queryset=deliveries),
         "articles_tried",
+        "attachments",
     )
     escalation = qs.filter(reference=normalise_reference(str(reference or ""))).first()
     if escalation is None:
@@ -468,14 +471,50 @@ def escalation_contact_history(*, escalation: Escalation, principal: Principal) 
 def escalation_detail(
     *, escalation: Escalation, principal: Principal, purpose: str, purpose_reference: str
 ) -> Escalation:
-    """One escalation with its timeline, its deliveries (to the organisation itself, or all for staff
-    who may see them) and, for the organisation, the consented contact history (None: not shared),
-    set on it as shown_events, shown_deliveries and shown_contact_history. Logged."""
+    """One escalation with its timeline, its attachments (metadata), its deliveries (to the
+    organisation itself, or all for staff who may see them) and, for the organisation, the consented
+    contact history (None: not shared), set on it as shown_events, shown_attachments,
+    shown_deliveries and shown_contact_history. Logged."""
     escalations_hand_out(
         escalations=[escalation], principal=principal, purpose=purpose, purpose_reference=purpose_reference
     )
     show_deliveries = principal.is_organisation or principal.has_perm(VIEW_ESCALATION_DELIVERY)
     escalation.shown_events = list(escalation.events.all())
+    escalation.shown_attachments = [
+        attachment_summary(attachment, escalation.reference) for attachment in escalation.attachments.all()
+    ]
     escalation.shown_deliveries = list(escalation.deliveries.all()) if show_deliveries else []
     escalation.shown_contact_history = escalation_contact_history(escalation=escalation, principal=principal)
     return escalation
+
+
+def escalation_attachment_get(*, reference: str, key, principal: Principal) -> EscalationAttachment:
+    """An attachment for the system of the organisation the escalation is routed to, to download;
+    NotFound for anybody else (another organisation's token included: it does not exist for them).
+    Opened with the purpose second_line for that escalation and logged."""
+    if not principal.is_organisation:
+        raise NotFound(_("Bijlage niet gevonden."))
+    attachment = (
+        EscalationAttachment.objects.select_related("escalation")
+        .filter(
+            key=key,
+            escalation__reference=normalise_reference(str(reference or "")),
+            escalation__organisation_id=principal.organisation_id,
+        )
+        .first()
+    )
+    if attachment is None:
+        raise NotFound(_("Bijlage niet gevonden."))
+    escalation = attachment.escalation
+    if escalation.party_id:
+        opened = {
+            "action": ProcessingRecord.Action.READ,
+            "object_type": "escalation_attachment",
+            "object_id": str(attachment.pk),
+            "party_ids": [escalation.party_id],
+        }
+        purpose_grant(principal=principal, purpose=Purpose.SECOND_LINE, reference=escalation.reference, **opened)
+        processing_log_record(
+            actor=principal, purpose=Purpose.SECOND_LINE, purpose_reference=escalation.reference, **opened
+        )
+    return attachment

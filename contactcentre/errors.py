@@ -50,6 +50,12 @@ class RuleViolation(DomainError):
     title = "Not allowed by the rules"
 
 
+class PayloadTooLarge(DomainError):
+    status = 413
+    code = "payload_too_large"
+    title = "Payload too large"
+
+
 class RateLimited(DomainError):
     status = 429
     code = "rate_limited"

@@ -228,6 +228,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded files (escalation attachments) in the default storage; never served from here by the web server,
+# only handed out by the API to whoever may have them. No MEDIA_URL on purpose.
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(BASE_DIR / "var" / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -392,6 +395,15 @@ CASE_LOOKUP_CALLER_MAX_WRONG = int(os.environ.get("CASE_LOOKUP_CALLER_MAX_WRONG"
 ESCALATION_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("ESCALATION_DELIVERY_MAX_ATTEMPTS", "8"))
 # Hours before an escalation's resolution deadline that it goes on the supervisors' board as near breach.
 ESCALATION_NEAR_BREACH_HOURS = int(os.environ.get("ESCALATION_NEAR_BREACH_HOURS", "8"))
+# Attachments of escalations (casemanagement/attachments.py): the most bytes per file, the most files per
+# escalation, and the types accepted, recognised from the file's first bytes (the sender's word is not taken).
+ESCALATION_ATTACHMENT_MAX_BYTES = int(os.environ.get("ESCALATION_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+ESCALATION_ATTACHMENTS_MAX_COUNT = int(os.environ.get("ESCALATION_ATTACHMENTS_MAX_COUNT", "5"))
+ESCALATION_ATTACHMENT_TYPES = env_list(
+    "ESCALATION_ATTACHMENT_TYPES", "application/pdf,image/png,image/jpeg,image/tiff,text/plain"
+)
+# The address organisations reach the API at; the download links in a delivered escalation start with it.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Wrong purpose references (a contact or case that does not open this person's data) per user or
 # system before their purposes are refused, and for how long.
 PURPOSE_WRONG_REFERENCES_MAX = int(os.environ.get("PURPOSE_WRONG_REFERENCES_MAX", "10"))
