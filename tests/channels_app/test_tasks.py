@@ -23,6 +23,13 @@ class Boom(Exception):
 
 
 @pytest.fixture
+def eager(settings):
+    """The woken task runs here, also in the pass with a broker (where tasks are not eager); the Celery
+    app reads the Django settings as they are now."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+@pytest.fixture
 def handed_over(monkeypatch):
     """The calls the wake-ups make to the sender tasks, instead of running them."""
     calls = []
@@ -71,13 +78,13 @@ def test_the_same_event_again_wakes_nobody(person, handed_over, django_capture_o
 
 
 def test_woken_after_commit_the_sender_sends_it_and_a_second_wake_up_sends_nothing(
-    twilio, person, django_capture_on_commit_callbacks
+    twilio, person, eager, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         notification = enqueue(person)
     assert twilio.requests == []
     [wake_up] = callbacks
-    wake_up()  # tasks are eager in the tests: the sender runs here
+    wake_up()  # eager: the sender runs here
     wake_up()  # woken twice (or a wake-up and the beat sweep together)
     notification.refresh_from_db()
     assert (notification.status, notification.attempts) == ("sent", 1)
@@ -112,7 +119,7 @@ def test_a_verification_code_wakes_its_sender_after_commit(person, handed_over, 
     assert handed_over == [("channels_app.tasks.send_due_verification_messages", {"retry": False})]
 
 
-def test_a_verification_code_woken_twice_is_sent_once(twilio, person, django_capture_on_commit_callbacks):
+def test_a_verification_code_woken_twice_is_sent_once(twilio, person, eager, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         message, code = _verification_message(person)
     [wake_up] = callbacks
