@@ -122,6 +122,9 @@ class EscalationAttachmentInline(ReadOnlyAdminMixin, admin.TabularInline):
     readonly_fields = fields
     can_delete = False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("uploaded_by")
+
 
 class EscalationDeliveryInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = EscalationDelivery
