@@ -12,3 +12,9 @@ class ChannelsAppConfig(AppConfig):
         "supervisor": ["channels_app.view_scannedletter"],
         "functional_admin": ["channels_app.view_scannedletter"],
     }
+
+    def ready(self):
+        # The senders are registered in every process that loads this app, so a wake-up by name
+        # (contactcentre/wakeups.py) runs them in-process where tasks are eager instead of
+        # publishing a message for a worker that is not there.
+        from channels_app import tasks  # noqa: F401

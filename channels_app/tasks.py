@@ -1,8 +1,9 @@
 """Thin tasks: deliver the notification outbox and the verification codes; read scanned letters, import
 the scanners' watched folder and purge old letters. Every service behind them is idempotent (a sent
-message is never due again, a processed letter is left alone), so Celery may retry them after a
-database hiccup. Beat sweeps the outbox every 30 seconds (CELERY_BEAT_SCHEDULE); nothing wakes it on
-enqueue yet. A letter's processing is enqueued after its commit."""
+message is never due again, a processed letter is left alone), so Celery may retry them and a wake-up
+may come twice. The senders are woken by name after the commit that wrote a row
+(NOTIFICATION_SENDER_TASK, VERIFICATION_SENDER_TASK; contactcentre/wakeups.py) and swept by beat every
+30 seconds; a letter's processing is enqueued after its commit."""
 
 from celery import shared_task
 from django.db import DatabaseError

@@ -51,7 +51,7 @@ class RuleViolation(DomainError):
 
 
 class TooLarge(DomainError):
-    """An upload (a scan) larger than the limit."""
+    """An upload (a scan, an attachment) or a request larger than the limit."""
 
     status = 413
     code = "too_large"

@@ -210,12 +210,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Amsterdam"
+# The tasks that send channels_app's outboxes, named once: beat sweeps them below, and the layers
+# that write the rows (interactions, registry), which may not import channels_app, wake them by this
+# name after commit (contactcentre/wakeups.py). Wiring, not configuration: no environment variable.
+NOTIFICATION_SENDER_TASK = "channels_app.tasks.send_due_notifications"
+VERIFICATION_SENDER_TASK = "channels_app.tasks.send_due_verification_messages"
 CELERY_BEAT_SCHEDULE = {
     "purge-idempotency-records": {"task": "contactcentre.api.tasks.purge_idempotency_records", "schedule": 3600.0},
     "purge-contact-moments": {"task": "contactcentre.interactions.tasks.purge_contact_moments", "schedule": 86400.0},
-    # The outbound sweeps (channels_app/tasks.py): idempotent, so a missed or doubled beat is harmless.
-    "send-due-notifications": {"task": "channels_app.tasks.send_due_notifications", "schedule": 30.0},
-    "send-due-verification-messages": {"task": "channels_app.tasks.send_due_verification_messages", "schedule": 30.0},
+    # The outbound senders are woken on commit; these sweeps send what a lost wake-up or a retry left.
+    # Idempotent, so a missed or doubled beat (or a wake-up and a beat together) is harmless.
+    "send-due-notifications": {"task": NOTIFICATION_SENDER_TASK, "schedule": 30.0},
+    "send-due-verification-messages": {"task": VERIFICATION_SENDER_TASK, "schedule": 30.0},
     # The outbox relay is woken on commit; this sweep delivers what a lost wake-up left behind.
     "relay-escalation-deliveries": {"task": "casemanagement.tasks.relay_escalation_deliveries", "schedule": 60.0},
     "flag-escalation-breaches": {"task": "casemanagement.tasks.flag_escalation_breaches", "schedule": 300.0},
@@ -265,6 +271,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded files (escalation attachments) in the default storage; never served from here by the web server,
+# only handed out by the API to whoever may have them. No MEDIA_URL on purpose.
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(BASE_DIR / "var" / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Originals of scanned letters: no base URL, so nothing in them is ever served.
@@ -443,6 +452,15 @@ CASE_LOOKUP_CALLER_MAX_WRONG = int(os.environ.get("CASE_LOOKUP_CALLER_MAX_WRONG"
 ESCALATION_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("ESCALATION_DELIVERY_MAX_ATTEMPTS", "8"))
 # Hours before an escalation's resolution deadline that it goes on the supervisors' board as near breach.
 ESCALATION_NEAR_BREACH_HOURS = int(os.environ.get("ESCALATION_NEAR_BREACH_HOURS", "8"))
+# Attachments of escalations (casemanagement/attachments.py): the most bytes per file, the most files per
+# escalation, and the types accepted, recognised from the file's first bytes (the sender's word is not taken).
+ESCALATION_ATTACHMENT_MAX_BYTES = int(os.environ.get("ESCALATION_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+ESCALATION_ATTACHMENTS_MAX_COUNT = int(os.environ.get("ESCALATION_ATTACHMENTS_MAX_COUNT", "5"))
+ESCALATION_ATTACHMENT_TYPES = env_list(
+    "ESCALATION_ATTACHMENT_TYPES", "application/pdf,image/png,image/jpeg,image/tiff,text/plain"
+)
+# The address organisations reach the API at; the download links in a delivered escalation start with it.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Wrong purpose references (a contact or case that does not open this person's data) per user or
 # system before their purposes are refused, and for how long.
 PURPOSE_WRONG_REFERENCES_MAX = int(os.environ.get("PURPOSE_WRONG_REFERENCES_MAX", "10"))

@@ -5,12 +5,14 @@ from collections.abc import Iterable
 
 from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from contactcentre.errors import AccessDenied
 from contactcentre.interactions.models import CallbackRequest, Channel, ContactMoment, WorkItem, WorkQueue
 from contactcentre.principal import Principal
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
-from contactcentre.processinglog.services import processing_log_record
+from contactcentre.processinglog.services import Grant, processing_log_record
 
 PURPOSE_CONTACT = Purpose.CONTACT
 CONTACT_HISTORY_LIMIT = 20
@@ -63,6 +65,21 @@ def contact_history(*, party_id: int, principal: Principal, limit: int = CONTACT
     history in the customer view."""
     qs = _contacts_in_scope(ContactMoment.objects.all(), principal).filter(party_id=party_id)
     return list(_contact_history_rows(qs)[:limit])
+
+
+# What a second-line organisation reads of a person's contact history: not the first line's own people.
+SHARED_CONTACT_FIELDS = tuple(name for name in CONTACT_SUMMARY_FIELDS if name != "desk")
+
+
+def contact_history_shared(*, grant: Grant, party_id: int, limit: int = CONTACT_HISTORY_LIMIT) -> list[dict]:
+    """The newest contacts of a person, whoever recorded them, as plain rows (one indexed query) for
+    the second-line organisation the person consented to share their contact history with. The
+    caller (casemanagement) decides the consent, holds the second_line grant for this person and
+    logs the hand-out; without such a grant nothing opens."""
+    if grant.purpose != Purpose.SECOND_LINE or party_id not in grant.party_ids:
+        raise AccessDenied(_("Geen doel om de contacthistorie van deze persoon in te zien."))
+    rows = ContactMoment.objects.filter(party_id=party_id).order_by("-started_at", "-id")
+    return list(rows.values(*SHARED_CONTACT_FIELDS, life_event_name=F("life_event__name"))[:limit])
 
 
 def contact_moments_of_party(*, party_id: int, principal) -> QuerySet[ContactMoment]:
