@@ -1,8 +1,21 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+_COUNTER_SETUP = [
+    f"channels_app.{action}_{model}"
+    for model in ("office", "counterservice", "appointment")
+    for action in ("view", "add", "change", "delete")
+]
+
 
 class ChannelsAppConfig(AppConfig):
     name = "channels_app"
     label = "channels_app"
     verbose_name = _("Kanalen")
+    role_permissions = {
+        # Counter clerks call, serve and finish the tickets of the offices they are a clerk of.
+        "counter_clerk": ["channels_app.call_ticket", "channels_app.view_ticket", "channels_app.view_appointment"],
+        "supervisor": ["channels_app.view_ticket", "channels_app.view_office"],
+        # Offices, their services and clerks, and appointments are set up in the admin.
+        "functional_admin": [*_COUNTER_SETUP, "channels_app.view_ticket"],
+    }

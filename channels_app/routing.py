@@ -3,7 +3,9 @@
 from django.urls import path
 
 from channels_app.consumers import PingConsumer
+from channels_app.counter.consumers import OfficeDisplayConsumer
 
 websocket_urlpatterns = [
     path("ws/ping/", PingConsumer.as_asgi()),
+    path("ws/office/<slug:code>/display/", OfficeDisplayConsumer.as_asgi()),
 ]

@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("contactcentre.processinglog.api.urls")),
     path("", include("lifeevents.api.urls")),
     path("", include("contactcentre.api.urls")),
+    path("", include("channels_app.counter.api.urls")),
 ]
 
 urlpatterns = [
@@ -23,4 +24,5 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
     path("", include("contactcentre.console.urls")),
+    path("", include("channels_app.counter.urls")),
 ]

@@ -12,4 +12,5 @@ ALL_SCOPES = {
     "escalations:read": "Doorverwijzingen lezen",
     "escalations:write": "Doorverwijzingen afhandelen",
     "knowledge:read": "Kennisbank lezen",
+    "counter:kiosk": "Balie: een nummer trekken en aanmelden voor een afspraak (kiosk)",
 }
