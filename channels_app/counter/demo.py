@@ -49,10 +49,15 @@ def seed() -> list[str]:
     stadhuis = Office.objects.get(code="stadhuis")
     passport = CounterService.objects.get(office=stadhuis, code="paspoort-id")
     people = list(Party.objects.filter(kind=Party.Kind.PERSON).order_by("id")[:3])
-    start = timezone.localtime().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    # The first can check in at once (the window opens 15 minutes before), the others a little later.
+    start = timezone.localtime().replace(second=0, microsecond=0) + timedelta(minutes=5)
     for n, person in enumerate(people):
-        appointment, _ = Appointment.objects.get_or_create(
-            office=stadhuis, service=passport, party=person, defaults={"starts_at": start + timedelta(minutes=20 * n)}
+        appointment, _ = Appointment.objects.update_or_create(
+            office=stadhuis,
+            service=passport,
+            party=person,
+            checked_in_at=None,
+            defaults={"starts_at": start + timedelta(minutes=20 * n)},
         )
         when = timezone.localtime(appointment.starts_at)
         lines.append(f"  Afspraak {when:%H:%M} {passport.name}: aanmeldcode {appointment.check_in_code}")

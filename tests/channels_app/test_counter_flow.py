@@ -6,6 +6,7 @@ never a number) and finishes the visit."""
 import pytest
 
 from channels_app.counter.models import Ticket
+from channels_app.counter.selectors import office_display_token
 from contactcentre import realtime
 from contactcentre.interactions.models import ContactMoment
 from contactcentre.processinglog.models import ProcessingRecord
@@ -62,6 +63,11 @@ def test_take_call_serve_check_identity_and_finish(
         )
     ]
 
+    page = clerk_http.get(f"/balie/stadhuis/wachtkamer/?token={office_display_token(office=office)}")
+    assert page.status_code == 200
+    assert '<span class="number">P001</span>' in page.content.decode()
+    assert '<span class="desk">Balie 3</span>' in page.content.decode()
+
     served = clerk_http.post(
         f"/api/v1/counter/tickets/{ticket['id']}/serve",
         {"identity_claim": {"kind": "bsn", "value": person.bsn}},
@@ -71,6 +77,8 @@ def test_take_call_serve_check_identity_and_finish(
     body = served.json()
     assert body["ticket"]["status"] == "serving"
     assert body["party"] == {"id": person.pk, "name": person.display_name}
+    page = clerk_http.get(f"/balie/stadhuis/wachtkamer/?token={office_display_token(office=office)}")
+    assert "Zonnebloem" not in page.content.decode()  # the waiting room never learns who it is
     visit = ContactMoment.objects.get(pk=body["contact_moment"])
     assert (visit.channel, visit.agent_id, visit.party_id, visit.assurance, visit.desk) == (
         "counter",
