@@ -14,7 +14,14 @@ class ChannelsAppConfig(AppConfig):
     verbose_name = _("Kanalen")
     role_permissions = {
         # Counter clerks call, serve and finish the tickets of the offices they are a clerk of.
-        "counter_clerk": ["channels_app.call_ticket", "channels_app.view_ticket", "channels_app.view_appointment"],
+        # Agents (during a call) and clerks book appointments at the counter.
+        "agent": ["channels_app.add_appointment"],
+        "counter_clerk": [
+            "channels_app.call_ticket",
+            "channels_app.view_ticket",
+            "channels_app.view_appointment",
+            "channels_app.add_appointment",
+        ],
         "supervisor": ["channels_app.view_ticket", "channels_app.view_office"],
         # Offices, their services and clerks, and appointments are set up in the admin.
         "functional_admin": [*_COUNTER_SETUP, "channels_app.view_ticket"],

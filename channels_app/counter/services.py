@@ -27,9 +27,11 @@ from contactcentre.interactions.services import contact_moment_close
 from contactcentre.principal import Principal
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
-from contactcentre.processinglog.services import processing_log_record
+from contactcentre.processinglog.services import processing_log_record, purpose_grant
 
 CALL_TICKET = "channels_app.call_ticket"
+BOOK_APPOINTMENT = "channels_app.add_appointment"
+BOOKING_HORIZON = timedelta(days=366)
 KIOSK_SCOPE = "counter:kiosk"
 TICKET_CALLED = "ticket.called"
 DESK_MAX = 50
@@ -90,6 +92,53 @@ def ticket_take(*, office_code: str, service_code: str, actor: Principal) -> Tic
     if service is None:
         raise ValidationFailed(field_errors={"service": [_("Dit product is hier niet beschikbaar.")]})
     return _ticket_new(office=office, service=service)
+
+
+def appointment_book(
+    *,
+    office_code: str,
+    service_code: str,
+    starts_at,
+    actor: Principal,
+    party_id: int | None = None,
+    purpose: str = "",
+    purpose_reference: str = "",
+) -> Appointment:
+    """Staff book a visit (an agent during a call, a clerk at the desk); the visitor gets the check-in
+    code. Booking for a person is processing their data: the contact at hand is the purpose."""
+    if not actor.has_perm(BOOK_APPOINTMENT):
+        raise AccessDenied(_("U maakt geen afspraken voor de balie."))
+    now = timezone.now()
+    if not now < starts_at <= now + BOOKING_HORIZON:
+        raise ValidationFailed(field_errors={"starts_at": [_("Kies een tijdstip in de komende twaalf maanden.")]})
+    grant = None
+    if party_id is not None:  # before the transaction: a refusal's "denied" record must be kept
+        grant = purpose_grant(
+            principal=actor,
+            purpose=purpose,
+            reference=purpose_reference,
+            action=ProcessingRecord.Action.CREATE,
+            object_type="counter_appointment",
+            party_ids=[party_id],
+            purposes=(Purpose.CONTACT,),
+        )
+    with transaction.atomic():
+        office = _office(office_code)
+        service = CounterService.objects.filter(office=office, code=service_code, is_active=True).first()
+        if service is None:
+            raise ValidationFailed(field_errors={"service": [_("Dit product is hier niet beschikbaar.")]})
+        appointment = Appointment.objects.create(office=office, service=service, starts_at=starts_at, party_id=party_id)
+        if grant is not None:
+            processing_log_record(
+                actor=actor,
+                action=ProcessingRecord.Action.CREATE,
+                object_type="counter_appointment",
+                object_id=str(appointment.pk),
+                party_ids=[party_id],
+                purpose=grant.purpose,
+                purpose_reference=grant.reference,
+            )
+    return appointment
 
 
 def _check_in_key(actor: Principal) -> str:

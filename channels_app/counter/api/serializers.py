@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from channels_app.counter.models import CHECK_IN_CODE_LENGTH, Ticket
+from channels_app.counter.models import CHECK_IN_CODE_LENGTH, Appointment, Ticket
 from channels_app.counter.services import DESK_MAX
 from contactcentre.firstline.api.serializers import IdentityClaimSerializer, PartyRefSerializer
 from contactcentre.interactions.models import ContactMoment
@@ -67,3 +67,21 @@ class TicketServedSerializer(serializers.Serializer):
 
 class TicketFinishSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=ContactMoment.Outcome.choices)
+
+
+class AppointmentBookSerializer(serializers.Serializer):
+    service = serializers.SlugField(max_length=32)
+    starts_at = serializers.DateTimeField()
+    party = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    purpose = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+    purpose_reference = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class AppointmentSerializer(serializers.ModelSerializer):
+    office = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    service = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Appointment
+        fields = ["id", "office", "service", "starts_at", "check_in_code", "party"]
+        read_only_fields = fields

@@ -9,6 +9,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from channels_app.counter.api.serializers import (
+    AppointmentBookSerializer,
+    AppointmentSerializer,
     CallNextSerializer,
     CheckInSerializer,
     TicketFinishSerializer,
@@ -18,8 +20,10 @@ from channels_app.counter.api.serializers import (
     TicketTakeSerializer,
 )
 from channels_app.counter.services import (
+    BOOK_APPOINTMENT,
     CALL_TICKET,
     KIOSK_SCOPE,
+    appointment_book,
     appointment_check_in,
     ticket_call_next,
     ticket_finish,
@@ -64,6 +68,31 @@ class CheckInView(KioskView):
         body.is_valid(raise_exception=True)
         ticket = appointment_check_in(office_code=office_code, code=body.validated_data["code"], actor=request.user)
         return Response(TicketSerializer(ticket).data)
+
+
+class AppointmentBookView(APIView):
+    """Book a visit at the office; for a person, with the contact at hand as the purpose
+    (`purpose=contact`, `purpose_reference=<contact id>`). The answer carries the check-in code."""
+
+    permission_classes = [ScopeOrRolePermission]
+    required_scopes: dict = {}  # people only
+    required_perms = {"POST": (BOOK_APPOINTMENT,)}
+
+    @extend_schema(request=AppointmentBookSerializer, responses={201: AppointmentSerializer})
+    def post(self, request, office_code: str):
+        body = AppointmentBookSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        appointment = appointment_book(
+            office_code=office_code,
+            service_code=data["service"],
+            starts_at=data["starts_at"],
+            party_id=data["party"],
+            purpose=data["purpose"],
+            purpose_reference=data["purpose_reference"],
+            actor=request.user,
+        )
+        return Response(AppointmentSerializer(appointment).data, status=http_status.HTTP_201_CREATED)
 
 
 class CallNextView(ClerkView):
