@@ -4,7 +4,7 @@ waiting room.
 A ticket's number ("A012": the service's letter and the office's sequence of the day) is unique per
 office per day; the sequence comes from one counter row per office and day, taken under a row lock,
 so two kiosks never hand out the same number. The waiting list of an office is one index range scan
-(office, status, created_at).
+(office, day, status, created_at).
 """
 
 import secrets
@@ -184,7 +184,8 @@ class Ticket(models.Model):
             models.UniqueConstraint(fields=["office", "day", "sequence"], name="ticket_unique_sequence"),
             models.UniqueConstraint(fields=["office", "day", "number"], name="ticket_unique_number"),
         ]
-        indexes = [models.Index(fields=["office", "status", "created_at"], name="ticket_office_waiting")]
+        # The desks' call-next: an office's waiting tickets of the day, oldest first.
+        indexes = [models.Index(fields=["office", "day", "status", "created_at"], name="ticket_office_day_waiting")]
 
     def __str__(self) -> str:
         return f"{self.number} ({self.office.code} {self.day})"

@@ -169,7 +169,7 @@ def appointment_check_in(*, office_code: str, code: str, actor: Principal) -> Ti
     ):
         raise RateLimited(_("Te veel onjuiste codes. Meld u aan de balie."), code="check_in_locked")
     appointment = (
-        Appointment.objects.select_for_update()
+        Appointment.objects.select_for_update(of=("self",))
         .select_related("service")
         .filter(office=office, check_in_code=code)
         .first()

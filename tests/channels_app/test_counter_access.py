@@ -56,6 +56,20 @@ def test_an_agent_cannot_call_tickets(user_with_role, office):
     assert Ticket.objects.get().status == "waiting"
 
 
+def test_no_role_but_the_clerk_handles_a_called_ticket(user_with_role, client_with_scopes, office):
+    clerk_http, clerk = user_with_role("counter_clerk")
+    office.clerks.add(clerk)
+    _walk_in(office)
+    called = clerk_http.post(CALL, {"desk": "Balie 1"}, format="json").json()
+    kiosk, _ = client_with_scopes(["counter:kiosk"], organisation=office.organisation)
+    others = [kiosk] + [user_with_role(role)[0] for role in ("agent", "supervisor", "functional_admin")]
+    for http in others:
+        for step, body in (("serve", {}), ("recall", {}), ("no-show", {}), ("finish", {"outcome": "answered"})):
+            answer = http.post(f"/api/v1/counter/tickets/{called['id']}/{step}", body, format="json")
+            assert answer.status_code == 403, step
+    assert Ticket.objects.get().status == "called"
+
+
 def test_a_clerk_calls_only_at_the_offices_they_work_at(user_with_role, office):
     noord_http, noord_clerk = user_with_role("counter_clerk")
     make_office("noord", organisation=office.organisation, clerks=[noord_clerk])
