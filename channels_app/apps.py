@@ -1,6 +1,12 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+_COUNTER_SETUP = [
+    f"channels_app.{action}_{model}"
+    for model in ("office", "counterservice", "appointment")
+    for action in ("view", "add", "change", "delete")
+]
+
 
 class ChannelsAppConfig(AppConfig):
     name = "channels_app"
@@ -9,8 +15,18 @@ class ChannelsAppConfig(AppConfig):
     role_permissions = {
         # The post room delivers scans and follows them; supervisors and administrators follow them too.
         "post_room": ["channels_app.add_scannedletter", "channels_app.view_scannedletter"],
-        "supervisor": ["channels_app.view_scannedletter"],
-        "functional_admin": ["channels_app.view_scannedletter"],
+        # Counter clerks call, serve and finish the tickets of the offices they are a clerk of.
+        # Agents (during a call) and clerks book appointments at the counter.
+        "agent": ["channels_app.add_appointment"],
+        "counter_clerk": [
+            "channels_app.call_ticket",
+            "channels_app.view_ticket",
+            "channels_app.view_appointment",
+            "channels_app.add_appointment",
+        ],
+        "supervisor": ["channels_app.view_scannedletter", "channels_app.view_ticket", "channels_app.view_office"],
+        # Offices, their services and clerks, and appointments are set up in the admin.
+        "functional_admin": [*_COUNTER_SETUP, "channels_app.view_ticket", "channels_app.view_scannedletter"],
     }
 
     def ready(self):

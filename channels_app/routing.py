@@ -3,9 +3,11 @@
 from django.urls import path
 
 from channels_app.consumers import AgentConsumer, PingConsumer, SupervisorBoardConsumer
+from channels_app.counter.consumers import OfficeDisplayConsumer
 
 websocket_urlpatterns = [
     path("ws/ping/", PingConsumer.as_asgi()),
     path("ws/agent/", AgentConsumer.as_asgi()),
     path("ws/board/", SupervisorBoardConsumer.as_asgi()),
+    path("ws/office/<slug:code>/display/", OfficeDisplayConsumer.as_asgi()),
 ]

@@ -448,6 +448,12 @@ AXES_LOCKOUT_CALLABLE = "contactcentre.console.views.locked_out"
 CASE_LOOKUP_MAX_ATTEMPTS = int(os.environ.get("CASE_LOOKUP_MAX_ATTEMPTS", "5"))
 CASE_LOOKUP_LOCKOUT_SECONDS = int(os.environ.get("CASE_LOOKUP_LOCKOUT_SECONDS", "900"))
 CASE_LOOKUP_CALLER_MAX_WRONG = int(os.environ.get("CASE_LOOKUP_CALLER_MAX_WRONG", "20"))
+# Counter check-in at a kiosk: wrong appointment codes per kiosk before it is refused, and for how
+# long; the check-in window around an appointment's start (minutes before and after).
+COUNTER_CHECK_IN_MAX_WRONG = int(os.environ.get("COUNTER_CHECK_IN_MAX_WRONG", "5"))
+COUNTER_CHECK_IN_LOCKOUT_SECONDS = int(os.environ.get("COUNTER_CHECK_IN_LOCKOUT_SECONDS", "900"))
+COUNTER_CHECK_IN_EARLY_MINUTES = int(os.environ.get("COUNTER_CHECK_IN_EARLY_MINUTES", "15"))
+COUNTER_CHECK_IN_LATE_MINUTES = int(os.environ.get("COUNTER_CHECK_IN_LATE_MINUTES", "10"))
 # Webhook deliveries of an escalation before it is given up (an administrator can resend it).
 ESCALATION_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("ESCALATION_DELIVERY_MAX_ATTEMPTS", "8"))
 # Hours before an escalation's resolution deadline that it goes on the supervisors' board as near breach.

@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("lifeevents.api.urls")),
     path("", include("contactcentre.api.urls")),
     path("", include("channels_app.scan.api.urls")),
+    path("", include("channels_app.counter.api.urls")),
 ]
 
 urlpatterns = [
@@ -27,4 +28,5 @@ urlpatterns = [
     path("demo/twilio/", include("channels_app.simulator.urls")),
     path("", include("contactcentre.console.urls")),
     path("", include("contactcentre.portal.urls")),
+    path("", include("channels_app.counter.urls")),
 ]

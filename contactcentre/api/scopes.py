@@ -14,4 +14,5 @@ ALL_SCOPES = {
     "knowledge:read": "Kennisbank lezen",
     "scans:read": "Status van aangeleverde gescande post lezen",
     "scans:write": "Gescande post aanleveren",
+    "counter:kiosk": "Balie: een nummer trekken en aanmelden voor een afspraak (kiosk)",
 }
