@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -381,25 +382,45 @@ def work_queue_get(*, code: str) -> WorkQueue:
 PURGE_BATCH = 1000
 
 
+def _held_by(error: ProtectedError) -> set[int]:
+    """The contact moments that records of a higher layer (an escalation) still need: they go when
+    those records go, under those records' own retention."""
+    return {
+        getattr(record, field.attname)
+        for record in error.protected_objects
+        for field in record._meta.concrete_fields
+        if field.is_relation and field.related_model is ContactMoment
+    }
+
+
 def contact_moments_purge(*, now: datetime | None = None) -> int:
     """Delete contact moments older than CONTACT_MOMENT_RETENTION_DAYS, in batches, and log the
-    deletion once per person per batch (purpose: system task). A second run finds nothing."""
+    deletion once per person per batch (purpose: system task). A contact that a protecting record
+    still needs (an open or kept escalation) stays. A second run finds nothing."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.CONTACT_MOMENT_RETENTION_DAYS)
-    deleted = 0
+    deleted, kept = 0, set()
     while True:
-        batch = list(ContactMoment.objects.filter(started_at__lt=cutoff).values_list("pk", "party_id")[:PURGE_BATCH])
+        batch = list(
+            ContactMoment.objects.filter(started_at__lt=cutoff)
+            .exclude(pk__in=kept)
+            .values_list("pk", "party_id")[:PURGE_BATCH]
+        )
         if not batch:
             return deleted
-        with transaction.atomic():
-            ContactMoment.objects.filter(pk__in=[pk for pk, _ in batch]).delete()
-            processing_log_record(
-                actor=SYSTEM,
-                action=ProcessingRecord.Action.DELETE,
-                object_type="contact_moment",
-                party_ids=[party_id for _, party_id in batch if party_id is not None],
-                purpose=Purpose.SYSTEM,
-                purpose_reference="retention",
-            )
+        try:
+            with transaction.atomic():
+                ContactMoment.objects.filter(pk__in=[pk for pk, _ in batch]).delete()
+                processing_log_record(
+                    actor=SYSTEM,
+                    action=ProcessingRecord.Action.DELETE,
+                    object_type="contact_moment",
+                    party_ids=[party_id for _, party_id in batch if party_id is not None],
+                    purpose=Purpose.SYSTEM,
+                    purpose_reference="retention",
+                )
+        except ProtectedError as error:
+            kept |= _held_by(error)  # try the batch again without them
+            continue
         deleted += len(batch)
 
 

@@ -43,3 +43,18 @@ def test_purge_deletes_expired_contacts_logs_it_and_a_second_run_changes_nothing
     assert purge_contact_moments() == 0
     assert ProcessingRecord.objects.filter(action="delete").count() == 1
     assert ContactMoment.objects.count() == 1
+
+
+def test_a_contact_an_escalation_still_needs_is_kept_and_the_rest_purged(settings):
+    from tests.casemanagement.second_line import second_line_setup
+
+    settings.CONTACT_MOMENT_RETENTION_DAYS = 30
+    line = second_line_setup(delivery="worklist")
+    escalated = line.escalate().contact_moment
+    plain, _ = contact_moment_record(channel="web", actor=SYSTEM)
+    ContactMoment.objects.update(started_at=timezone.now() - timedelta(days=31))
+
+    assert contact_moments_purge() == 1  # the escalated contact stays as long as its escalation
+    assert list(ContactMoment.objects.values_list("pk", flat=True)) == [escalated.pk]
+    assert not ContactMoment.objects.filter(pk=plain.pk).exists()
+    assert contact_moments_purge() == 0
