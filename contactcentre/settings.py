@@ -404,9 +404,6 @@ TWILIO_WEBHOOK_BASE_URL = os.environ.get("TWILIO_WEBHOOK_BASE_URL", "http://127.
 if DEMO_MODE and not TWILIO_AUTH_TOKEN:
     TWILIO_AUTH_TOKEN = "demo-twilio-auth-token"
 SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH") or str(BASE_DIR / "var" / "sms")
-# The address citizens know this site by (scheme + host), for links in messages to them: an answer sent by SMS
-# links its article's public page (/antwoorden/<id>/). Empty: the SMS carries the short answer only.
-PUBLIC_SITE_URL = os.environ.get("PUBLIC_SITE_URL", "")
 # E-mail through SMTP when EMAIL_HOST is set; otherwise one file per message under EMAIL_FILE_PATH.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
@@ -465,7 +462,8 @@ ESCALATION_ATTACHMENTS_MAX_COUNT = int(os.environ.get("ESCALATION_ATTACHMENTS_MA
 ESCALATION_ATTACHMENT_TYPES = env_list(
     "ESCALATION_ATTACHMENT_TYPES", "application/pdf,image/png,image/jpeg,image/tiff,text/plain"
 )
-# The address organisations reach the API at; the download links in a delivered escalation start with it.
+# The address this system is known by (scheme + host): links in what leaves it start with it (an attachment's
+# download link in a delivered escalation, an article's public page in an SMS answer; empty: no SMS link).
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Wrong purpose references (a contact or case that does not open this person's data) per user or
 # system before their purposes are refused, and for how long.

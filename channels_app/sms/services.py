@@ -217,9 +217,9 @@ def _question(*, command: SmsCommand, offer: FirstLineOffer, number: str, messag
 
 def _article_url(external_id: str) -> str:
     """The article's public page (contactcentre.portal), when the site's public address is configured."""
-    if not settings.PUBLIC_SITE_URL:
+    if not settings.PUBLIC_BASE_URL:
         return ""
-    return settings.PUBLIC_SITE_URL.rstrip("/") + reverse("public-article", kwargs={"external_id": external_id})
+    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("public-article", kwargs={"external_id": external_id})
 
 
 def _answer_with_link(answer: str, external_id: str) -> str:

@@ -18,7 +18,7 @@ QUEUED = "Bedankt voor uw vraag. Een medewerker stuurt u zo snel mogelijk een an
 @pytest.fixture(autouse=True)
 def _twilio(settings):
     settings.TWILIO_AUTH_TOKEN, settings.TWILIO_WEBHOOK_BASE_URL = TOKEN, BASE
-    settings.PUBLIC_SITE_URL = ""
+    settings.PUBLIC_BASE_URL = ""
 
 
 def test_a_confident_question_is_answered_with_the_short_answer_and_the_contact_closed(client):
@@ -33,7 +33,7 @@ def test_a_confident_question_is_answered_with_the_short_answer_and_the_contact_
 
 
 def test_the_answer_links_the_public_article_page_when_configured(client, settings):
-    settings.PUBLIC_SITE_URL = "https://www.voorbeeldstad.nl/"
+    settings.PUBLIC_BASE_URL = "https://www.voorbeeldstad.nl/"
     article = Article.objects.get(external_id="kb-0152")
     reply = messages(sms_post(client, sms_params("btw terugvragen kleine ondernemer")))
     assert reply == [f"{sms_text(article.short_answer)} Meer: https://www.voorbeeldstad.nl/antwoorden/kb-0152/"]

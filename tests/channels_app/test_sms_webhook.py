@@ -30,7 +30,7 @@ LOCKED = "Te veel pogingen. Probeer het later opnieuw."
 @pytest.fixture(autouse=True)
 def _twilio(settings):
     settings.TWILIO_AUTH_TOKEN, settings.TWILIO_WEBHOOK_BASE_URL = TOKEN, BASE
-    settings.PUBLIC_SITE_URL = ""
+    settings.PUBLIC_BASE_URL = ""
 
 
 def _sid(n: int) -> str:
