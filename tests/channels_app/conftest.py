@@ -69,3 +69,12 @@ def enqueue(party, key="case-status:1", body="Uw aanvraag is afgehandeld. Zie Mi
     )
     assert created
     return with_row
+
+
+@pytest.fixture
+def signed_twilio(settings, client):
+    """Webhooks signed as Twilio signs them, checked against a configured public URL."""
+    from tests.channels_app.twilio_signing import PUBLIC_BASE, WEBHOOK_TOKEN, TwilioSigner
+
+    settings.TWILIO_AUTH_TOKEN, settings.TWILIO_WEBHOOK_BASE_URL = WEBHOOK_TOKEN, PUBLIC_BASE
+    return TwilioSigner(client)
