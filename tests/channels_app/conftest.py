@@ -8,6 +8,7 @@ from contactcentre.processinglog.purposes import Purpose
 from contactcentre.registry.models import Address, Consent, DigitalAddress
 from tests.channels_app.fake_twilio import FakeTwilio
 from tests.factories import PersonFactory
+from tests.lifeevents.conftest import kb  # noqa: F401 - the shipped knowledge base, once per module
 
 SID = "AC" + "0123456789abcdef" * 2
 TOKEN = "test-auth-token"
