@@ -96,7 +96,12 @@ def voice_case_status(*, call: VoiceCall, reference_digits: str, postcode_digits
 
 @transaction.atomic
 def voice_callback_request(*, call: VoiceCall, phone_number: str) -> CallbackRequest:
-    """A callback request in the callback queue; it closes the contact as "callback requested"."""
+    """A callback request in the callback queue; it closes the contact as "callback requested". Once
+    per call: Twilio retrying the step, or the caller confirming twice, answers the first request."""
+    call = VoiceCall.objects.select_for_update().select_related("contact", "life_event").get(pk=call.pk)
+    existing = CallbackRequest.objects.filter(contact_moment_id=call.contact_id).first()
+    if existing is not None:
+        return existing
     question = _("Terugbelverzoek via het telefoonmenu")
     if call.life_event is not None:
         question = _("Terugbelverzoek via het telefoonmenu over: %(life_event)s") % {"life_event": call.life_event.name}

@@ -210,7 +210,9 @@ def callback(request):
 
 
 def _callback_retry(number: str | None):
-    return twiml.callback_confirm_prompt(number=number, retry=True) if number else twiml.callback_number_prompt()
+    if number:
+        return twiml.callback_confirm_prompt(number=number, retry=True)
+    return twiml.callback_number_prompt(retry=True)
 
 
 @voice_webhook

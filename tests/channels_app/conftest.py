@@ -79,3 +79,15 @@ def signed_twilio(settings, client):
 
     settings.TWILIO_AUTH_TOKEN, settings.TWILIO_WEBHOOK_BASE_URL = WEBHOOK_TOKEN, PUBLIC_BASE
     return TwilioSigner(client)
+
+
+@pytest.fixture
+def caller(db):
+    """A person recognised by the number the voice tests call from."""
+    from tests.channels_app.twilio_signing import CALLER_NUMBER
+
+    person = PersonFactory()
+    DigitalAddress.objects.create(
+        party=person, kind="phone", value=CALLER_NUMBER, is_default=True, verified_at=timezone.now()
+    )
+    return person

@@ -2,19 +2,16 @@
 them, and the signature refused on every endpoint when missing, tampered or for another URL."""
 
 import pytest
-from django.utils import timezone
 
 from channels_app.models import VoiceCall
 from contactcentre.interactions.models import ContactMoment
 from contactcentre.processinglog.models import ProcessingRecord
-from contactcentre.registry.models import DigitalAddress
 from lifeevents.models import LifeEvent
-from tests.channels_app.twilio_signing import PUBLIC_BASE, said, twiml
-from tests.factories import PersonFactory
+from tests.channels_app.twilio_signing import CALLER_NUMBER, PUBLIC_BASE, said, twiml
 
 pytestmark = pytest.mark.django_db
 
-CALL = {"CallSid": "CA" + "1" * 32, "From": "+31612345678", "To": "+3197010000001", "CallStatus": "ringing"}
+CALL = {"CallSid": "CA" + "1" * 32, "From": CALLER_NUMBER, "To": "+3197010000001", "CallStatus": "ringing"}
 VOICE = {"language": "nl-NL", "voice": "Polly.Lotte"}
 
 
@@ -55,15 +52,6 @@ ENQUEUE_TELEFOON = (
         ("Enqueue", {"waitUrl": "/twilio/voice/wait", "waitUrlMethod": "POST"}, "telefoon", []),
     ],
 )
-
-
-@pytest.fixture
-def caller():
-    person = PersonFactory()
-    DigitalAddress.objects.create(
-        party=person, kind="phone", value=CALL["From"], is_default=True, verified_at=timezone.now()
-    )
-    return person
 
 
 def start(signed_twilio, **params):

@@ -7,6 +7,7 @@ from twilio.request_validator import RequestValidator
 
 WEBHOOK_TOKEN = "test-webhook-token"
 PUBLIC_BASE = "https://contact.example.nl"
+CALLER_NUMBER = "+31612345678"
 
 
 class TwilioSigner:
