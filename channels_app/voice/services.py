@@ -98,7 +98,7 @@ def voice_case_status(*, call: VoiceCall, reference_digits: str, postcode_digits
 def voice_callback_request(*, call: VoiceCall, phone_number: str) -> CallbackRequest:
     """A callback request in the callback queue; it closes the contact as "callback requested". Once
     per call: Twilio retrying the step, or the caller confirming twice, answers the first request."""
-    call = VoiceCall.objects.select_for_update().select_related("contact", "life_event").get(pk=call.pk)
+    call = VoiceCall.objects.select_for_update(of=("self",)).select_related("contact", "life_event").get(pk=call.pk)
     existing = CallbackRequest.objects.filter(contact_moment_id=call.contact_id).first()
     if existing is not None:
         return existing
@@ -162,7 +162,7 @@ def voice_call_end(*, call_sid: str, call_status: str, duration) -> VoiceCall | 
     call: a repeated callback changes nothing. None when nothing changed."""
     if call_status not in FINAL_STATUSES:
         return None
-    call = VoiceCall.objects.select_for_update().select_related("contact").filter(call_sid=call_sid).first()
+    call = VoiceCall.objects.select_for_update(of=("self",)).select_related("contact").filter(call_sid=call_sid).first()
     if call is None or call.ended_at is not None:
         return None
     now = timezone.now()

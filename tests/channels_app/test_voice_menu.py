@@ -206,10 +206,13 @@ def _answers(life_event: LifeEvent, articles) -> tuple:
 
 
 def test_a_life_events_key_reads_the_short_answers_of_its_top_articles_and_links_them_after_commit(
-    signed_twilio, caller, kb, django_capture_on_commit_callbacks
+    signed_twilio, caller, kb, django_capture_on_commit_callbacks, monkeypatch
 ):
+    from channels_app.tasks import voice_contact_knowledge_link
     from lifeevents.selectors import search_articles
 
+    sent_to_celery = []
+    monkeypatch.setattr(voice_contact_knowledge_link, "delay", lambda **kwargs: sent_to_celery.append(kwargs))
     start(signed_twilio)
     events = list(LifeEvent.objects.order_by("ordering", "name"))
     moving = events[0]
@@ -222,9 +225,15 @@ def test_a_life_events_key_reads_the_short_answers_of_its_top_articles_and_links
     call = VoiceCall.objects.get()
     assert (call.life_event, call.outcome) == (moving, "answered")
     contact = ContactMoment.objects.get()
-    assert list(contact.articles.all()) == []  # the links are the slow part: after commit, in a task
+    assert sent_to_celery == []  # the links are the slow part: a task, sent after commit with ids
     for callback in callbacks:
         callback()
+    assert sent_to_celery == [
+        {"contact_id": contact.pk, "life_event_id": moving.pk, "article_ids": [a.pk for a in expected]}
+    ]
+    assert list(contact.articles.all()) == []
+    for _run in range(2):  # the worker (retried: the same result)
+        assert voice_contact_knowledge_link.apply(kwargs=sent_to_celery[0]).get() is True
     contact.refresh_from_db()
     assert contact.life_event == moving
     assert set(contact.articles.all()) == set(expected)
