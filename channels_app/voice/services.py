@@ -154,7 +154,6 @@ def _seconds(value) -> int | None:
     return seconds if seconds >= 0 else None
 
 
-@transaction.atomic
 def voice_call_end(*, call_sid: str, call_status: str, duration) -> VoiceCall | None:
     """Twilio's status callback at the end of a call: its status and duration on the call, and on a
     contact the menu handled alone its outcome (what the menu gave, or abandoned) and its end (start
@@ -162,24 +161,30 @@ def voice_call_end(*, call_sid: str, call_status: str, duration) -> VoiceCall | 
     call: a repeated callback changes nothing. None when nothing changed."""
     if call_status not in FINAL_STATUSES:
         return None
-    call = VoiceCall.objects.select_for_update(of=("self",)).select_related("contact").filter(call_sid=call_sid).first()
-    if call is None or call.ended_at is not None:
-        return None
-    now = timezone.now()
-    call.ended_at, call.call_status, call.duration_seconds = now, call_status, _seconds(duration)
-    call.save(update_fields=["ended_at", "call_status", "duration_seconds"])
-    contact = call.contact
-    if contact.ended_at is None and contact.agent_id is None:
-        answered = call_status == "completed" and call.outcome
-        ended_at = now
-        if call.duration_seconds is not None:
-            ended_at = min(now, contact.started_at + timedelta(seconds=call.duration_seconds))
-        contact_moment_close(
-            contact=contact,
-            outcome=call.outcome if answered else ContactMoment.Outcome.ABANDONED,
-            actor=SYSTEM,
-            ended_at=ended_at,
+    with transaction.atomic():
+        call = (
+            VoiceCall.objects.select_for_update(of=("self",))
+            .select_related("contact")
+            .filter(call_sid=call_sid)
+            .first()
         )
-    data = {"contact_moment": call.contact_id, "queue": call.queue_code, "status": call_status}
-    realtime.publish(realtime.BOARD_GROUP, "call.ended", data)
+        if call is None or call.ended_at is not None:
+            return None
+        now = timezone.now()
+        call.ended_at, call.call_status, call.duration_seconds = now, call_status, _seconds(duration)
+        call.save(update_fields=["ended_at", "call_status", "duration_seconds"])
+        contact = call.contact
+        if contact.ended_at is None and contact.agent_id is None:
+            answered = call_status == "completed" and call.outcome
+            ended_at = now
+            if call.duration_seconds is not None:
+                ended_at = min(now, contact.started_at + timedelta(seconds=call.duration_seconds))
+            contact_moment_close(
+                contact=contact,
+                outcome=call.outcome if answered else ContactMoment.Outcome.ABANDONED,
+                actor=SYSTEM,
+                ended_at=ended_at,
+            )
+        data = {"contact_moment": call.contact_id, "queue": call.queue_code, "status": call_status}
+        realtime.publish(realtime.BOARD_GROUP, "call.ended", data)
     return call

@@ -336,3 +336,22 @@ def test_a_signature_for_another_url_or_token_is_refused(signed_twilio, path):
 @pytest.mark.parametrize("path", ENDPOINTS)
 def test_get_is_not_allowed(client, path):
     assert client.get(path).status_code == 405
+
+
+def test_the_webhooks_answer_in_a_fixed_number_of_queries(signed_twilio, caller, django_assert_num_queries):
+    # Identify (1), existing contact? (1), savepoint, contact, its log, release, the identification's
+    # log (firstline), the call: get_or_create in a savepoint (4).
+    with django_assert_num_queries(11):
+        start(signed_twilio)
+    with django_assert_num_queries(4):  # Twilio retrying: reads only
+        start(signed_twilio)
+    with django_assert_num_queries(1):  # the life events page
+        signed_twilio.post("/twilio/voice/menu/choice?tries=0", CALL | {"Digits": "1"})
+    with django_assert_num_queries(4):  # the call, its queue in a savepoint
+        signed_twilio.post("/twilio/voice/menu/choice?tries=0", CALL | {"Digits": "0"})
+    with django_assert_num_queries(0):  # a status that is not the end
+        signed_twilio.post("/twilio/voice/status", CALL | {"CallStatus": "ringing"})
+    with django_assert_num_queries(9):  # the call locked, its end, the contact locked, closed and logged
+        signed_twilio.post("/twilio/voice/status", CALL | {"CallStatus": "completed", "CallDuration": "5"})
+    with django_assert_num_queries(3):  # a repeat: the call read (in a savepoint), nothing written
+        signed_twilio.post("/twilio/voice/status", CALL | {"CallStatus": "completed", "CallDuration": "5"})
