@@ -283,6 +283,20 @@ def measure(wrk: str, port: int, server_pid: int, log_path: Path, name: str, cli
     return point
 
 
+def warm_up(wrk: str, port: int, numbers: list[str]) -> None:
+    """Every worker process builds the knowledge search's vocabulary at its first search (about a second)
+    and opens its database connection: done before the measured points, as on a server that has been
+    answering for a while. 16 connections for a few seconds reach each of the workers."""
+    log("warming up the workers (not measured)")
+    with tempfile.NamedTemporaryFile("w", suffix=".targets", delete=False) as handle:
+        targets_file = Path(handle.name)
+    write_targets(targets_file, incoming_targets("w", 2000, numbers))
+    run_wrk(wrk, port, targets_file, 16, 3, threads=1)
+    write_targets(targets_file, answers_targets(open_calls(2000), 2000))
+    run_wrk(wrk, port, targets_file, 16, 5, threads=1)
+    targets_file.unlink()
+
+
 def main() -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     wrk = ensure_tool("wrk")
@@ -313,6 +327,7 @@ def main() -> None:
     )
     points = []
     try:
+        warm_up(wrk, port, numbers)
         for clients in clients_list:
             point = f"c{clients}"
             points.append(

@@ -44,9 +44,11 @@ def caller_number(value: str) -> str | None:
         return None
 
 
+@transaction.atomic
 def voice_call_start(*, call_sid: str, caller: str) -> tuple[VoiceCall, bool]:
     """Open the contact of an incoming call through the first line; the same CallSid (Twilio retrying
-    the webhook) answers the call opened the first time and changes nothing."""
+    the webhook) answers the call opened the first time and changes nothing. One transaction: the
+    contact, its log records and the call are one commit (one WAL flush), or none of them."""
     number = caller_number(caller)
     claim = IdentityClaim(kind=ClaimKind.PHONE, value=number) if number else None
     offer = contact_open(

@@ -339,11 +339,11 @@ def test_get_is_not_allowed(client, path):
 
 
 def test_the_webhooks_answer_in_a_fixed_number_of_queries(signed_twilio, caller, django_assert_num_queries):
-    # Identify (1), existing contact? (1), savepoint, contact, its log, release, the identification's
-    # log (firstline), the call: get_or_create in a savepoint (4).
-    with django_assert_num_queries(11):
+    # In one transaction (a savepoint here): identify (1), existing contact? (1), the contact and its
+    # log in a savepoint (4), the identification's log (firstline), the call: get_or_create (4).
+    with django_assert_num_queries(13):
         start(signed_twilio)
-    with django_assert_num_queries(4):  # Twilio retrying: reads only
+    with django_assert_num_queries(6):  # Twilio retrying: reads only
         start(signed_twilio)
     with django_assert_num_queries(1):  # the life events page
         signed_twilio.post("/twilio/voice/menu/choice?tries=0", CALL | {"Digits": "1"})
