@@ -54,6 +54,8 @@ def voice_call_start(*, call_sid: str, caller: str) -> tuple[VoiceCall, bool]:
     offer = contact_open(
         channel=Channel.PHONE, actor=SYSTEM, identity_claim=claim, assurance=AssuranceLevel.LOW, external_id=call_sid
     )
+    if offer.created:  # a new contact has no call yet: one INSERT on the hot path
+        return VoiceCall.objects.create(call_sid=call_sid, contact=offer.contact), True
     return VoiceCall.objects.get_or_create(call_sid=call_sid, defaults={"contact": offer.contact})
 
 

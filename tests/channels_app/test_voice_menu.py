@@ -340,8 +340,8 @@ def test_get_is_not_allowed(client, path):
 
 def test_the_webhooks_answer_in_a_fixed_number_of_queries(signed_twilio, caller, django_assert_num_queries):
     # In one transaction (a savepoint here): identify (1), existing contact? (1), the contact and its
-    # log in a savepoint (4), the identification's log (firstline), the call: get_or_create (4).
-    with django_assert_num_queries(13):
+    # log in a savepoint (4), the identification's log (firstline), the call (1).
+    with django_assert_num_queries(10):
         start(signed_twilio)
     with django_assert_num_queries(6):  # Twilio retrying: reads only
         start(signed_twilio)
