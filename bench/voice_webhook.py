@@ -28,6 +28,7 @@ Celery messages the `answers` requests send are purged at the end (no worker run
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import secrets
@@ -283,18 +284,20 @@ def measure(wrk: str, port: int, server_pid: int, log_path: Path, name: str, cli
     return point
 
 
-def warm_up(wrk: str, port: int, numbers: list[str]) -> None:
+def warm_up(port: int, numbers: list[str]) -> None:
     """Every worker process builds the knowledge search's vocabulary at its first search (about a second)
     and opens its database connection: done before the measured points, as on a server that has been
-    answering for a while. 16 connections for a few seconds reach each of the workers."""
+    answering for a while. Each request on a new connection, so that every worker accepts some."""
     log("warming up the workers (not measured)")
-    with tempfile.NamedTemporaryFile("w", suffix=".targets", delete=False) as handle:
-        targets_file = Path(handle.name)
-    write_targets(targets_file, incoming_targets("w", 2000, numbers))
-    run_wrk(wrk, port, targets_file, 16, 3, threads=1)
-    write_targets(targets_file, answers_targets(open_calls(2000), 2000))
-    run_wrk(wrk, port, targets_file, 16, 5, threads=1)
-    targets_file.unlink()
+    targets = incoming_targets("w", 40, numbers)
+    targets += answers_targets(open_calls(40), 80)
+    for target_path, params in targets:
+        body = urlencode(params)
+        headers = {"Content-Type": "application/x-www-form-urlencoded", **signed(target_path, params)}
+        connection_ = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection_.request("POST", target_path, body=body, headers=headers)
+        connection_.getresponse().read()
+        connection_.close()
 
 
 def main() -> None:
@@ -327,7 +330,7 @@ def main() -> None:
     )
     points = []
     try:
-        warm_up(wrk, port, numbers)
+        warm_up(port, numbers)
         for clients in clients_list:
             point = f"c{clients}"
             points.append(
