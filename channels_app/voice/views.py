@@ -46,6 +46,8 @@ logger = logging.getLogger(__name__)
 MENU_LANGUAGE = "nl"  # the menu is Dutch whatever Twilio's request says
 REFERENCE_SECONDS = 600  # a reference keyed waits this long for its postcode
 REFERENCE_DIGITS_MAX = 16
+SPEECH_MAX = 300  # what is searched of a transcript: bounded work whatever arrives
+CALL_SID_MAX = 64  # Twilio's are 34 characters
 _DIGITS = re.compile(r"\d")
 
 
@@ -64,7 +66,9 @@ def voice_webhook(view):
 
 
 def _heard(request) -> tuple[str, str]:
-    return request.POST.get("Digits", "").strip(), request.POST.get("SpeechResult", "").strip()
+    """The keys pressed and the transcript of what was said, each cut to a bounded length."""
+    digits = request.POST.get("Digits", "").strip()[:REFERENCE_DIGITS_MAX]
+    return digits, request.POST.get("SpeechResult", "").strip()[:SPEECH_MAX]
 
 
 def _digits(request) -> str:
@@ -116,7 +120,7 @@ def _reference_key(request) -> str:
 @voice_webhook
 def incoming(request):
     call_sid = request.POST.get("CallSid", "")
-    if not call_sid:
+    if not call_sid or len(call_sid) > CALL_SID_MAX:
         return HttpResponseBadRequest()
     voice_call_start(call_sid=call_sid, caller=request.POST.get("From", ""))
     return twiml.main_menu(welcome=True)

@@ -101,9 +101,22 @@ def test_an_unknown_or_withheld_number_is_an_anonymous_contact(signed_twilio, ca
     assert not ProcessingRecord.objects.exists()
 
 
-def test_a_call_without_call_sid_is_refused(signed_twilio):
+def test_a_call_without_or_with_an_overlong_call_sid_is_refused(signed_twilio):
     assert signed_twilio.post("/twilio/voice/", {"From": CALL["From"]}).status_code == 400
+    assert signed_twilio.post("/twilio/voice/", CALL | {"CallSid": "CA" + "1" * 63}).status_code == 400
     assert not ContactMoment.objects.exists()
+
+
+def test_an_endless_transcript_or_key_string_is_cut_and_not_understood(signed_twilio, caller, kb):
+    start(signed_twilio)
+    params = CALL | {"SpeechResult": "blablabla " * 5000, "Digits": ""}
+    assert said(twiml(signed_twilio.post("/twilio/voice/menu/choice?tries=0", params)))[0] == (
+        "Sorry, dat heb ik niet goed begrepen."
+    )
+    params = CALL | {"Digits": "1" * 5000}
+    assert said(twiml(signed_twilio.post("/twilio/voice/case/reference?tries=0", params))) == [
+        "Toets nu de vier cijfers van de postcode van uw woonadres."
+    ]
 
 
 def test_the_menu_prompt_on_its_own(signed_twilio):
