@@ -8,6 +8,7 @@ from casemanagement.models import (
     CaseStatus,
     CaseType,
     Escalation,
+    EscalationAttachment,
     EscalationDelivery,
     EscalationEvent,
     RoutingRule,
@@ -112,6 +113,19 @@ class EscalationEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     can_delete = False
 
 
+class EscalationAttachmentInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """What was attached, never the file itself: the bytes go only to the organisation's system."""
+
+    model = EscalationAttachment
+    extra = 0
+    fields = ("original_name", "content_type", "size", "sha256", "uploaded_by", "created_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("uploaded_by")
+
+
 class EscalationDeliveryInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = EscalationDelivery
     extra = 0
@@ -129,7 +143,7 @@ class EscalationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("=reference",)  # exact; never search on personal data here
     list_select_related = ("organisation",)
     show_full_result_count = False
-    inlines = [EscalationEventInline, EscalationDeliveryInline]
+    inlines = [EscalationEventInline, EscalationAttachmentInline, EscalationDeliveryInline]
     exclude = ("articles_tried",)
 
     def get_readonly_fields(self, request, obj=None):

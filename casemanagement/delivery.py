@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from casemanagement import webhooks
+from casemanagement.attachments import attachment_summary
 from casemanagement.models import Escalation, EscalationDelivery, EscalationEvent, SecondLineEndpoint
 
 Status = EscalationDelivery.Status
@@ -32,7 +33,8 @@ def backoff(attempts: int) -> timedelta:
 
 def escalation_payload(escalation: Escalation) -> dict:
     """What the receiving organisation gets: the question and its routing, never the BSN; the person
-    is fetched through the API with this escalation as the purpose."""
+    is fetched through the API with this escalation as the purpose, and each attachment is a link to
+    download with the organisation's token (metadata here, never the bytes)."""
     return {
         "type": "escalation.created",
         "escalation": {
@@ -45,6 +47,9 @@ def escalation_payload(escalation: Escalation) -> dict:
             "first_response_due": escalation.first_response_due.isoformat(),
             "resolution_due": escalation.resolution_due.isoformat(),
             "share_history": escalation.share_history,
+            "attachments": [
+                attachment_summary(attachment, escalation.reference) for attachment in escalation.attachments.all()
+            ],
         },
     }
 
@@ -84,6 +89,7 @@ def escalation_deliveries_relay(*, now: datetime | None = None, batch: int = 50)
             rows = list(
                 EscalationDelivery.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("escalation", "organisation__second_line_endpoint")
+                .prefetch_related("escalation__attachments")
                 .filter(
                     status__in=[Status.PENDING, Status.FAILED],
                     next_attempt_at__lte=now,

@@ -1,5 +1,6 @@
 """Writes for escalations to the second line: create one from a contact (routed by the rules, its
-delivery written to the outbox in the same transaction), move it through its states with a timeline,
+attachments and its delivery written to the outbox in the same transaction), add attachments while
+it is open, move it through its states with a timeline,
 tell the citizen the outcome, send a refused base-data change on to its source organisation, and
 complete first-line-capable case types at the first line without one.
 
@@ -7,20 +8,28 @@ Reads for the second line's API live in casemanagement/selectors.py; delivery in
 casemanagement/delivery.py.
 """
 
-import logging
 import secrets
+from collections.abc import Sequence
 from datetime import timedelta
 
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from kombu.exceptions import OperationalError as KombuOperationalError
 
+from casemanagement.attachments import (
+    attachments_check,
+    attachments_count_check,
+    attachments_store,
+    files_removed_unless_committed,
+)
+from casemanagement.deadlines import escalation_supervision_close
 from casemanagement.delivery import delivery_hand_over
 from casemanagement.models import (
     Case,
     CaseType,
     Escalation,
+    EscalationAttachment,
     EscalationDelivery,
     EscalationEvent,
     SecondLineEndpoint,
@@ -37,9 +46,9 @@ from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
 from contactcentre.processinglog.services import processing_log_record, purpose_grant
 from contactcentre.registry.models import DataSourceRule, Organisation
+from contactcentre.wakeups import task_wake
 from lifeevents.models import Article
 
-logger = logging.getLogger(__name__)
 State = Escalation.State
 # Which state may follow which; the second line's own moves and the relay's "delivered".
 TRANSITIONS = {
@@ -88,15 +97,18 @@ def escalation_create(
     route: Route | None = None,
     requested_attribute: str = "",
     requested_value=None,
+    attachments: Sequence[File] = (),
 ) -> Escalation:
     """Route what the first line cannot resolve to the second line. The escalation, its first
-    timeline entry and its delivery row are written together; the relay is woken after commit. The
-    purpose is checked first, so a refusal's record is kept."""
+    timeline entry, its attachments and its delivery row are written together; the relay is woken
+    after commit. The purpose is checked first, so a refusal's record is kept; the attachments are
+    checked before anything is written (casemanagement/attachments.py)."""
     if not question.strip():
         raise ValidationFailed(field_errors={"question": [_("Geef de vraag op.")]})
     _contact_in_hand(contact, actor)
-    with transaction.atomic():
-        return _escalation_write(
+    checked = attachments_check(attachments)
+    with files_removed_unless_committed() as written, transaction.atomic():
+        escalation = _escalation_write(
             contact=contact,
             actor=actor,
             question=question,
@@ -108,6 +120,30 @@ def escalation_create(
             requested_attribute=requested_attribute,
             requested_value=requested_value,
         )
+        attachments_store(escalation=escalation, checked=checked, actor=actor, written=written)
+        return escalation
+
+
+def escalation_attachments_add(
+    *, escalation: Escalation, actor: Principal, files: Sequence[File]
+) -> list[EscalationAttachment]:
+    """The first line adds files to an escalation it sent, while the escalation is open: only who
+    handles its contact (the purpose is that contact), within the limits over all its attachments.
+    A timeline entry says so; an organisation that already has it reads them on the escalation."""
+    if not files:
+        raise ValidationFailed(field_errors={"files": [_("Voeg ten minste één bestand toe.")]})
+    _contact_in_hand(escalation.contact_moment, actor)
+    checked = attachments_check(files, already=escalation.attachments.count())
+    with files_removed_unless_committed() as written, transaction.atomic():
+        escalation = Escalation.objects.select_for_update(of=("self",)).get(pk=escalation.pk)
+        if not escalation.is_open:
+            raise RuleViolation(_("Deze doorverwijzing is al afgerond."), code="escalation_closed")
+        attachments_count_check(already=escalation.attachments.count(), adding=len(checked))  # under the lock
+        stored = attachments_store(escalation=escalation, checked=checked, actor=actor, written=written)
+        names = ", ".join(attachment.original_name for attachment in stored)
+        _event(escalation, escalation.state, actor, note=_("Bijlagen toegevoegd: %(names)s") % {"names": names})
+        _log(actor=actor, action=ProcessingRecord.Action.UPDATE, escalation=escalation, purpose=Purpose.CONTACT)
+    return stored
 
 
 def _escalation_write(
@@ -187,10 +223,7 @@ def _deliver_to(escalation: Escalation, organisation: Organisation) -> None:
 def _wake_relay() -> None:
     """Best effort, once, no publish retries: the committed outbox row is the source of truth and the
     beat sweep delivers it if this wake-up is lost, so a broker that is down never fails the caller."""
-    try:
-        relay_escalation_deliveries.apply_async(retry=False)
-    except (KombuOperationalError, OSError):
-        logger.warning("Relay wake-up not sent (broker unavailable); the periodic sweep will deliver.")
+    task_wake(relay_escalation_deliveries.name)
 
 
 def _log(*, actor: Principal, action: str, escalation: Escalation, purpose: str) -> None:
@@ -260,6 +293,8 @@ def escalation_transition(
         return _forward(escalation, forward_to=forward_to, actor=actor, note=note)
     escalation.state = to_state
     escalation.save(update_fields=["state", "resolution_text", "updated_at"])
+    if to_state not in Escalation.OPEN_STATES:
+        escalation_supervision_close(escalation=escalation)
     _event(escalation, to_state, actor, note=note or resolution_text)
     _log(actor=actor, action=ProcessingRecord.Action.UPDATE, escalation=escalation, purpose=Purpose.SECOND_LINE)
     return escalation
@@ -278,7 +313,10 @@ def _forward(escalation: Escalation, *, forward_to: Organisation | None, actor: 
     escalation.first_response_due, escalation.resolution_due = deadlines_for(
         organisation=forward_to, first_response=SOURCE_FIRST_RESPONSE, resolution_days=SOURCE_RESOLUTION_DAYS
     )
+    # New deadlines at the new organisation: the old ones' signals are done, new ones may come.
+    escalation.near_breach_flagged_at = escalation.breach_flagged_at = None
     escalation.save()
+    escalation_supervision_close(escalation=escalation)
     reason = note or _("Doorgestuurd van %(from)s naar %(to)s.") % {"from": previous.name, "to": forward_to.name}
     _event(escalation, State.FORWARDED, actor, note=reason)
     _tell_citizen(

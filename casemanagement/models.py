@@ -395,3 +395,42 @@ class EscalationDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.escalation} -> {self.organisation} ({self.status})"
+
+
+def attachment_path(attachment: "EscalationAttachment", filename: str) -> str:
+    """Where an attachment's bytes are stored: a random name that says nothing of the person, the
+    escalation or the original file name (which is kept on the row, for display only)."""
+    return f"escalation-attachments/{attachment.key.hex[:2]}/{attachment.key.hex}"
+
+
+class EscalationAttachment(models.Model):
+    """A file the first line sent with an escalation. Stored under a random name, its type sniffed
+    from its first bytes (never taken from the sender), served only to the organisation handling the
+    escalation, through the API, as a download."""
+
+    escalation = models.ForeignKey(
+        Escalation, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("doorverwijzing")
+    )
+    key = models.UUIDField(_("sleutel"), unique=True, default=uuid.uuid4, editable=False)
+    file = models.FileField(_("bestand"), upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(_("oorspronkelijke bestandsnaam"), max_length=200)
+    content_type = models.CharField(_("soort bestand"), max_length=100)
+    size = models.PositiveBigIntegerField(_("grootte (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("toegevoegd door"),
+    )
+    created_at = models.DateTimeField(_("toegevoegd om"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("bijlage")
+        verbose_name_plural = _("bijlagen")
+
+    def __str__(self) -> str:
+        return self.original_name

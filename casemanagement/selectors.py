@@ -7,16 +7,18 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from casemanagement.attachments import attachment_summary
 from casemanagement.models import (
     Case,
     CaseStatus,
     CaseType,
     Confidentiality,
     Escalation,
+    EscalationAttachment,
     EscalationDelivery,
     EscalationEvent,
 )
@@ -24,12 +26,11 @@ from casemanagement.policy import Clearance, Detail, case_detail, clearance_of
 from casemanagement.services import normalise_reference
 from contactcentre.api.attempt_limits import counter_add, slot_release, slot_reserve
 from contactcentre.errors import NotFound, RateLimited, ValidationFailed
-from contactcentre.interactions.models import ContactMoment
-from contactcentre.interactions.selectors import CONTACT_HISTORY_LIMIT, CONTACT_SUMMARY_FIELDS
+from contactcentre.interactions.selectors import contact_history_shared
 from contactcentre.principal import Principal
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
-from contactcentre.processinglog.services import processing_log_record
+from contactcentre.processinglog.services import processing_log_record, purpose_grant
 from contactcentre.registry.models import Address
 
 PURPOSE_STATUS = Purpose.CONTACT
@@ -377,8 +378,6 @@ def life_events_ranked(rows: Iterable[dict], *, case_type_ids: set[int]) -> list
 
 VIEW_ESCALATION = "casemanagement.view_escalation"
 VIEW_ESCALATION_DELIVERY = "casemanagement.view_escalationdelivery"
-# An organisation's system reads the contact history without the first line's own people in it.
-SHARED_CONTACT_FIELDS = tuple(name for name in CONTACT_SUMMARY_FIELDS if name not in ("desk",))
 
 
 def escalations_visible(*, principal: Principal) -> QuerySet[Escalation]:
@@ -390,6 +389,29 @@ def escalations_visible(*, principal: Principal) -> QuerySet[Escalation]:
     if principal.has_perm(VIEW_ESCALATION):
         return qs
     return qs.none()
+
+
+ESCALATIONS_DUE_LIMIT = 5
+
+
+def escalations_due_overview(*, now=None, limit: int = ESCALATIONS_DUE_LIMIT) -> dict:
+    """Open escalations past their resolution deadline or within ESCALATION_NEAR_BREACH_HOURS of it
+    (the supervisors' board): both counts, and the `limit` nearest deadlines, overdue first, as
+    references and organisation codes only (no personal data, so nothing to log). Two queries on
+    the partial index of open escalations by deadline."""
+    now = now or timezone.now()
+    due = Escalation.objects.filter(
+        state__in=Escalation.OPEN_STATES,
+        resolution_due__lte=now + timedelta(hours=settings.ESCALATION_NEAR_BREACH_HOURS),
+    )
+    counts = due.aggregate(
+        past_deadline=Count("id", filter=Q(resolution_due__lte=now)),
+        near_deadline=Count("id", filter=Q(resolution_due__gt=now)),
+    )
+    nearest = due.order_by("resolution_due", "id").values(
+        "id", "reference", "state", "resolution_due", organisation_code=F("organisation__code")
+    )
+    return {**counts, "nearest": list(nearest[:limit])}
 
 
 def escalations_list(*, principal: Principal, state: str = "", party_id: int | None = None) -> QuerySet[Escalation]:
@@ -431,6 +453,7 @@ def escalation_get(*, reference: str, principal: Principal) -> Escalation:
         Prefetch("events", queryset=EscalationEvent.objects.order_by("at", "id")),
         Prefetch("deliveries", queryset=deliveries),
         "articles_tried",
+        "attachments",
     )
     escalation = qs.filter(reference=normalise_reference(str(reference or ""))).first()
     if escalation is None:
@@ -440,18 +463,22 @@ def escalation_get(*, reference: str, principal: Principal) -> Escalation:
 
 def escalation_contact_history(*, escalation: Escalation, principal: Principal) -> list[dict] | None:
     """The person's contact history as the organisation handling the escalation may see it: only
-    when the citizen consented to sharing it (`share_history`), else None. Logged (second_line).
-    interactions.selectors.contact_history scopes an organisation to the contacts it recorded itself,
-    so the consented history is read here with the same fields."""
+    when the citizen consented to sharing it (`share_history`), else None. Opened with the purpose
+    second_line for this escalation, read through interactions' selector, logged."""
     if not (principal.is_organisation and escalation.share_history and escalation.party_id):
         return None
     if escalation.organisation_id != principal.organisation_id:
         return None
-    rows = list(
-        ContactMoment.objects.filter(party_id=escalation.party_id)
-        .order_by("-started_at", "-id")
-        .values(*SHARED_CONTACT_FIELDS, life_event_name=F("life_event__name"))[:CONTACT_HISTORY_LIMIT]
+    grant = purpose_grant(
+        principal=principal,
+        purpose=Purpose.SECOND_LINE,
+        reference=escalation.reference,
+        action=ProcessingRecord.Action.READ,
+        object_type="contact_history",
+        object_id=str(escalation.pk),
+        party_ids=[escalation.party_id],
     )
+    rows = contact_history_shared(grant=grant, party_id=escalation.party_id)
     processing_log_record(
         actor=principal,
         action=ProcessingRecord.Action.READ,
@@ -467,14 +494,50 @@ def escalation_contact_history(*, escalation: Escalation, principal: Principal) 
 def escalation_detail(
     *, escalation: Escalation, principal: Principal, purpose: str, purpose_reference: str
 ) -> Escalation:
-    """One escalation with its timeline, its deliveries (to the organisation itself, or all for staff
-    who may see them) and, for the organisation, the consented contact history (None: not shared),
-    set on it as shown_events, shown_deliveries and shown_contact_history. Logged."""
+    """One escalation with its timeline, its attachments (metadata), its deliveries (to the
+    organisation itself, or all for staff who may see them) and, for the organisation, the consented
+    contact history (None: not shared), set on it as shown_events, shown_attachments,
+    shown_deliveries and shown_contact_history. Logged."""
     escalations_hand_out(
         escalations=[escalation], principal=principal, purpose=purpose, purpose_reference=purpose_reference
     )
     show_deliveries = principal.is_organisation or principal.has_perm(VIEW_ESCALATION_DELIVERY)
     escalation.shown_events = list(escalation.events.all())
+    escalation.shown_attachments = [
+        attachment_summary(attachment, escalation.reference) for attachment in escalation.attachments.all()
+    ]
     escalation.shown_deliveries = list(escalation.deliveries.all()) if show_deliveries else []
     escalation.shown_contact_history = escalation_contact_history(escalation=escalation, principal=principal)
     return escalation
+
+
+def escalation_attachment_get(*, reference: str, key, principal: Principal) -> EscalationAttachment:
+    """An attachment for the system of the organisation the escalation is routed to, to download;
+    NotFound for anybody else (another organisation's token included: it does not exist for them).
+    Opened with the purpose second_line for that escalation and logged."""
+    if not principal.is_organisation:
+        raise NotFound(_("Bijlage niet gevonden."))
+    attachment = (
+        EscalationAttachment.objects.select_related("escalation")
+        .filter(
+            key=key,
+            escalation__reference=normalise_reference(str(reference or "")),
+            escalation__organisation_id=principal.organisation_id,
+        )
+        .first()
+    )
+    if attachment is None:
+        raise NotFound(_("Bijlage niet gevonden."))
+    escalation = attachment.escalation
+    if escalation.party_id:
+        opened = {
+            "action": ProcessingRecord.Action.READ,
+            "object_type": "escalation_attachment",
+            "object_id": str(attachment.pk),
+            "party_ids": [escalation.party_id],
+        }
+        purpose_grant(principal=principal, purpose=Purpose.SECOND_LINE, reference=escalation.reference, **opened)
+        processing_log_record(
+            actor=principal, purpose=Purpose.SECOND_LINE, purpose_reference=escalation.reference, **opened
+        )
+    return attachment

@@ -1,11 +1,20 @@
-"""Thin periodic tasks: deliver the notification outbox and the verification codes. Both services are
-idempotent (a sent message is never due again), so Celery may retry them after a database hiccup.
-Beat sweeps every 30 seconds (CELERY_BEAT_SCHEDULE); nothing wakes them on enqueue yet. The phone menu's
-slow part, the knowledge links of what it read out, runs here after commit."""
+"""Thin tasks: deliver the notification outbox and the verification codes; read scanned letters, import
+the scanners' watched folder and purge old letters. Every service behind them is idempotent (a sent
+message is never due again, a processed letter is left alone), so Celery may retry them and a wake-up
+may come twice. The senders are woken by name after the commit that wrote a row
+(NOTIFICATION_SENDER_TASK, VERIFICATION_SENDER_TASK; contactcentre/wakeups.py) and swept by beat every
+30 seconds; a letter's processing is enqueued after its commit; so are the knowledge links of what the
+phone menu read out."""
 
 from celery import shared_task
 from django.db import DatabaseError
 
+from channels_app.scan.services import (
+    scan_inbox_import,
+    scanned_letter_process,
+    scanned_letters_process_waiting,
+    scanned_letters_purge,
+)
 from channels_app.services import notifications_send_due, verification_messages_send_due
 from contactcentre.interactions.services import contact_moment_knowledge_link
 from contactcentre.principal import SYSTEM
@@ -21,6 +30,37 @@ def send_due_notifications() -> dict[str, int]:
 @shared_task(name="channels_app.tasks.send_due_verification_messages", **RETRY)
 def send_due_verification_messages() -> dict[str, int]:
     return verification_messages_send_due()
+
+
+# --- scanned letters (channels_app/scan) -----------------------------------------------------------
+
+
+@shared_task(name="channels_app.tasks.process_scanned_letter", **RETRY)
+def process_scanned_letter(letter_id: int) -> str | None:
+    """After a letter's commit: read it and hand it to the first line (idempotent)."""
+    letter = scanned_letter_process(letter_id=letter_id)
+    return letter.status if letter is not None else None
+
+
+@shared_task(name="channels_app.tasks.process_received_scans", **RETRY)
+def process_received_scans() -> int:
+    """Every five minutes: letters whose processing after commit was lost."""
+    return scanned_letters_process_waiting()
+
+
+@shared_task(name="channels_app.tasks.import_scan_inbox", **RETRY)
+def import_scan_inbox() -> dict[str, int]:
+    """Every minute: the watched folder SCAN_INBOX_DIR."""
+    return scan_inbox_import()
+
+
+@shared_task(name="channels_app.tasks.purge_scanned_letters")
+def purge_scanned_letters() -> int:
+    """Daily: letters and their originals past the contact moments' retention."""
+    return scanned_letters_purge()
+
+
+# --- the phone menu (channels_app/voice) ------------------------------------------------------------
 
 
 @shared_task(name="channels_app.tasks.voice_contact_knowledge_link", **RETRY)

@@ -1,7 +1,8 @@
-"""The doors' webhooks, under /twilio/ (contactcentre/urls.py): every one is signed by Twilio."""
+"""Twilio's webhooks, under /twilio/ (each door keeps its own list)."""
 
 from django.urls import include, path
 
 urlpatterns = [
     path("voice/", include("channels_app.voice.urls")),
+    path("", include("channels_app.sms.urls")),
 ]

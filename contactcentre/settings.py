@@ -78,11 +78,28 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "contactcentre.api.idempotency.IdempotencyMiddleware",
     "contactcentre.api.middleware.ApiProblemMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy on every answer: scripts, styles and connections from this origin only (so no
+# inline script or style anywhere; the websocket is same-origin), nothing may frame the pages.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "contactcentre.urls"
 WSGI_APPLICATION = "contactcentre.wsgi.application"
@@ -193,24 +210,50 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Amsterdam"
+# The tasks that send channels_app's outboxes, named once: beat sweeps them below, and the layers
+# that write the rows (interactions, registry), which may not import channels_app, wake them by this
+# name after commit (contactcentre/wakeups.py). Wiring, not configuration: no environment variable.
+NOTIFICATION_SENDER_TASK = "channels_app.tasks.send_due_notifications"
+VERIFICATION_SENDER_TASK = "channels_app.tasks.send_due_verification_messages"
 CELERY_BEAT_SCHEDULE = {
     "purge-idempotency-records": {"task": "contactcentre.api.tasks.purge_idempotency_records", "schedule": 3600.0},
     "purge-contact-moments": {"task": "contactcentre.interactions.tasks.purge_contact_moments", "schedule": 86400.0},
-    # The outbound sweeps (channels_app/tasks.py): idempotent, so a missed or doubled beat is harmless.
-    "send-due-notifications": {"task": "channels_app.tasks.send_due_notifications", "schedule": 30.0},
-    "send-due-verification-messages": {"task": "channels_app.tasks.send_due_verification_messages", "schedule": 30.0},
+    # The outbound senders are woken on commit; these sweeps send what a lost wake-up or a retry left.
+    # Idempotent, so a missed or doubled beat (or a wake-up and a beat together) is harmless.
+    "send-due-notifications": {"task": NOTIFICATION_SENDER_TASK, "schedule": 30.0},
+    "send-due-verification-messages": {"task": VERIFICATION_SENDER_TASK, "schedule": 30.0},
     # The outbox relay is woken on commit; this sweep delivers what a lost wake-up left behind.
     "relay-escalation-deliveries": {"task": "casemanagement.tasks.relay_escalation_deliveries", "schedule": 60.0},
     "flag-escalation-breaches": {"task": "casemanagement.tasks.flag_escalation_breaches", "schedule": 300.0},
+    # Scanned letters: the watched folder, letters whose processing was lost (a wake-up after commit that
+    # never ran), and the retention purge. All idempotent.
+    "import-scan-inbox": {"task": "channels_app.tasks.import_scan_inbox", "schedule": 60.0},
+    "process-received-scans": {"task": "channels_app.tasks.process_received_scans", "schedule": 300.0},
+    "purge-scanned-letters": {"task": "channels_app.tasks.purge_scanned_letters", "schedule": 86400.0},
     "release-expired-work-items": {
         "task": "contactcentre.interactions.tasks.release_expired_work_items",
         "schedule": 60.0,
     },
+    "collect-lockouts": {"task": "contactcentre.interactions.tasks.collect_lockouts", "schedule": 60.0},
 }
 # How long a claimed work item stays with the person who took it before it returns to its queue.
 WORK_ITEM_RESERVATION_MINUTES = int(os.environ.get("WORK_ITEM_RESERVATION_MINUTES", "30"))
 # How long contact moments are kept (days) before the daily purge deletes them.
 CONTACT_MOMENT_RETENTION_DAYS = int(os.environ.get("CONTACT_MOMENT_RETENTION_DAYS", str(2 * 365)))
+
+# Scanned letters (channels_app/scan): the originals are kept in their own storage, never served, under
+# random names, and purged with their contact moments (CONTACT_MOMENT_RETENTION_DAYS). The watched folder
+# SCAN_INBOX_DIR is imported every minute; imported files go to processed/, refused ones to failed/ with a
+# reason file, and both are purged after the same retention. A file younger than SCAN_INBOX_SETTLE_SECONDS
+# may still be being written and waits for the next round.
+SCAN_STORAGE_DIR = os.environ.get("SCAN_STORAGE_DIR") or str(BASE_DIR / "var" / "scans")
+SCAN_INBOX_DIR = os.environ.get("SCAN_INBOX_DIR") or str(BASE_DIR / "var" / "scan-inbox")
+SCAN_INBOX_SETTLE_SECONDS = int(os.environ.get("SCAN_INBOX_SETTLE_SECONDS", "10"))
+SCAN_MAX_BYTES = int(os.environ.get("SCAN_MAX_BYTES", str(20 * 1024 * 1024)))
+SCAN_MAX_PAGES = int(os.environ.get("SCAN_MAX_PAGES", "20"))
+# Letters read by OCR with a mean word confidence (0-100) below this go to the triage queue.
+SCAN_OCR_MIN_CONFIDENCE = float(os.environ.get("SCAN_OCR_MIN_CONFIDENCE", "70"))
+SCAN_OCR_TIMEOUT_SECONDS = int(os.environ.get("SCAN_OCR_TIMEOUT_SECONDS", "120"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -228,8 +271,13 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploaded files (escalation attachments) in the default storage; never served from here by the web server,
+# only handed out by the API to whoever may have them. No MEDIA_URL on purpose.
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(BASE_DIR / "var" / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Originals of scanned letters: no base URL, so nothing in them is ever served.
+    "scans": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": SCAN_STORAGE_DIR}},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -250,6 +298,9 @@ SESSION_ENGINE = "contactcentre.api.resilient_sessions"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", "1800"))
 # Not SESSION_SAVE_EVERY_REQUEST (a database write a request): IdleSessionExpiryMiddleware saves once a minute.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# An open websocket re-reads its session and permission before an event once this many seconds have
+# passed since its last check (channels_app.consumers): an ended session stops receiving within it.
+WEBSOCKET_SESSION_CHECK_SECONDS = float(os.environ.get("WEBSOCKET_SESSION_CHECK_SECONDS", "15"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -371,6 +422,9 @@ VOICE_HOLD_MUSIC_URL = os.environ.get(
     "VOICE_HOLD_MUSIC_URL", "http://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3"
 )
 VOICE_CASE_REFERENCE_PREFIX = os.environ.get("VOICE_CASE_REFERENCE_PREFIX", "Z")
+# The address citizens know this site by (scheme + host), for links in messages to them: an answer sent by SMS
+# links its article's public page (/antwoorden/<id>/). Empty: the SMS carries the short answer only.
+PUBLIC_SITE_URL = os.environ.get("PUBLIC_SITE_URL", "")
 # E-mail through SMTP when EMAIL_HOST is set; otherwise one file per message under EMAIL_FILE_PATH.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
@@ -416,6 +470,15 @@ CASE_LOOKUP_CALLER_MAX_WRONG = int(os.environ.get("CASE_LOOKUP_CALLER_MAX_WRONG"
 ESCALATION_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("ESCALATION_DELIVERY_MAX_ATTEMPTS", "8"))
 # Hours before an escalation's resolution deadline that it goes on the supervisors' board as near breach.
 ESCALATION_NEAR_BREACH_HOURS = int(os.environ.get("ESCALATION_NEAR_BREACH_HOURS", "8"))
+# Attachments of escalations (casemanagement/attachments.py): the most bytes per file, the most files per
+# escalation, and the types accepted, recognised from the file's first bytes (the sender's word is not taken).
+ESCALATION_ATTACHMENT_MAX_BYTES = int(os.environ.get("ESCALATION_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+ESCALATION_ATTACHMENTS_MAX_COUNT = int(os.environ.get("ESCALATION_ATTACHMENTS_MAX_COUNT", "5"))
+ESCALATION_ATTACHMENT_TYPES = env_list(
+    "ESCALATION_ATTACHMENT_TYPES", "application/pdf,image/png,image/jpeg,image/tiff,text/plain"
+)
+# The address organisations reach the API at; the download links in a delivered escalation start with it.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Wrong purpose references (a contact or case that does not open this person's data) per user or
 # system before their purposes are refused, and for how long.
 PURPOSE_WRONG_REFERENCES_MAX = int(os.environ.get("PURPOSE_WRONG_REFERENCES_MAX", "10"))

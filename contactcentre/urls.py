@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from contactcentre.api import health
 
@@ -13,15 +13,19 @@ api_v1 = [
     path("", include("contactcentre.processinglog.api.urls")),
     path("", include("lifeevents.api.urls")),
     path("", include("contactcentre.api.urls")),
+    path("", include("channels_app.scan.api.urls")),
 ]
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include(api_v1)),
     path("twilio/", include("channels_app.urls")),
     path("admin/", admin.site.urls),
+    path("twilio/", include("channels_app.urls")),
+    path("demo/twilio/", include("channels_app.simulator.urls")),
     path("", include("contactcentre.console.urls")),
+    path("", include("contactcentre.portal.urls")),
 ]

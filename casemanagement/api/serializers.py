@@ -142,6 +142,18 @@ class EscalationDeliverySerializer(serializers.Serializer):
     delivered_at = serializers.DateTimeField(allow_null=True)
 
 
+class EscalationAttachmentSerializer(serializers.Serializer):
+    """An attachment as listed (casemanagement.attachments.attachment_summary): never its bytes."""
+
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    download_url = serializers.URLField(help_text=_("Alleen voor het systeem van de behandelende organisatie"))
+
+
 class SharedContactSerializer(serializers.Serializer):
     """A contact of the person, shown to the second line only with the citizen's consent."""
 
@@ -185,6 +197,7 @@ class EscalationDetailSerializer(EscalationSummarySerializer):
     articles_tried = serializers.SerializerMethodField()
     # Set by selectors.escalation_detail: what this principal may see of them.
     events = EscalationEventSerializer(source="shown_events", many=True)
+    attachments = EscalationAttachmentSerializer(source="shown_attachments", many=True)
     deliveries = EscalationDeliverySerializer(source="shown_deliveries", many=True)
     contact_history = SharedContactSerializer(
         source="shown_contact_history",
@@ -233,6 +246,16 @@ class EscalationCreateSerializer(serializers.Serializer):
     )
     share_history = serializers.BooleanField(default=False)
     case_type = serializers.SlugField(max_length=80, required=False, help_text=_("Code van een zaaktype"))
+    attachments = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True),
+        required=False,
+        default=list,
+        help_text=_("Bijlagen, alleen bij multipart/form-data"),
+    )
+
+
+class EscalationAttachmentsAddSerializer(serializers.Serializer):
+    files = serializers.ListField(child=serializers.FileField(allow_empty_file=True))
 
 
 class RoutePreviewSerializer(serializers.Serializer):

@@ -19,6 +19,16 @@ urlpatterns = [
         views.EscalationAcknowledgeView.as_view(),
         name="escalation-acknowledge",
     ),
+    path(
+        "escalations/<str:reference>/attachments",
+        views.EscalationAttachmentsView.as_view(),
+        name="escalation-attachments",
+    ),
+    path(
+        "escalations/<str:reference>/attachments/<uuid:key>",
+        views.EscalationAttachmentDownloadView.as_view(),
+        name="escalation-attachment",
+    ),
     path("escalations/<str:reference>/accept", views.EscalationAcceptView.as_view(), name="escalation-accept"),
     path("escalations/<str:reference>/start", views.EscalationStartView.as_view(), name="escalation-start"),
     path("escalations/<str:reference>/resolve", views.EscalationResolveView.as_view(), name="escalation-resolve"),

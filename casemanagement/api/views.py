@@ -5,11 +5,15 @@ base-data request and first-line completion."""
 
 import hashlib
 
+from django.conf import settings
+from django.http import FileResponse
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status as http_status
 from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -26,6 +30,8 @@ from casemanagement.api.serializers import (
     CaseSuspendSerializer,
     CaseTypeSerializer,
     CitizenCaseLookupSerializer,
+    EscalationAttachmentsAddSerializer,
+    EscalationAttachmentSerializer,
     EscalationCreateSerializer,
     EscalationDetailSerializer,
     EscalationForwardedSerializer,
@@ -38,10 +44,12 @@ from casemanagement.api.serializers import (
     FirstLineCompletionSerializer,
     RoutePreviewSerializer,
 )
+from casemanagement.attachments import attachment_summary
 from casemanagement.delivery import delivery_acknowledge
 from casemanagement.escalations import (
     base_data_request_escalate,
     case_complete_at_first_line,
+    escalation_attachments_add,
     escalation_create,
     escalation_transition,
 )
@@ -54,6 +62,7 @@ from casemanagement.selectors import (
     case_types_queryset,
     cases_present,
     cases_visible,
+    escalation_attachment_get,
     escalation_detail,
     escalation_get,
     escalations_hand_out,
@@ -61,9 +70,10 @@ from casemanagement.selectors import (
     open_first,
 )
 from casemanagement.services import case_extend, case_open, case_resume, case_status_record, case_suspend
+from contactcentre.api.parsers import StrictJSONParser
 from contactcentre.api.permissions import ScopeOrRolePermission, scopes
 from contactcentre.api.throttles import FailClosedSimpleRateThrottle
-from contactcentre.errors import NotFound, ValidationFailed
+from contactcentre.errors import NotFound, TooLarge, ValidationFailed
 from contactcentre.interactions.models import ContactMoment
 from contactcentre.interactions.selectors import contact_moments_visible
 from contactcentre.processinglog.api.purpose import PURPOSE_PARAMETERS, list_grant, request_grant
@@ -334,6 +344,9 @@ VIEW_ESCALATION = ("casemanagement.view_escalation",)
 ESCALATION_STATE = OpenApiParameter(
     "state", OpenApiTypes.STR, enum=Escalation.State.values, description="Alleen doorverwijzingen met deze status."
 )
+# What a multipart escalation may carry besides its attachments (question, context, the fields).
+FORM_ALLOWANCE = 64 * 1024
+TOO_LARGE = OpenApiResponse(description="Een bijlage of het verzoek is groter dan de grens (die het antwoord noemt).")
 ESCALATION_PARTY = OpenApiParameter(
     "party", OpenApiTypes.INT, description="Medewerkers: de persoon (verplicht, met het doel van het inzien)."
 )
@@ -362,6 +375,7 @@ class EscalationListView(GenericAPIView):
     required_scopes = {"GET": "escalations:read"}
     required_perms = {"GET": VIEW_ESCALATION, "POST": ADD_ESCALATION}
     serializer_class = EscalationSummarySerializer
+    parser_classes = [StrictJSONParser, MultiPartParser]  # multipart: with attachments
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the schema generator has no principal
@@ -394,8 +408,12 @@ class EscalationListView(GenericAPIView):
         )
         return self.get_paginated_response(EscalationSummarySerializer(shown, many=True).data)
 
-    @extend_schema(request=EscalationCreateSerializer, responses={201: EscalationDetailSerializer})
+    @extend_schema(
+        request={"application/json": EscalationCreateSerializer, "multipart/form-data": EscalationCreateSerializer},
+        responses={201: EscalationDetailSerializer, 413: TOO_LARGE},
+    )
     def post(self, request):
+        _upload_bounded(request)
         body = EscalationCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -408,8 +426,25 @@ class EscalationListView(GenericAPIView):
             articles=_articles(data["articles"]),
             share_history=data["share_history"],
             case_type=_case_type(data.get("case_type")),
+            attachments=data["attachments"],
         )
         return Response(_created(request, escalation, contact), status=http_status.HTTP_201_CREATED)
+
+
+def _upload_bounded(request) -> None:
+    """Refuse a body larger than every attachment at its limit (plus the form) before it is parsed,
+    so an oversized upload costs no disk and no time."""
+    limit = settings.ESCALATION_ATTACHMENT_MAX_BYTES * settings.ESCALATION_ATTACHMENTS_MAX_COUNT + FORM_ALLOWANCE
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > limit:
+        message = _("Het verzoek is te groot: ten hoogste %(count)d bijlagen van elk %(size)s.") % {
+            "count": settings.ESCALATION_ATTACHMENTS_MAX_COUNT,
+            "size": filesizeformat(settings.ESCALATION_ATTACHMENT_MAX_BYTES),
+        }
+        raise TooLarge(message, code="request_too_large")
 
 
 def _contact_for(request, contact_id: int) -> ContactMoment:
@@ -495,6 +530,52 @@ class EscalationDetailView(APIView):
     def get(self, request, reference: str):
         escalation = escalation_get(reference=reference, principal=request.user)
         return Response(_escalation_shown(request, escalation))
+
+
+class EscalationAttachmentsView(APIView):
+    """The first line adds files (multipart/form-data, field `files`) to an escalation it sent, while
+    it is open: only who handles its contact. The organisation reads them on the escalation."""
+
+    permission_classes = [ScopeOrRolePermission]
+    required_perms = {"POST": ADD_ESCALATION}
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": EscalationAttachmentsAddSerializer},
+        responses={201: EscalationAttachmentSerializer(many=True), 413: TOO_LARGE},
+    )
+    def post(self, request, reference: str):
+        _upload_bounded(request)
+        escalation = escalation_get(reference=reference, principal=request.user)
+        body = EscalationAttachmentsAddSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        stored = escalation_attachments_add(
+            escalation=escalation, actor=request.user, files=body.validated_data["files"]
+        )
+        shown = [attachment_summary(attachment, escalation.reference) for attachment in stored]
+        return Response(EscalationAttachmentSerializer(shown, many=True).data, status=http_status.HTTP_201_CREATED)
+
+
+class EscalationAttachmentDownloadView(APIView):
+    """The file itself, for the system of the organisation the escalation is routed to (another
+    organisation's token: 404). Always a download under its original name and sniffed type, never
+    shown inline; the hand-out is logged (second_line)."""
+
+    permission_classes = [ScopeOrRolePermission]
+    required_scopes = {"GET": "escalations:read"}
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, reference: str, key):
+        attachment = escalation_attachment_get(reference=reference, key=key, principal=request.user)
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        response["Cache-Control"] = "private, no-store"
+        return response
 
 
 class EscalationTransitionView(APIView):

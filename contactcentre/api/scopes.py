@@ -12,4 +12,6 @@ ALL_SCOPES = {
     "escalations:read": "Doorverwijzingen lezen",
     "escalations:write": "Doorverwijzingen afhandelen",
     "knowledge:read": "Kennisbank lezen",
+    "scans:read": "Status van aangeleverde gescande post lezen",
+    "scans:write": "Gescande post aanleveren",
 }

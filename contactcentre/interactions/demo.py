@@ -10,7 +10,7 @@ QUEUES = [
     ("balie-afspraken", "Balie: terugbellen voor afspraak", "Burgers die een afspraak aan de balie willen."),
     ("specialisten-inkomen", "Specialisten werk en inkomen", "Vragen over bijstand, schulden en toeslagen."),
 ]
-# The door queues themselves come with the schema (interactions 0006_door_queues, channels_app 0002_voice_queues).
+# The door queues themselves come with the schema (interactions 0006_door_queues, channels_app 0003_voice_queues).
 SKILLS = {
     "agent": ["telefoon", "kcc-terugbellen", "specialisten-inkomen", "email", "sms", "web", "post"],
     "balie": ["balie-afspraken", "post", "post-triage"],

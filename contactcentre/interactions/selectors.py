@@ -5,12 +5,14 @@ from collections.abc import Iterable
 
 from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from contactcentre.interactions.models import CallbackRequest, ContactMoment, WorkItem, WorkQueue
+from contactcentre.errors import AccessDenied
+from contactcentre.interactions.models import CallbackRequest, Channel, ContactMoment, WorkItem, WorkQueue
 from contactcentre.principal import Principal
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
-from contactcentre.processinglog.services import processing_log_record
+from contactcentre.processinglog.services import Grant, processing_log_record
 
 PURPOSE_CONTACT = Purpose.CONTACT
 CONTACT_HISTORY_LIMIT = 20
@@ -63,6 +65,21 @@ def contact_history(*, party_id: int, principal: Principal, limit: int = CONTACT
     history in the customer view."""
     qs = _contacts_in_scope(ContactMoment.objects.all(), principal).filter(party_id=party_id)
     return list(_contact_history_rows(qs)[:limit])
+
+
+# What a second-line organisation reads of a person's contact history: not the first line's own people.
+SHARED_CONTACT_FIELDS = tuple(name for name in CONTACT_SUMMARY_FIELDS if name != "desk")
+
+
+def contact_history_shared(*, grant: Grant, party_id: int, limit: int = CONTACT_HISTORY_LIMIT) -> list[dict]:
+    """The newest contacts of a person, whoever recorded them, as plain rows (one indexed query) for
+    the second-line organisation the person consented to share their contact history with. The
+    caller (casemanagement) decides the consent, holds the second_line grant for this person and
+    logs the hand-out; without such a grant nothing opens."""
+    if grant.purpose != Purpose.SECOND_LINE or party_id not in grant.party_ids:
+        raise AccessDenied(_("Geen doel om de contacthistorie van deze persoon in te zien."))
+    rows = ContactMoment.objects.filter(party_id=party_id).order_by("-started_at", "-id")
+    return list(rows.values(*SHARED_CONTACT_FIELDS, life_event_name=F("life_event__name"))[:limit])
 
 
 def contact_moments_of_party(*, party_id: int, principal) -> QuerySet[ContactMoment]:
@@ -168,7 +185,19 @@ def work_queue_overview(*, now=None) -> list[dict]:
         .order_by("name")
         .values("id", "code", "name", "waiting", "in_progress", "oldest")
     )
-    return [
-        {**row, "longest_wait_seconds": int((now - row["oldest"]).total_seconds()) if row["oldest"] else 0}
-        for row in rows
-    ]
+    return [{**row, "longest_wait_seconds": _seconds_since(row["oldest"], now)} for row in rows]
+
+
+def _seconds_since(moment, now) -> int:
+    return int((now - moment).total_seconds()) if moment else 0
+
+
+def waiting_calls_overview(*, now=None) -> dict:
+    """The phone queue (the boards): calls that came in and were not yet put through to an agent nor
+    ended (open inbound phone contacts without an agent), and the longest wait in seconds. One query
+    on a partial index that holds only the waiting calls."""
+    now = now or timezone.now()
+    row = ContactMoment.objects.filter(
+        channel=Channel.PHONE, direction=ContactMoment.Direction.INBOUND, agent__isnull=True, ended_at__isnull=True
+    ).aggregate(waiting=Count("id"), oldest=Min("started_at"))
+    return {"waiting": row["waiting"], "longest_wait_seconds": _seconds_since(row["oldest"], now)}

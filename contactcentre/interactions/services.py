@@ -3,6 +3,7 @@ callback requests. Every write about a person writes a processing-log record."""
 
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -28,6 +29,7 @@ from contactcentre.registry.assurance import AssuranceLevel, assurance_capped
 from contactcentre.registry.models import Consent, Party
 from contactcentre.registry.selectors import consent_is_granted
 from contactcentre.registry.validators import normalise_phone
+from contactcentre.wakeups import task_wake_on_commit
 from lifeevents.models import Article, LifeEvent
 
 PURPOSE_CONTACT = Purpose.CONTACT
@@ -400,8 +402,6 @@ PURGE_BATCH = 1000
 def contact_moments_purge(*, now: datetime | None = None) -> int:
     """Delete contact moments older than CONTACT_MOMENT_RETENTION_DAYS, in batches, and log the
     deletion once per person per batch (purpose: system task). A second run finds nothing."""
-    from django.conf import settings
-
     cutoff = (now or timezone.now()) - timedelta(days=settings.CONTACT_MOMENT_RETENTION_DAYS)
     deleted = 0
     while True:
@@ -443,7 +443,8 @@ def notification_enqueue(
     *, party: Party, subject: str, body: str, dedupe_key: str, purpose: str, purpose_reference: str
 ) -> tuple[Notification, bool]:
     """Write a message to the outbox inside the caller's transaction; (notification, created).
-    The same dedupe key gives the existing message."""
+    The same dedupe key gives the existing message. A new one wakes the sender after commit (the
+    sweep sends it should that wake-up be lost)."""
     existing = Notification.objects.filter(dedupe_key=dedupe_key).first()
     if existing is not None:
         return existing, False
@@ -463,6 +464,7 @@ def notification_enqueue(
         purpose=purpose,
         purpose_reference=purpose_reference,
     )
+    task_wake_on_commit(settings.NOTIFICATION_SENDER_TASK)
     return notification, True
 
 

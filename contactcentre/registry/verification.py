@@ -6,7 +6,8 @@ seed and its text with a `{code}` placeholder. Who reads the database without th
 
 Sending goes through `verification_send`. By default it writes a VerificationMessage row in the same
 transaction (an outbox): a transport takes it with `registry.services.verification_message_take`,
-which renders the text and wipes the seed. A transport that sends at once is named in the setting
+which renders the text and wipes the seed; the sender is woken by name after commit
+(contactcentre/wakeups.py) and swept by beat. A transport that sends at once is named in the setting
 REGISTRY_VERIFICATION_SENDER (a dotted path to `sender(*, challenge, channel, recipient, body)`) and
 gets the text; nothing is stored then. Tests point the setting at a fake.
 """
@@ -22,6 +23,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from contactcentre.registry.models import VerificationChallenge, VerificationMessage
+from contactcentre.wakeups import task_wake_on_commit
 
 CODE_LENGTH = 6
 CODE_PLACEHOLDER = "{code}"
@@ -84,6 +86,7 @@ def verification_send(*, challenge: VerificationChallenge, recipient: str, code_
         VerificationMessage.objects.create(
             challenge=challenge, channel=challenge.kind, recipient=recipient, body=template, code_seed=code_seed
         )
+        task_wake_on_commit(settings.VERIFICATION_SENDER_TASK)
         return
     sender = import_string(sender_path)
     sender(challenge=challenge, channel=challenge.kind, recipient=recipient, body=message_render(template, code_seed))

@@ -15,7 +15,7 @@ from casemanagement.models import (
     RoutingRule,
     SecondLineEndpoint,
 )
-from contactcentre.interactions.models import Notification
+from contactcentre.interactions.models import ContactMoment, Notification
 from contactcentre.interactions.services import contact_moment_record
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.registry.models import DataSourceRule
@@ -263,6 +263,33 @@ def test_contact_history_is_shown_to_the_organisation_only_with_consent(client_w
     assert http.get(f"/api/v1/escalations/{private.reference}").json()["contact_history"] is None
     logged = ProcessingRecord.objects.filter(object_type="contact_history", purpose="second_line")
     assert list(logged.values_list("purpose_reference", flat=True)) == [shared.reference]
+
+
+def test_the_consented_history_is_every_contact_of_the_person_in_constant_queries(client_with_scopes, world):
+    http, client = client_with_scopes(["escalations:read"], organisation=world["home"])
+    shared = _escalate(world, share_history=True)
+    path = f"/api/v1/escalations/{shared.reference}"
+    http.get(path)  # warm up (authentication caches)
+
+    def read():
+        with CaptureQueriesContext(connection) as captured:
+            response = http.get(path)
+        assert response.status_code == 200
+        return len(captured), response.json()["contact_history"]
+
+    few, _history = read()
+    for _ in range(12):
+        _contact(world["agent"], world["person"])
+    _contact(world["agent"], PersonFactory())  # someone else's
+    many, history = read()
+    assert many == few
+    expected = ContactMoment.objects.filter(party=world["person"]).order_by("-started_at", "-id")
+    assert [(row["id"], row["question"]) for row in history] == list(expected.values_list("id", "question"))
+    assert len(history) == 13
+    opened = ProcessingRecord.objects.filter(object_type="contact_history", actor_id=f"client:{client.pk}")
+    assert set(opened.values_list("purpose", "purpose_reference", "outcome")) == {
+        ("second_line", shared.reference, "success")
+    }
 
 
 def test_list_queries_are_constant_in_the_number_of_escalations(client_with_scopes, world):

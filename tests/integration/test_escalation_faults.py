@@ -186,7 +186,8 @@ def test_redis_stopped_while_escalations_are_created(processes, redis_server, re
     redis_server.start()  # empty: every wake-up queued before the stop is lost too
     assert maker.wait(timeout=120) == 0, processes.output()
     assert EscalationDelivery.objects.count() == count  # every escalation committed with its outbox row
-    failed_wake_ups = processes.output(tail=10**8).count("Relay wake-up not sent")
+    relay_wake_up_lost = "Wake-up of casemanagement.tasks.relay_escalation_deliveries not sent"
+    failed_wake_ups = processes.output(tail=10**8).count(relay_wake_up_lost)
     assert failed_wake_ups > 0, "the outage did not hit a wake-up"
 
     assert wait_until(_all_delivered(count, receiver), timeout=60), processes.output()

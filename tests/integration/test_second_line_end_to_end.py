@@ -1,19 +1,22 @@
-"""Issue 16 end to end, on PostgreSQL, Redis and a real Celery worker: an agent escalates a contact, a
-rule routes it, the worker delivers it to a real local HTTP receiver that checks the Standard Webhooks
-signature, the organisation accepts and resolves it through the API with its own token, and the
-citizen's SMS goes out through the twilio client to a local fake of Twilio's HTTP API."""
+"""Issue 16 end to end, on PostgreSQL, Redis and a real Celery worker: an agent escalates a contact with
+an attachment, a rule routes it, the worker delivers it to a real local HTTP receiver that checks the
+Standard Webhooks signature, the organisation downloads the attachment by the link in it and accepts
+and resolves the escalation through the API with its own token, and the citizen's SMS goes out
+through the twilio client to a local fake of Twilio's HTTP API, the sender woken by the commit."""
 
+import hashlib
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from casemanagement.models import Escalation, RoutingRule, SecondLineEndpoint
 from casemanagement.webhooks import generate_secret, verify
-from channels_app.tasks import send_due_notifications
 from contactcentre.api.services import api_client_create
 from contactcentre.interactions.models import Notification
 from contactcentre.registry.models import Consent, DigitalAddress
@@ -24,6 +27,7 @@ from tests.integration.conftest import needs_services, wait_until
 pytestmark = [pytest.mark.integration, needs_services()]
 
 PHONE = "+31612345678"
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 SID, TOKEN, FROM = "AC" + "ab" * 16, "e2e-token", "+3197010000002"
 
 
@@ -84,8 +88,9 @@ def worker_settings(monkeypatch, settings, twilio):
 
 
 def test_escalated_delivered_signed_resolved_through_the_api_and_the_citizen_texted(
-    worker_settings, celery_worker_process, twilio
+    worker_settings, celery_worker_process, twilio, settings, tmp_path
 ):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     secret = generate_secret()
     receiver = Receiver(secret)
     benefits = OrganisationFactory(code="toeslagen", name="Dienst Toeslagen")
@@ -109,8 +114,13 @@ def test_escalated_delivered_signed_resolved_through_the_api_and_the_citizen_tex
     contact = opened.json()["contact"]["id"]
     made = agent.post(
         "/api/v1/escalations",
-        {"contact_moment": contact, "question": "Mijn huurtoeslag is gestopt, waarom?", "share_history": True},
-        format="json",
+        {
+            "contact_moment": contact,
+            "question": "Mijn huurtoeslag is gestopt, waarom?",
+            "share_history": "true",
+            "attachments": [SimpleUploadedFile("beschikking.pdf", PDF, content_type="application/pdf")],
+        },
+        format="multipart",
     )
     assert made.status_code == 201, made.content
     reference = made.json()["reference"]
@@ -129,6 +139,15 @@ def test_escalated_delivered_signed_resolved_through_the_api_and_the_citizen_tex
     system = APIClient()
     system.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     base = f"/api/v1/escalations/{reference}"
+    [attachment] = receiver.accepted[0]["escalation"]["attachments"]
+    assert (attachment["name"], attachment["content_type"], attachment["size"]) == (
+        "beschikking.pdf",
+        "application/pdf",
+        len(PDF),
+    )
+    download = system.get(urlsplit(attachment["download_url"]).path)
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    assert hashlib.sha256(PDF).hexdigest() == attachment["sha256"]
     assert system.post(f"{base}/accept", {}, format="json").status_code == 200
     resolved = system.post(f"{base}/resolve", {"resolution_text": "Uw toeslag loopt weer door."}, format="json")
     assert resolved.status_code == 200, resolved.content
@@ -136,8 +155,8 @@ def test_escalated_delivered_signed_resolved_through_the_api_and_the_citizen_tex
 
     message = Notification.objects.get(party=person)
     assert message.channel == "sms"
-    send_due_notifications.delay()  # beat's sweep, sent to the worker at once
-    assert wait_until(lambda: twilio.requests, timeout=30), "the worker did not send the SMS"
+    # No beat runs here: the resolve's commit woke the sender in the worker.
+    assert wait_until(lambda: twilio.requests, timeout=30), "the worker was not woken to send the SMS"
     sms = twilio.requests[0]["form"]
     assert (sms["To"], sms["From"]) == (PHONE, FROM)
     assert "Uw toeslag loopt weer door." in sms["Body"] and reference in sms["Body"]

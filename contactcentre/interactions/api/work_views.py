@@ -53,7 +53,8 @@ class WorkItemListView(GenericAPIView):
         parameters=[
             OpenApiParameter("mine", bool, description="Only the items I hold"),
             OpenApiParameter("queue", str, description="A queue's code"),
-        ]
+        ],
+        responses=WorkItemSerializer(many=True),
     )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())

@@ -7,9 +7,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
+        ('channels_app', '0001_scanned_letter'),
         ('interactions', '0006_door_queues'),
         ('lifeevents', '0003_gin_fastupdate_off'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -17,5 +17,5 @@ def create(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("channels_app", "0001_voice_calls")]
+    dependencies = [("channels_app", "0002_voice_calls")]
     operations = [migrations.RunPython(create, migrations.RunPython.noop)]
