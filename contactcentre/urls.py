@@ -22,7 +22,6 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include(api_v1)),
-    path("twilio/", include("channels_app.urls")),
     path("admin/", admin.site.urls),
     path("twilio/", include("channels_app.urls")),
     path("demo/twilio/", include("channels_app.simulator.urls")),
