@@ -47,10 +47,13 @@ REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results"
 sys.path.insert(0, str(REPO))
 from bench.load import (  # noqa: E402
+    TICK,
+    children_of,
     ensure_tool,
     free_port,
     gunicorn_command,
     log,
+    proc_cpu,
     run_wrk,
     start_gunicorn,
     stop_gunicorn,
@@ -446,28 +449,6 @@ def explain(queries: list[str]) -> None:
 
 
 # --- CPU accounting ------------------------------------------------------------------------------
-
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def proc_cpu(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / TICK
-    except (FileNotFoundError, ProcessLookupError, IndexError):
-        return 0.0
-
-
-def children_of(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if int(entry.joinpath("stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                    found.append(int(entry.name))
-            except (FileNotFoundError, ProcessLookupError, IndexError):
-                continue
-    return found
 
 
 def machine_ticks() -> list[int]:

@@ -5,14 +5,17 @@ contactcentre.urls:
   (same middleware, same workers, no authentication, no database);
 - `/bench/signed-in`: the same answer from a DRF view behind what every agent request passes (the
   session, the user and the permission check of the customer view), to show what that costs before
-  any work is done.
+  any work is done;
+- `/bench/twilio-signed`: empty TwiML behind the Twilio signature check every voice webhook passes
+  (channels_app/twilio_signature.py), the baseline of bench/voice_webhook.py.
 """
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import path
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from channels_app.twilio_signature import twilio_signed
 from contactcentre.api.permissions import ScopeOrRolePermission
 from contactcentre.urls import urlpatterns as real_urlpatterns
 
@@ -21,6 +24,11 @@ ANSWER = {"ok": True, "items": [{"id": 1, "name": "plafond"}]}
 
 def ceiling(request):
     return JsonResponse(ANSWER)
+
+
+@twilio_signed
+def twilio_signed_empty(request):
+    return HttpResponse('<?xml version="1.0" encoding="UTF-8"?><Response />', content_type="application/xml")
 
 
 class SignedIn(APIView):
@@ -35,5 +43,6 @@ class SignedIn(APIView):
 urlpatterns = [
     path("bench/ceiling", ceiling, name="bench-ceiling"),
     path("bench/signed-in", SignedIn.as_view(), name="bench-signed-in"),
+    path("bench/twilio-signed", twilio_signed_empty, name="bench-twilio-signed"),
     *real_urlpatterns,
 ]

@@ -2,6 +2,7 @@
 
 from channels_app.counter.models import Appointment, CounterService, Office, OfficeDayCounter, Ticket
 from channels_app.scan.models import ScannedLetter, scans_storage
+from channels_app.voice.models import VoiceCall
 
 __all__ = [
     "Appointment",
@@ -10,5 +11,6 @@ __all__ = [
     "OfficeDayCounter",
     "ScannedLetter",
     "Ticket",
+    "VoiceCall",
     "scans_storage",
 ]

@@ -3,7 +3,8 @@ the scanners' watched folder and purge old letters. Every service behind them is
 message is never due again, a processed letter is left alone), so Celery may retry them and a wake-up
 may come twice. The senders are woken by name after the commit that wrote a row
 (NOTIFICATION_SENDER_TASK, VERIFICATION_SENDER_TASK; contactcentre/wakeups.py) and swept by beat every
-30 seconds; a letter's processing is enqueued after its commit."""
+30 seconds; a letter's processing is enqueued after its commit; so are the knowledge links of what the
+phone menu read out."""
 
 from celery import shared_task
 from django.db import DatabaseError
@@ -15,6 +16,8 @@ from channels_app.scan.services import (
     scanned_letters_purge,
 )
 from channels_app.services import notifications_send_due, verification_messages_send_due
+from contactcentre.interactions.services import contact_moment_knowledge_link
+from contactcentre.principal import SYSTEM
 
 RETRY = {"autoretry_for": (DatabaseError,), "retry_backoff": 5, "retry_backoff_max": 60, "max_retries": 3}
 
@@ -55,3 +58,17 @@ def import_scan_inbox() -> dict[str, int]:
 def purge_scanned_letters() -> int:
     """Daily: letters and their originals past the contact moments' retention."""
     return scanned_letters_purge()
+
+
+# --- the phone menu (channels_app/voice) ------------------------------------------------------------
+
+
+@shared_task(name="channels_app.tasks.voice_contact_knowledge_link", **RETRY)
+def voice_contact_knowledge_link(*, contact_id: int, life_event_id: int | None, article_ids: list[int]) -> bool:
+    """The life event and articles the phone menu read out, on the call's contact (idempotent)."""
+    return (
+        contact_moment_knowledge_link(
+            contact_id=contact_id, actor=SYSTEM, life_event_id=life_event_id, article_ids=article_ids
+        )
+        is not None
+    )

@@ -3,5 +3,6 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("voice/", include("channels_app.voice.urls")),
     path("", include("channels_app.sms.urls")),
 ]

@@ -404,6 +404,24 @@ TWILIO_WEBHOOK_BASE_URL = os.environ.get("TWILIO_WEBHOOK_BASE_URL", "http://127.
 if DEMO_MODE and not TWILIO_AUTH_TOKEN:
     TWILIO_AUTH_TOKEN = "demo-twilio-auth-token"
 SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH") or str(BASE_DIR / "var" / "sms")
+# The phone menu (channels_app/voice): the Dutch voice Twilio reads it with (a Polly or Google voice name) and
+# the speech recognition language; the Twilio queue (a work queue code, the agents' skill) callers wait in,
+# per life event heard ("slug=queue-code,..."), else the general phone queue; the work queue callback
+# requests from the menu land in; what callers hear while waiting; the letters before a case reference's
+# digits (references are "Z" + digits, typed on the keypad).
+VOICE_NAME = os.environ.get("VOICE_NAME", "Polly.Lotte")
+VOICE_LANGUAGE = os.environ.get("VOICE_LANGUAGE", "nl-NL")
+VOICE_DEFAULT_QUEUE = os.environ.get("VOICE_DEFAULT_QUEUE", "telefoon")
+VOICE_SKILL_QUEUES = dict(
+    item.split("=", 1)
+    for item in env_list("VOICE_SKILL_QUEUES", "bijstand-schulden=specialisten-inkomen,werkloos=specialisten-inkomen")
+    if "=" in item
+)
+VOICE_CALLBACK_QUEUE = os.environ.get("VOICE_CALLBACK_QUEUE", "kcc-terugbellen")
+VOICE_HOLD_MUSIC_URL = os.environ.get(
+    "VOICE_HOLD_MUSIC_URL", "http://com.twilio.sounds.music.s3.amazonaws.com/MARKOVICHAMP-Borghestral.mp3"
+)
+VOICE_CASE_REFERENCE_PREFIX = os.environ.get("VOICE_CASE_REFERENCE_PREFIX", "Z")
 # E-mail through SMTP when EMAIL_HOST is set; otherwise one file per message under EMAIL_FILE_PATH.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))

@@ -1,6 +1,7 @@
 -- wrk script for bench/serve_and_load.py. BENCH_TARGETS names a file written by that script:
 --   "#S<TAB>set<TAB>Header-Name<TAB>value"        a header of header set <set> (a token, a session cookie)
---   "METHOD<TAB>/path?query<TAB>json body<TAB>set" one request (body may be empty) and its header set
+--   "METHOD<TAB>/path?query<TAB>json body<TAB>set" one request (body may be empty) and its header set;
+--   a body is JSON unless the header set names another Content-Type (a form post to a Twilio webhook)
 -- The connection walks the list from a random start, so parties, references and agents vary.
 -- done() prints one JSON line (BENCH_JSON ...) that the Python script parses.
 
@@ -19,7 +20,7 @@ local function load_targets()
       local headers = {}
       for name, value in pairs(sets[set] or {}) do headers[name] = value end
       if body ~= "" then
-        headers["Content-Type"] = "application/json"
+        headers["Content-Type"] = headers["Content-Type"] or "application/json"
       else
         body = nil
       end

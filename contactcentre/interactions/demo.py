@@ -10,11 +10,11 @@ QUEUES = [
     ("balie-afspraken", "Balie: terugbellen voor afspraak", "Burgers die een afspraak aan de balie willen."),
     ("specialisten-inkomen", "Specialisten werk en inkomen", "Vragen over bijstand, schulden en toeslagen."),
 ]
-# The door queues themselves come with the schema (migration 0006_door_queues).
+# The door queues themselves come with the schema (interactions 0006_door_queues, channels_app 0003_voice_queues).
 SKILLS = {
-    "agent": ["kcc-terugbellen", "specialisten-inkomen", "email", "sms", "web", "post"],
+    "agent": ["telefoon", "kcc-terugbellen", "specialisten-inkomen", "email", "sms", "web", "post"],
     "balie": ["balie-afspraken", "post", "post-triage"],
-    "teamleider": ["kcc-terugbellen", "email", "sms", "web", "post", "post-triage", "supervision"],
+    "teamleider": ["telefoon", "kcc-terugbellen", "email", "sms", "web", "post", "post-triage", "supervision"],
 }
 
 

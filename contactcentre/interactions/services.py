@@ -31,6 +31,7 @@ from contactcentre.registry.models import Consent, Party
 from contactcentre.registry.selectors import consent_is_granted
 from contactcentre.registry.validators import normalise_phone
 from contactcentre.wakeups import task_wake_on_commit
+from lifeevents.models import Article, LifeEvent
 
 PURPOSE_CONTACT = Purpose.CONTACT
 EXTERNAL_ID_MAX = 255
@@ -209,6 +210,23 @@ def _link_knowledge(contact: ContactMoment, *, life_event=None, articles=()) -> 
         contact.save(update_fields=["life_event"])
     if articles:
         contact.articles.add(*articles)
+
+
+@transaction.atomic
+def contact_moment_knowledge_link(
+    *, contact_id: int, actor: Principal, life_event_id: int | None = None, article_ids=()
+) -> ContactMoment | None:
+    """The life event and articles a door without an agent (the phone menu) answered a contact with,
+    recorded after the door has spoken, whether the contact is open or closed by now. Safe to repeat;
+    a contact purged meanwhile is None."""
+    contact = ContactMoment.objects.select_for_update().filter(pk=contact_id).first()
+    if contact is None:
+        return None
+    life_event = LifeEvent.objects.filter(pk=life_event_id).first() if life_event_id else None
+    articles = list(Article.objects.filter(pk__in=article_ids)) if article_ids else []
+    _link_knowledge(contact, life_event=life_event, articles=articles)
+    _log_contact(actor=actor, action=ProcessingRecord.Action.UPDATE, contact=contact)
+    return contact
 
 
 @transaction.atomic

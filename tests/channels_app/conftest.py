@@ -72,6 +72,27 @@ def enqueue(party, key="case-status:1", body="Uw aanvraag is afgehandeld. Zie Mi
 
 
 @pytest.fixture
+def signed_twilio(settings, client):
+    """Webhooks signed as Twilio signs them, checked against a configured public URL."""
+    from tests.channels_app.twilio_signing import PUBLIC_BASE, WEBHOOK_TOKEN, TwilioSigner
+
+    settings.TWILIO_AUTH_TOKEN, settings.TWILIO_WEBHOOK_BASE_URL = WEBHOOK_TOKEN, PUBLIC_BASE
+    return TwilioSigner(client)
+
+
+@pytest.fixture
+def caller(db):
+    """A person recognised by the number the voice tests call from."""
+    from tests.channels_app.twilio_signing import CALLER_NUMBER
+
+    person = PersonFactory()
+    DigitalAddress.objects.create(
+        party=person, kind="phone", value=CALLER_NUMBER, is_default=True, verified_at=timezone.now()
+    )
+    return person
+
+
+@pytest.fixture
 def scan_dirs(settings, tmp_path):
     """Each test its own originals' storage and watched folder; answers (storage dir, inbox dir)."""
     storage, inbox = tmp_path / "scans", tmp_path / "inbox"
