@@ -1,11 +1,19 @@
-"""Thin periodic tasks: deliver the notification outbox and the verification codes. Both services are
-idempotent (a sent message is never due again), so Celery may retry them after a database hiccup.
-Beat sweeps every 30 seconds (CELERY_BEAT_SCHEDULE); nothing wakes them on enqueue yet."""
+"""Thin periodic tasks: deliver the notification outbox and the verification codes, and poll the e-mail
+door's IMAP mailbox. The services are idempotent (a sent message is never due again, a message already
+imported is not imported again), so Celery may retry them after a database hiccup. Beat sweeps every
+30 seconds and polls every IMAP_POLL_SECONDS (CELERY_BEAT_SCHEDULE); nothing wakes them on enqueue yet."""
+
+import imaplib
+import logging
 
 from celery import shared_task
 from django.db import DatabaseError
+from imap_tools.errors import ImapToolsError
 
+from channels_app.email.imap import ImapAccount, mailbox_poll
 from channels_app.services import notifications_send_due, verification_messages_send_due
+
+logger = logging.getLogger(__name__)
 
 RETRY = {"autoretry_for": (DatabaseError,), "retry_backoff": 5, "retry_backoff_max": 60, "max_retries": 3}
 
@@ -18,3 +26,16 @@ def send_due_notifications() -> dict[str, int]:
 @shared_task(name="channels_app.tasks.send_due_verification_messages", **RETRY)
 def send_due_verification_messages() -> dict[str, int]:
     return verification_messages_send_due()
+
+
+@shared_task(name="channels_app.tasks.poll_email_mailbox", **RETRY)
+def poll_email_mailbox() -> dict[str, int]:
+    """A server that is down or silent is tried again at the next beat; nothing was read, nothing lost."""
+    account = ImapAccount.from_settings()
+    if account is None:
+        return {}
+    try:
+        return mailbox_poll(account=account)
+    except (OSError, imaplib.IMAP4.error, ImapToolsError) as error:
+        logger.warning("IMAP poll of %s failed: %s", account.host, type(error).__name__)
+        return {"error": 1}

@@ -193,6 +193,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Europe/Amsterdam"
+# Seconds between two polls of the e-mail door's IMAP mailbox (IMAP_* below).
+IMAP_POLL_SECONDS = float(os.environ.get("IMAP_POLL_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE = {
     "purge-idempotency-records": {"task": "contactcentre.api.tasks.purge_idempotency_records", "schedule": 3600.0},
     "purge-contact-moments": {"task": "contactcentre.interactions.tasks.purge_contact_moments", "schedule": 86400.0},
@@ -202,6 +204,8 @@ CELERY_BEAT_SCHEDULE = {
     # The outbox relay is woken on commit; this sweep delivers what a lost wake-up left behind.
     "relay-escalation-deliveries": {"task": "casemanagement.tasks.relay_escalation_deliveries", "schedule": 60.0},
     "flag-escalation-breaches": {"task": "casemanagement.tasks.flag_escalation_breaches", "schedule": 300.0},
+    # The e-mail door's IMAP poller: UID-based and idempotent, a no-op while IMAP_HOST is empty.
+    "poll-email-mailbox": {"task": "channels_app.tasks.poll_email_mailbox", "schedule": IMAP_POLL_SECONDS},
 }
 # How long contact moments are kept (days) before the daily purge deletes them.
 CONTACT_MOMENT_RETENTION_DAYS = int(os.environ.get("CONTACT_MOMENT_RETENTION_DAYS", str(2 * 365)))
@@ -358,6 +362,40 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "noreply@contactcen
 LETTER_QUEUE_DIR = os.environ.get("LETTER_QUEUE_DIR") or str(BASE_DIR / "var" / "letters")
 # Attempts before a notification is given up (dead); an administrator can resend it.
 NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_MAX_ATTEMPTS", "8"))
+
+# Uploaded and received files (e-mail attachments, quarantined messages): never served by the web server.
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(BASE_DIR / "var" / "media")
+
+# The e-mail door (channels_app/email). EMAIL_INTAKE_ADDRESS is the address citizens write to: replies
+# from the console are sent from it and name it in X-Loop; mail from it (or an X-Loop naming it) is our
+# own coming back and is never handled. EMAIL_OWN_ADDRESSES lists further addresses of ours.
+EMAIL_INTAKE_ADDRESS = os.environ.get("EMAIL_INTAKE_ADDRESS") or "contact@contactcentrum.example"
+EMAIL_OWN_ADDRESSES = env_list("EMAIL_OWN_ADDRESSES")
+EMAIL_MAX_MESSAGE_BYTES = int(os.environ.get("EMAIL_MAX_MESSAGE_BYTES", str(25 * 1024 * 1024)))
+EMAIL_ATTACHMENT_MAX_BYTES = int(os.environ.get("EMAIL_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+EMAIL_ATTACHMENTS_MAX_COUNT = int(os.environ.get("EMAIL_ATTACHMENTS_MAX_COUNT", "20"))
+# Attachment types kept, as sniffed from the content (not as the sender declared them).
+EMAIL_ATTACHMENT_TYPES = env_list(
+    "EMAIL_ATTACHMENT_TYPES",
+    "application/pdf,image/jpeg,image/png,image/gif,image/tiff,image/heic,"
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document,"
+    "application/vnd.oasis.opendocument.text",
+)
+# A case reference in a subject ("Zaaknummer: ZAAK-2026-000001", "[ZAAK-2026-000001]"): group 1 is the
+# reference, looked up among the cases; a message that names one joins that case's thread for its sender.
+EMAIL_CASE_REFERENCE_PATTERN = os.environ.get(
+    "EMAIL_CASE_REFERENCE_PATTERN", r"(?:zaak(?:nummer)?|kenmerk|case)\s*[:#]?\s*([A-Z0-9][A-Z0-9-]{3,39})"
+)
+# The IMAP poller (channels_app/email/imap.py), off while IMAP_HOST is empty. IMAP_SECURITY: ssl
+# (port 993), starttls or none (only for a server on this machine).
+IMAP_HOST = os.environ.get("IMAP_HOST", "")
+IMAP_PORT = int(os.environ.get("IMAP_PORT", "993"))
+IMAP_USER = os.environ.get("IMAP_USER", "")
+IMAP_PASSWORD = os.environ.get("IMAP_PASSWORD", "")
+IMAP_FOLDER = os.environ.get("IMAP_FOLDER", "INBOX")
+IMAP_SECURITY = os.environ.get("IMAP_SECURITY", "ssl")
+IMAP_TIMEOUT_SECONDS = float(os.environ.get("IMAP_TIMEOUT_SECONDS", "10"))
+IMAP_BATCH = int(os.environ.get("IMAP_BATCH", "100"))
 
 # Brute force: lock out a username *from an IP* (agents share office IPs, so never the IP alone).
 # ModelBackend (the user read from the database on every request) with each person's permission set and

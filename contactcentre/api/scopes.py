@@ -12,4 +12,5 @@ ALL_SCOPES = {
     "escalations:read": "Doorverwijzingen lezen",
     "escalations:write": "Doorverwijzingen afhandelen",
     "knowledge:read": "Kennisbank lezen",
+    "email:deliver": "Inkomende e-mail afleveren (mailserver)",
 }
