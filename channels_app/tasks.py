@@ -11,6 +11,7 @@ from django.db import DatabaseError
 from imap_tools.errors import ImapToolsError
 
 from channels_app.email.imap import ImapAccount, mailbox_poll
+from channels_app.email.outbound import email_outbound_deliver
 from channels_app.services import notifications_send_due, verification_messages_send_due
 
 logger = logging.getLogger(__name__)
@@ -39,3 +40,12 @@ def poll_email_mailbox() -> dict[str, int]:
     except (OSError, imaplib.IMAP4.error, ImapToolsError) as error:
         logger.warning("IMAP poll of %s failed: %s", account.host, type(error).__name__)
         return {"error": 1}
+
+
+@shared_task(bind=True, name="channels_app.tasks.deliver_email_reply", max_retries=8)
+def deliver_email_reply(self, reply_id: int) -> str:
+    """Send a reply from the console; a mail server that is down is tried again with a growing delay."""
+    outcome = email_outbound_deliver(reply_id=reply_id)
+    if outcome == "retry":
+        raise self.retry(countdown=min(30 * 2**self.request.retries, 3600))
+    return outcome
