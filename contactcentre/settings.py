@@ -206,7 +206,13 @@ CELERY_BEAT_SCHEDULE = {
     "flag-escalation-breaches": {"task": "casemanagement.tasks.flag_escalation_breaches", "schedule": 300.0},
     # The e-mail door's IMAP poller: UID-based and idempotent, a no-op while IMAP_HOST is empty.
     "poll-email-mailbox": {"task": "channels_app.tasks.poll_email_mailbox", "schedule": IMAP_POLL_SECONDS},
+    "release-expired-work-items": {
+        "task": "contactcentre.interactions.tasks.release_expired_work_items",
+        "schedule": 60.0,
+    },
 }
+# How long a claimed work item stays with the person who took it before it returns to its queue.
+WORK_ITEM_RESERVATION_MINUTES = int(os.environ.get("WORK_ITEM_RESERVATION_MINUTES", "30"))
 # How long contact moments are kept (days) before the daily purge deletes them.
 CONTACT_MOMENT_RETENTION_DAYS = int(os.environ.get("CONTACT_MOMENT_RETENTION_DAYS", str(2 * 365)))
 
@@ -344,6 +350,12 @@ TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
 TWILIO_FROM_NUMBER = os.environ.get("TWILIO_FROM_NUMBER", "")
 TWILIO_API_BASE_URL = os.environ.get("TWILIO_API_BASE_URL", "")
 TWILIO_TIMEOUT_SECONDS = float(os.environ.get("TWILIO_TIMEOUT_SECONDS", "10"))
+# Inbound Twilio webhooks (channels_app) are signed by Twilio over the URL it was given: the public base URL
+# (scheme and host as Twilio calls them, behind the proxy) plus the path. Without an auth token every inbound
+# webhook is refused; the demo simulator signs with DEMO_TWILIO_AUTH_TOKEN when DEMO_MODE is on.
+TWILIO_WEBHOOK_BASE_URL = os.environ.get("TWILIO_WEBHOOK_BASE_URL", "http://127.0.0.1:8000")
+if DEMO_MODE and not TWILIO_AUTH_TOKEN:
+    TWILIO_AUTH_TOKEN = "demo-twilio-auth-token"
 SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH") or str(BASE_DIR / "var" / "sms")
 # E-mail through SMTP when EMAIL_HOST is set; otherwise one file per message under EMAIL_FILE_PATH.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

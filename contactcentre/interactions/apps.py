@@ -9,6 +9,8 @@ _FIRST_LINE = [
     "interactions.add_callbackrequest",
     "interactions.change_callbackrequest",
     "interactions.view_workqueue",
+    "interactions.view_workitem",
+    "interactions.change_workitem",
 ]
 
 
@@ -26,6 +28,7 @@ class InteractionsConfig(AppConfig):
             "interactions.change_workqueue",
             "interactions.delete_callbackrequest",
             "interactions.assign_callbackrequest",
+            "interactions.reassign_workitem",
             "interactions.view_notification",
             "interactions.close_others_contactmoment",
         ],

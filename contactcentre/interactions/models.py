@@ -238,6 +238,107 @@ class CallbackRequest(models.Model):
         return f"{_('Terugbellen')} #{self.pk} ({self.get_status_display()})"
 
 
+class AgentSkill(models.Model):
+    """A staff member may take work from this queue (a skill); queues without skilled staff are
+    worked by supervisors' reassignment only."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="skills")
+    queue = models.ForeignKey(WorkQueue, on_delete=models.CASCADE, related_name="skilled", verbose_name=_("werkbak"))
+
+    class Meta:
+        verbose_name = _("vaardigheid")
+        verbose_name_plural = _("vaardigheden")
+        constraints = [models.UniqueConstraint(fields=["user", "queue"], name="agent_skill_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} \u2192 {self.queue}"
+
+
+class WorkItem(models.Model):
+    """One piece of first-line work in a queue (an e-mail, a scanned letter, an SMS, a web question,
+    a callback, a breach for a supervisor). Taken oldest first within priority, claimed atomically
+    by one person for a while (the reservation); an unfinished claim returns to the queue."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SCAN = "scan", _("Brief/scan")
+        SMS = "sms", _("Sms")
+        WEB = "web", _("Vraag via de website")
+        CALLBACK = "callback", _("Terugbelverzoek")
+        SUPERVISION = "supervision", _("Signaal voor de teamleider")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLAIMED = "claimed", _("In behandeling")
+        DONE = "done", _("Afgehandeld")
+        CANCELLED = "cancelled", _("Vervallen")
+
+    class Priority(models.IntegerChoices):
+        URGENT = 1, _("Spoed")
+        HIGH = 2, _("Hoog")
+        NORMAL = 3, _("Normaal")
+        LOW = 4, _("Laag")
+
+    queue = models.ForeignKey(
+        WorkQueue, on_delete=models.PROTECT, related_name="work_items", verbose_name=_("werkbak"), db_index=False
+    )
+    kind = models.CharField(_("soort"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("titel"), max_length=200)
+    priority = models.PositiveSmallIntegerField(_("prioriteit"), choices=Priority.choices, default=Priority.NORMAL)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.OPEN)
+    contact_moment = models.ForeignKey(
+        ContactMoment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="work_items",
+        verbose_name=_("contactmoment"),
+    )
+    party = models.ForeignKey(
+        Party, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("partij")
+    )
+    # What the item is about, once: the same e-mail, letter or breach never makes two items.
+    source_key = models.CharField(_("bron"), max_length=200, unique=True, null=True, blank=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="work_items",
+        verbose_name=_("in behandeling bij"),
+        db_index=False,
+    )
+    claimed_until = models.DateTimeField(_("gereserveerd tot"), null=True, blank=True)
+    due_at = models.DateTimeField(_("uiterlijk"), null=True, blank=True)
+    outcome = models.CharField(_("resultaat"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("aangemaakt"), default=timezone.now)
+    completed_at = models.DateTimeField(_("afgehandeld"), null=True, blank=True)
+
+    CLAIMABLE = (Status.OPEN, Status.CLAIMED)
+
+    class Meta:
+        ordering = ["priority", "created_at", "id"]
+        verbose_name = _("werkitem")
+        verbose_name_plural = _("werkitems")
+        permissions = [("reassign_workitem", _("Werkitems aan een ander toewijzen"))]
+        indexes = [
+            # The claim: a queue's open items in the order they are taken.
+            models.Index(
+                fields=["queue", "priority", "created_at", "id"],
+                name="workitem_take_idx",
+                condition=Q(status="open"),
+            ),
+            # An agent's own list, and the sweep of reservations that ran out.
+            models.Index(
+                fields=["claimed_by", "claimed_until"], name="workitem_claimed_idx", condition=Q(status="claimed")
+            ),
+            models.Index(fields=["claimed_until"], name="workitem_reserved_idx", condition=Q(status="claimed")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"
+
+
 class Notification(models.Model):
     """An outbound message to a citizen, written in the same transaction as the change it reports
     (an outbox): the doors' transports (channels_app) deliver it and mark the result."""

@@ -3,9 +3,10 @@ out a person's contacts write the processing-log record."""
 
 from collections.abc import Iterable
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
+from django.utils import timezone
 
-from contactcentre.interactions.models import CallbackRequest, ContactMoment
+from contactcentre.interactions.models import CallbackRequest, ContactMoment, WorkItem, WorkQueue
 from contactcentre.principal import Principal
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
@@ -133,3 +134,41 @@ def rows_read_log(
             purpose_reference=purpose_reference,
         )
     return rows
+
+
+def work_items_of_agent(*, principal: Principal) -> QuerySet[WorkItem]:
+    """What this person holds now (their own list), most urgent first."""
+    return (
+        WorkItem.objects.filter(status=WorkItem.Status.CLAIMED, claimed_by_id=principal.user_id)
+        .select_related("queue")
+        .order_by("priority", "created_at", "id")
+    )
+
+
+def work_items_open(*, principal: Principal, queue_code: str | None = None) -> QuerySet[WorkItem]:
+    """The waiting items of the queues this person works (a supervisor sees every queue's)."""
+    items = WorkItem.objects.filter(status=WorkItem.Status.OPEN).select_related("queue")
+    if not principal.has_perm("interactions.reassign_workitem"):
+        items = items.filter(queue__skilled__user_id=principal.user_id)
+    if queue_code is not None:
+        items = items.filter(queue__code=queue_code)
+    return items.order_by("priority", "created_at", "id")
+
+
+def work_queue_overview(*, now=None) -> list[dict]:
+    """Per active queue: waiting, in progress, the oldest waiting item's age in seconds (the boards)."""
+    now = now or timezone.now()
+    rows = (
+        WorkQueue.objects.filter(is_active=True)
+        .annotate(
+            waiting=Count("work_items", filter=Q(work_items__status=WorkItem.Status.OPEN)),
+            in_progress=Count("work_items", filter=Q(work_items__status=WorkItem.Status.CLAIMED)),
+            oldest=Min("work_items__created_at", filter=Q(work_items__status=WorkItem.Status.OPEN)),
+        )
+        .order_by("name")
+        .values("id", "code", "name", "waiting", "in_progress", "oldest")
+    )
+    return [
+        {**row, "longest_wait_seconds": int((now - row["oldest"]).total_seconds()) if row["oldest"] else 0}
+        for row in rows
+    ]

@@ -8,15 +8,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contactcentre.errors import AccessDenied, NotFound, RuleViolation, ValidationFailed
+from contactcentre import realtime
+from contactcentre.errors import AccessDenied, Conflict, NotFound, RuleViolation, ValidationFailed
 from contactcentre.interactions.models import (
     CallbackRequest,
     Channel,
     ContactMoment,
     IdentityDocument,
     Notification,
+    WorkItem,
     WorkQueue,
 )
+from contactcentre.interactions.work_items import work_item_complete_for_source, work_item_create
 from contactcentre.principal import SYSTEM, Principal
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
@@ -174,6 +177,28 @@ def contact_identity_document_check(*, contact: ContactMoment, document: str, ac
     return contact
 
 
+@transaction.atomic
+def contact_moment_connect(*, contact: ContactMoment, agent, actor: Principal) -> ContactMoment:
+    """A waiting contact (a queued call, a chat) is put through to this agent: it becomes theirs, and
+    after commit their screens, and only theirs, pop it with the reference for the customer view (the
+    contact itself is the purpose the console opens the person's data with)."""
+    if not agent.is_active or not agent.has_perm("interactions.change_contactmoment"):
+        raise ValidationFailed(field_errors={"agent": [_("Deze medewerker behandelt geen contacten.")]})
+    contact = ContactMoment.objects.select_for_update().get(pk=contact.pk)
+    if contact.ended_at is not None:
+        raise RuleViolation(_("Dit contactmoment is al afgesloten."), code="contact_closed")
+    if contact.agent_id not in (None, agent.pk):
+        raise Conflict(_("Dit contact is al doorverbonden met een ander."), code="contact_taken")
+    if contact.agent_id is None:
+        contact.agent = agent
+        contact.save(update_fields=["agent"])
+        _log_contact(actor=actor, action=ProcessingRecord.Action.UPDATE, contact=contact)
+    pop = {"contact_moment": contact.pk, "channel": contact.channel, "party": contact.party_id}
+    realtime.publish(realtime.agent_group(agent.pk), "contact.connected", pop)
+    realtime.publish(realtime.BOARD_GROUP, "contact.connected", {"contact_moment": contact.pk, "agent": agent.pk})
+    return contact
+
+
 def _link_knowledge(contact: ContactMoment, *, life_event=None, articles=()) -> None:
     """The life event the contact was about and the articles used to answer it."""
     if life_event is not None and contact.life_event_id != life_event.pk:
@@ -272,6 +297,15 @@ def callback_request_create(
     )
     if contact_moment is not None and contact_moment.ended_at is None:
         contact_moment_close(contact=contact_moment, outcome=ContactMoment.Outcome.CALLBACK_REQUESTED, actor=actor)
+    work_item_create(
+        queue_code=queue.code,
+        kind=WorkItem.Kind.CALLBACK,
+        title=question.strip(),
+        contact_moment=contact_moment,
+        party=party,
+        source_key=f"callback:{callback.pk}",
+        due_at=call_before,
+    )
     _log(
         actor=actor,
         action=ProcessingRecord.Action.CREATE,
@@ -316,6 +350,7 @@ def callback_request_update(
         callback.completed_at = timezone.now()
         callback.result = result[:500]
         fields += ["completed_at", "result"]
+        work_item_complete_for_source(source_key=f"callback:{callback.pk}", outcome=callback.get_status_display())
     callback.save(update_fields=fields)
     _log(
         actor=actor,

@@ -2,7 +2,14 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from contactcentre.interactions.models import CallbackRequest, Channel, ContactMoment, IdentityDocument, WorkQueue
+from contactcentre.interactions.models import (
+    CallbackRequest,
+    Channel,
+    ContactMoment,
+    IdentityDocument,
+    WorkItem,
+    WorkQueue,
+)
 from contactcentre.registry.assurance import AssuranceLevel
 from contactcentre.registry.models import Party
 from lifeevents.models import Article, LifeEvent
@@ -137,3 +144,49 @@ class CallbackRequestUpdateSerializer(serializers.Serializer):
         default=None,
         help_text=_("Alleen teamleiders: neem het verzoek in behandeling voor deze medewerker."),
     )
+
+
+class WorkItemSerializer(serializers.ModelSerializer):
+    queue = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = WorkItem
+        fields = [
+            "id",
+            "queue",
+            "kind",
+            "title",
+            "priority",
+            "status",
+            "contact_moment",
+            "party",
+            "claimed_by",
+            "claimed_until",
+            "due_at",
+            "outcome",
+            "created_at",
+            "completed_at",
+        ]
+        read_only_fields = fields
+
+
+class WorkItemClaimNextSerializer(serializers.Serializer):
+    queue = serializers.SlugField(required=False, max_length=64)
+
+
+class WorkItemCompleteSerializer(serializers.Serializer):
+    outcome = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+
+
+class WorkItemReassignSerializer(serializers.Serializer):
+    user = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+class WorkQueueOverviewSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+    waiting = serializers.IntegerField()
+    in_progress = serializers.IntegerField()
+    oldest = serializers.DateTimeField(allow_null=True)
+    longest_wait_seconds = serializers.IntegerField()

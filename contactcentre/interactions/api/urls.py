@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contactcentre.interactions.api import views
+from contactcentre.interactions.api import views, work_views
 
 urlpatterns = [
     path("contact-moments", views.ContactMomentListView.as_view(), name="contact-moment-list"),
@@ -21,4 +21,11 @@ urlpatterns = [
         views.CallbackRequestStatusView.as_view(),
         name="callback-request-status",
     ),
+    path("work-items", work_views.WorkItemListView.as_view(), name="work-item-list"),
+    path("work-items/claim-next", work_views.WorkItemClaimNextView.as_view(), name="work-item-claim-next"),
+    path("work-items/<int:item_id>/claim", work_views.WorkItemClaimView.as_view(), name="work-item-claim"),
+    path("work-items/<int:item_id>/release", work_views.WorkItemReleaseView.as_view(), name="work-item-release"),
+    path("work-items/<int:item_id>/complete", work_views.WorkItemCompleteView.as_view(), name="work-item-complete"),
+    path("work-items/<int:item_id>/reassign", work_views.WorkItemReassignView.as_view(), name="work-item-reassign"),
+    path("work-queues/overview", work_views.WorkQueueOverviewView.as_view(), name="work-queue-overview"),
 ]
