@@ -7,7 +7,7 @@
   kept in its thread if it has one, no contact moment, no work item, never answered;
 - otherwise hands it to the first-line pipeline (`contact_open`, the sender's address as an identity
   claim at assurance "low", the Message-ID as the channel event), threads it, keeps its attachments
-  within the limits, and puts a work item in the e-mail queue.
+  within the limits, and puts a work item in the "email" queue (once per Message-ID).
 
 Threading, first match wins: In-Reply-To/References naming a message we have; our thread reference
 in the subject ("[CC-12-3f9a0b1c2d]", signed so it cannot be guessed); a case reference in the subject
@@ -23,13 +23,15 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
 
 from casemanagement.models import Case
 from casemanagement.services import normalise_reference
 from channels_app.email.models import EmailAttachment, EmailMessage, EmailThread, QuarantinedEmail
 from channels_app.email.parse import ParsedAttachment, ParsedEmail, UnparseableEmail, email_parse, raw_sha256
 from contactcentre.firstline.services import ClaimKind, IdentityClaim, contact_open
-from contactcentre.interactions.models import Channel
+from contactcentre.interactions.models import Channel, WorkItem
+from contactcentre.interactions.services import work_item_create
 from contactcentre.principal import SYSTEM
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
@@ -41,6 +43,8 @@ logger = logging.getLogger(__name__)
 THREAD_TOKEN = re.compile(r"\[CC-(\d{1,12})-([0-9a-f]{10})\]")
 _BRACKETED = re.compile(r"\[([A-Z0-9][A-Z0-9-]{3,39})\]", re.IGNORECASE)
 MAX_THREAD_IDS = 50  # a References header names at most this many messages we look up
+EMAIL_QUEUE = "email"
+SOURCE_KEY_MAX = 200
 
 
 class Outcome:
@@ -104,6 +108,12 @@ def email_quarantine(*, raw: bytes, reason: str, detail: str = "", source: str) 
     return IntakeResult(Outcome.QUARANTINED, quarantine=quarantine)
 
 
+def work_item_source_key(message_id: str) -> str:
+    """ "email:<Message-ID>"; a Message-ID too long for the key is named by its hash."""
+    key = f"email:{message_id}"
+    return key if len(key) <= SOURCE_KEY_MAX else f"email:sha256:{raw_sha256(message_id.encode())}"
+
+
 def thread_token(thread: EmailThread) -> str:
     """The reference our replies carry in their subject; signed, so a thread cannot be joined by guessing."""
     return f"[CC-{thread.pk}-{_token_signature(thread.pk)}]"
@@ -152,6 +162,14 @@ def _inbound_record(parsed: ParsedEmail, *, source: str) -> IntakeResult:
         parsed, thread=thread, source=source, status=EmailMessage.Status.IMPORTED, contact=offer.contact
     )
     _attachments_keep(message, parsed.attachments)
+    work_item_create(
+        queue_code=EMAIL_QUEUE,
+        kind=WorkItem.Kind.EMAIL,
+        title=parsed.subject or _("E-mail zonder onderwerp"),
+        contact_moment=offer.contact,
+        party=offer.party,
+        source_key=work_item_source_key(parsed.message_id),
+    )
     if offer.party is not None:
         processing_log_record(
             actor=SYSTEM,

@@ -6,7 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from channels_app.email.models import EmailMessage, QuarantinedEmail
-from contactcentre.interactions.models import ContactMoment
+from contactcentre.interactions.models import ContactMoment, WorkItem
 from tests.channels_app import email_corpus as corpus
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +54,7 @@ def test_the_same_message_pushed_twice_has_one_effect(mail_server, person):
     assert second.json() == first | {"result": "duplicate"}
     assert EmailMessage.objects.count() == 1
     assert ContactMoment.objects.count() == 1
+    assert WorkItem.objects.count() == 1
 
 
 def test_broken_mime_is_quarantined_with_202_not_a_500_and_once(mail_server):

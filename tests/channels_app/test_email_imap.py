@@ -19,7 +19,7 @@ from imap_tools import MailBoxUnencrypted
 from channels_app import tasks
 from channels_app.email.imap import ImapAccount, mailbox_poll
 from channels_app.email.models import EmailMessage, MailboxState, QuarantinedEmail
-from contactcentre.interactions.models import ContactMoment
+from contactcentre.interactions.models import ContactMoment, WorkItem
 from tests.channels_app import email_corpus as corpus
 
 DOVECOT = "/usr/sbin/dovecot"
@@ -168,6 +168,7 @@ def test_each_message_is_imported_exactly_once_and_new_ones_after_the_first_poll
 
     assert EmailMessage.objects.count() == 3
     assert ContactMoment.objects.count() == 3
+    assert WorkItem.objects.count() == 3
     reply = EmailMessage.objects.get(message_id="<reply-1@voorbeeld.nl>")
     assert reply.thread_id == imported[0].thread_id
     assert MailboxState.objects.get().last_uid == 5
@@ -187,6 +188,7 @@ def test_a_crash_before_the_place_was_saved_or_a_renumbered_folder_imports_nothi
 
     assert EmailMessage.objects.count() == 2
     assert ContactMoment.objects.count() == 2
+    assert WorkItem.objects.count() == 2
     assert QuarantinedEmail.objects.count() == 1
     assert MailboxState.objects.count() == 2
 

@@ -10,7 +10,7 @@ from channels_app.email import intake as intake_module
 from channels_app.email.intake import Outcome, email_intake, thread_token
 from channels_app.email.models import EmailAttachment, EmailMessage, EmailThread, QuarantinedEmail
 from channels_app.email.parse import raw_sha256
-from contactcentre.interactions.models import ContactMoment
+from contactcentre.interactions.models import ContactMoment, WorkItem
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.pseudonyms import subject_pseudonym
 from tests.casemanagement.factories import make_case
@@ -54,6 +54,30 @@ def test_a_new_message_is_a_contact_moment_with_the_sender_as_low_identity_claim
         ("email_message", "create", "contact"),
     ]
     assert {r.purpose_reference for r in records} == {str(contact.pk)}
+
+
+def test_each_new_message_is_a_work_item_in_the_email_queue_once(person):
+    message = email_intake(raw=corpus.plain(), source=PUSH).message
+    email_intake(raw=corpus.plain(), source=EmailMessage.Source.IMAP)
+
+    item = WorkItem.objects.select_related("queue").get()
+    assert (item.queue.code, item.kind, item.title, item.status) == (
+        "email",
+        "email",
+        "Vraag over mijn verhuizing",
+        "open",
+    )
+    assert (item.source_key, item.contact_moment_id, item.party_id) == (
+        "email:<plain-1@voorbeeld.nl>",
+        message.contact_moment_id,
+        person.pk,
+    )
+
+
+def test_a_very_long_message_id_names_its_work_item_by_hash(db):
+    long_id = "<" + "a" * 240 + "@voorbeeld.nl>"
+    email_intake(raw=corpus.plain(message_id=long_id), source=PUSH)
+    assert WorkItem.objects.get().source_key == f"email:sha256:{raw_sha256(long_id.encode())}"
 
 
 def test_the_same_message_twice_has_one_effect(person):
@@ -141,6 +165,7 @@ def test_automatic_messages_are_kept_as_suppressed_without_a_contact_moment(pers
     assert (result.message.status, result.message.suppressed_reason) == ("suppressed", kind)
     assert result.message.contact_moment is None
     assert not ContactMoment.objects.exists()
+    assert not WorkItem.objects.exists()
     assert result.message.thread is None
 
 
@@ -210,6 +235,7 @@ def test_an_unreadable_message_is_quarantined_byte_for_byte_once(db, raw, reason
     assert Path(quarantine.raw.path).read_bytes() == raw
     assert not EmailMessage.objects.exists()
     assert not ContactMoment.objects.exists()
+    assert not WorkItem.objects.exists()
 
 
 def test_a_message_over_the_limit_is_quarantined(db, settings):
