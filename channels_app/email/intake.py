@@ -22,6 +22,7 @@ import filetype
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
@@ -106,6 +107,13 @@ def email_quarantine(*, raw: bytes, reason: str, detail: str = "", source: str) 
         return IntakeResult(Outcome.QUARANTINED, quarantine=QuarantinedEmail.objects.get(sha256=digest), created=False)
     logger.warning("e-mail quarantined: %s (%s) #%s", reason, detail, quarantine.pk)
     return IntakeResult(Outcome.QUARANTINED, quarantine=quarantine)
+
+
+def email_quarantine_resolve(*, quarantine_ids: list[int]) -> int:
+    """Mark quarantined messages as handled by a person (kept: the hash still refuses a second import)."""
+    return QuarantinedEmail.objects.filter(pk__in=quarantine_ids, resolved_at__isnull=True).update(
+        resolved_at=timezone.now()
+    )
 
 
 def work_item_source_key(message_id: str) -> str:

@@ -259,3 +259,19 @@ def test_a_parser_bug_quarantines_instead_of_crashing(db, monkeypatch):
         "unexpected",
         "IndexError",
     )
+
+
+def test_the_functional_admin_sees_the_quarantine_and_marks_it_handled_and_it_stays_imported_once(admin_client):
+    first = email_intake(raw=corpus.NO_SENDER, source=PUSH).quarantine
+
+    page = admin_client.get("/admin/channels_app/quarantinedemail/")
+    assert page.status_code == 200 and "Geen geldige afzender" in page.content.decode()
+    response = admin_client.post(
+        "/admin/channels_app/quarantinedemail/", {"action": "mark_resolved", "_selected_action": [first.pk]}
+    )
+
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.resolved_at is not None
+    again = email_intake(raw=corpus.NO_SENDER, source=PUSH)
+    assert (again.created, again.quarantine.pk) == (False, first.pk)
