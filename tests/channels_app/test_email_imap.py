@@ -224,7 +224,7 @@ def test_the_beat_task_polls_the_configured_mailbox(account, settings, person):
     settings.IMAP_SECURITY, settings.IMAP_FOLDER = "none", account.folder
     append(account, corpus.plain())
 
-    assert tasks.poll_email_mailbox.delay().get() == {"imported": 1}
+    assert tasks.poll_email_mailbox.apply().get() == {"imported": 1}
 
 
 def test_the_beat_task_survives_a_wrong_password_and_a_server_that_is_down(account, settings):

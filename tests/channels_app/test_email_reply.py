@@ -7,6 +7,7 @@ import smtplib
 import pytest
 from django.core import mail
 
+from channels_app import tasks
 from channels_app.email.intake import Outcome, email_intake, thread_token
 from channels_app.email.models import EmailMessage
 from channels_app.email.outbound import email_outbound_deliver, email_reply_send
@@ -19,6 +20,20 @@ from tests.factories import UserFactory, staff
 
 pytestmark = pytest.mark.django_db
 PUSH = EmailMessage.Source.PUSH
+
+
+@pytest.fixture(autouse=True)
+def worker(monkeypatch):
+    """A worker that takes the delivery task at once (the embedded default does; with a broker the test
+    has no worker); answers the reply ids enqueued."""
+    enqueued = []
+
+    def run(reply_id):
+        enqueued.append(reply_id)
+        return tasks.deliver_email_reply.apply(args=[reply_id])
+
+    monkeypatch.setattr(tasks.deliver_email_reply, "delay", run)
+    return enqueued
 
 
 @pytest.fixture(autouse=True)
@@ -36,12 +51,18 @@ def agent():
     return staff(UserFactory(role="agent"))
 
 
-def test_a_reply_keeps_the_thread_and_is_sent_after_commit(inbound, agent, person, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_a_reply_keeps_the_thread_and_is_sent_after_commit(
+    inbound, agent, person, django_capture_on_commit_callbacks, worker
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         reply = email_reply_send(
             message=inbound, actor=agent, body="Geachte heer Jansen,\n\nGeef het door via Mijn omgeving."
         )
 
+    assert (worker, mail.outbox) == ([], [])  # nothing leaves before the commit
+    for callback in callbacks:
+        callback()
+    assert worker == [reply.pk]
     reply.refresh_from_db()
     thread = inbound.thread
     assert (reply.thread_id, reply.direction, reply.status, reply.source) == (thread.pk, "outbound", "sent", "console")

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from channels_app import tasks
 from channels_app.email.intake import email_intake
 from channels_app.email.models import EmailMessage
 from contactcentre.api.scopes import ALL_SCOPES
@@ -17,6 +18,20 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 PUSH = EmailMessage.Source.PUSH
+
+
+@pytest.fixture(autouse=True)
+def worker(monkeypatch):
+    """A worker that takes the delivery task at once (the embedded default does; with a broker the test
+    has no worker); answers the reply ids enqueued."""
+    enqueued = []
+
+    def run(reply_id):
+        enqueued.append(reply_id)
+        return tasks.deliver_email_reply.apply(args=[reply_id])
+
+    monkeypatch.setattr(tasks.deliver_email_reply, "delay", run)
+    return enqueued
 
 
 @pytest.fixture(autouse=True)
