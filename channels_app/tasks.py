@@ -1,7 +1,8 @@
-"""Thin periodic tasks: deliver the notification outbox and the verification codes, and poll the e-mail
-door's IMAP mailbox. The services are idempotent (a sent message is never due again, a message already
-imported is not imported again), so Celery may retry them after a database hiccup. Beat sweeps every
-30 seconds and polls every IMAP_POLL_SECONDS (CELERY_BEAT_SCHEDULE); nothing wakes them on enqueue yet."""
+"""Thin tasks of the doors: deliver the notification outbox and the verification codes; the e-mail
+door's IMAP poll, reply delivery and retention purge. The services are idempotent (a sent message is
+never due again, a message already imported is not imported again), so Celery may retry them after a
+database hiccup. Beat sweeps every 30 seconds, polls every IMAP_POLL_SECONDS and purges daily
+(CELERY_BEAT_SCHEDULE); a reply is enqueued after its commit."""
 
 import imaplib
 import logging
@@ -12,6 +13,7 @@ from imap_tools.errors import ImapToolsError
 
 from channels_app.email.imap import ImapAccount, mailbox_poll
 from channels_app.email.outbound import email_outbound_deliver
+from channels_app.email.retention import email_purge
 from channels_app.services import notifications_send_due, verification_messages_send_due
 
 logger = logging.getLogger(__name__)
@@ -49,3 +51,8 @@ def deliver_email_reply(self, reply_id: int) -> str:
     if outcome == "retry":
         raise self.retry(countdown=min(30 * 2**self.request.retries, 3600))
     return outcome
+
+
+@shared_task(name="channels_app.tasks.purge_email", **RETRY)
+def purge_email() -> dict[str, int]:
+    return email_purge()

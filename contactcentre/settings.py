@@ -206,6 +206,7 @@ CELERY_BEAT_SCHEDULE = {
     "flag-escalation-breaches": {"task": "casemanagement.tasks.flag_escalation_breaches", "schedule": 300.0},
     # The e-mail door's IMAP poller: UID-based and idempotent, a no-op while IMAP_HOST is empty.
     "poll-email-mailbox": {"task": "channels_app.tasks.poll_email_mailbox", "schedule": IMAP_POLL_SECONDS},
+    "purge-email": {"task": "channels_app.tasks.purge_email", "schedule": 86400.0},
     "release-expired-work-items": {
         "task": "contactcentre.interactions.tasks.release_expired_work_items",
         "schedule": 60.0,
