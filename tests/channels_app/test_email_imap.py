@@ -239,3 +239,16 @@ def test_the_beat_task_survives_a_wrong_password_and_a_server_that_is_down(accou
 def test_without_an_imap_host_the_task_does_nothing(settings):
     settings.IMAP_HOST = ""
     assert tasks.poll_email_mailbox() == {}
+
+
+def test_a_silent_server_ends_the_poll_with_an_error_instead_of_a_hang(settings):
+    """A listener that accepts and never greets: the read timeout ends the poll; the lock is released."""
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        settings.IMAP_HOST, settings.IMAP_PORT, settings.IMAP_SECURITY = "127.0.0.1", silent.getsockname()[1], "none"
+        settings.IMAP_USER, settings.IMAP_PASSWORD, settings.IMAP_TIMEOUT_SECONDS = USER, PASSWORD, 0.5
+
+        assert tasks.poll_email_mailbox() == {"error": 1}
+        assert tasks.poll_email_mailbox() == {"error": 1}  # not {"skipped": 1}: the lock went with the error
+    assert not MailboxState.objects.exists()
