@@ -1,10 +1,11 @@
 """Pure parsing of one e-mail: raw bytes -> `ParsedEmail`, or `UnparseableEmail` with a reason.
 
-No database and no settings here: the limits and our own addresses come in as arguments. The body is
-text/plain where the sender sent one, else the HTML part as text (inscriptis); text in any charset the
-sender declared (an unknown or wrong one falls back to UTF-8, then Windows-1252, never an error). A
-forwarded message (message/rfc822) adds its text below the sender's own. `reply_text` is what the
-agent reads: the new text without quoted history and signature (mail-parser-reply, Dutch and English).
+No database and no settings here (of Django only its e-mail address validator): the limits and our own
+addresses come in as arguments. The body is text/plain where the sender sent one, else the HTML part as
+text (inscriptis); text in any charset the sender declared (an unknown or wrong one falls back to UTF-8,
+then Windows-1252, never an error), without NUL characters. A forwarded message (message/rfc822) adds
+its text below the sender's own. `reply_text` is what the agent reads: the new text without quoted
+history and signature (mail-parser-reply, Dutch and English).
 """
 
 import hashlib
@@ -18,6 +19,8 @@ from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
 
 import inscriptis
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from mailparser_reply import EmailReplyParser
 
 # Structural defects after which the parts of a message cannot be trusted to be what the sender sent.
@@ -32,8 +35,9 @@ MAX_TEXT_CHARS = 200_000
 MAX_REPLY_SCAN_CHARS = 50_000
 REPLY_LANGUAGES = ["nl", "en"]
 MESSAGE_ID_MAX = 255
+MAX_ADDRESS_CHARS = 254  # RFC 5321's limit on a path, and what the address columns hold
 FORWARD_PREFIX = re.compile(r"^\s*(?:fwd?|fw|doorst|tr|wg)\s*:", re.IGNORECASE)
-_MSGID = re.compile(r"<[^<>\s]+>")
+_MSGID = re.compile(r"<[^<>\s\x00]+>")
 _AUTOMATED_SENDERS = ("mailer-daemon", "postmaster")
 _BULK_PRECEDENCE = frozenset({"bulk", "junk", "list", "auto_reply"})
 
@@ -100,7 +104,9 @@ def email_parse(raw: bytes, *, max_bytes: int, own_addresses: frozenset[str] = f
         from_name, from_address = _sender(message)
         headers = {
             "message_id": _first_msgid(message.get("Message-ID", "")) or f"<{digest}@message-id.missing>",
-            "to": tuple(address.lower() for _, address in getaddresses(message.get_all("To", []) or []) if address),
+            "to": tuple(
+                _one_line(address).lower() for _, address in getaddresses(message.get_all("To", []) or []) if address
+            ),
             "subject": _one_line(str(message.get("Subject", "") or ""))[:255],
             "date": _date(message),
             "in_reply_to": tuple(_MSGID.findall(str(message.get("In-Reply-To", "") or ""))),
@@ -114,7 +120,7 @@ def email_parse(raw: bytes, *, max_bytes: int, own_addresses: frozenset[str] = f
     forwarded = [part for part in message.walk() if part.get_content_type() == "message/rfc822"]
     for part in forwarded:
         text = _with_forwarded(text, part)
-    text = text[:MAX_TEXT_CHARS]
+    text = _without_nul(text)[:MAX_TEXT_CHARS]
     is_forward = bool(forwarded) or bool(FORWARD_PREFIX.match(headers["subject"]))
     return ParsedEmail(
         sha256=digest,
@@ -185,9 +191,12 @@ def _sender(message: Message) -> tuple[str, str]:
     else:
         name, address = parseaddr(str(header))
     address = address.strip().lower()
-    local, _, domain = address.rpartition("@")
-    if not local or "." not in domain or any(char.isspace() for char in address):
-        raise UnparseableEmail("no_sender", "From has no valid address")
+    try:  # the registry's own rule for an e-mail address: the sender is looked up by it
+        validate_email(address)
+        if len(address) > MAX_ADDRESS_CHARS:
+            raise ValidationError("too long")
+    except ValidationError:
+        raise UnparseableEmail("no_sender", "From has no valid address") from None
     return _one_line(name)[:200], address
 
 
@@ -206,7 +215,12 @@ def _date(message: Message) -> datetime | None:
 
 
 def _one_line(value: str) -> str:
-    return " ".join(value.split())
+    return " ".join(_without_nul(value).split())
+
+
+def _without_nul(value: str) -> str:
+    """No database stores NUL characters; a mislabelled UTF-16 part is full of them."""
+    return value.replace("\x00", "")
 
 
 def _decoded(part: Message) -> str:

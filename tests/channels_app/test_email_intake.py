@@ -275,3 +275,17 @@ def test_the_functional_admin_sees_the_quarantine_and_marks_it_handled_and_it_st
     assert first.resolved_at is not None
     again = email_intake(raw=corpus.NO_SENDER, source=PUSH)
     assert (again.created, again.quarantine.pk) == (False, first.pk)
+
+
+def test_a_message_with_nul_characters_is_imported(db):
+    raw = (
+        b"From: jan.jansen@voorbeeld.nl\r\nSubject: a\x00b\r\nMessage-ID: <nul@voorbeeld.nl>\r\n"
+        b"Content-Type: text/plain; charset=latin-1\r\n\r\n" + "Hallo".encode("utf-16-le") + b"\r\n"
+    )
+    result = email_intake(raw=raw, source=PUSH)
+    assert result.outcome == Outcome.IMPORTED
+    assert (result.message.subject, result.message.body_text, result.message.contact_moment.question) == (
+        "ab",
+        "Hallo",
+        "Hallo",
+    )

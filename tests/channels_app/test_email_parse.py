@@ -162,3 +162,25 @@ def test_a_message_over_the_limit_is_refused_before_parsing():
         email_parse(raw, max_bytes=len(raw) - 1)
     assert (caught.value.reason, caught.value.detail) == ("too_large", f"{len(raw)} bytes, limit {len(raw) - 1}")
     assert email_parse(raw, max_bytes=len(raw)).message_id == "<plain-1@voorbeeld.nl>"
+
+
+def test_nul_characters_never_reach_the_database():
+    """A UTF-16 body declared as Latin-1 decodes to text full of NULs; a header may carry one too."""
+    body = "Hallo".encode("utf-16-le")
+    raw = (
+        b"From: jan.jansen@voorbeeld.nl\r\nSubject: a\x00b\r\nMessage-ID: <n\x00ul@voorbeeld.nl>\r\n"
+        b"Content-Type: text/plain; charset=latin-1\r\n\r\n" + body + b"\r\n"
+    )
+    parsed = parse(raw)
+    assert (parsed.text, parsed.subject) == ("Hallo", "ab")
+    assert parsed.message_id == f"<{raw_sha256(raw)}@message-id.missing>"
+
+
+@pytest.mark.parametrize(
+    "sender", ["jan@@voorbeeld.nl", "jan@voorbeeld", "<>", "x" * 250 + "@voorbeeld.nl", "jan@voor beeld.nl"]
+)
+def test_a_sender_address_the_registry_would_refuse_is_no_sender(sender):
+    raw = b"From: " + sender.encode() + b"\r\nSubject: x\r\n\r\ntekst\r\n"
+    with pytest.raises(UnparseableEmail) as caught:
+        parse(raw)
+    assert caught.value.reason == "no_sender"
