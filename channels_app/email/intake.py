@@ -9,9 +9,11 @@
   claim at assurance "low", the Message-ID as the channel event), threads it, keeps its attachments
   within the limits, and puts a work item in the "email" queue (once per Message-ID).
 
-Threading, first match wins: In-Reply-To/References naming a message we have; our thread reference
-in the subject ("[CC-12-3f9a0b1c2d]", signed so it cannot be guessed); a case reference in the subject
-(that case's thread with the same sender, or a new thread on the case); else a new thread.
+Threading, first match wins, always within the threads of the sender's own address (a thread is a
+conversation with one address, and replies go there; mail from another address about it opens its own
+thread): In-Reply-To/References naming a message we have; our thread reference in the subject
+("[CC-12-3f9a0b1c2d]", signed so it cannot be guessed); a case reference in the subject (that case's
+thread, or a new thread on the case); else a new thread. Automatic mail joins whatever thread it names.
 """
 
 import logging
@@ -136,7 +138,8 @@ def _token_signature(thread_id: int) -> str:
 
 @transaction.atomic
 def _suppressed_record(parsed: ParsedEmail, *, source: str) -> IntakeResult:
-    thread = _thread_by_message_ids(parsed) or _thread_by_token(parsed.subject)
+    # A bounce or an out-of-office comes from another address than the citizen's: any sender may join.
+    thread = _thread_by_message_ids(parsed, address=None) or _thread_by_token(parsed.subject, address=None)
     message = _message_create(parsed, thread=thread, source=source, status=EmailMessage.Status.SUPPRESSED)
     logger.info("e-mail %s suppressed: %s", message.pk, parsed.auto_reply_reason)
     return IntakeResult(Outcome.SUPPRESSED, message=message)
@@ -144,12 +147,12 @@ def _suppressed_record(parsed: ParsedEmail, *, source: str) -> IntakeResult:
 
 @transaction.atomic
 def _inbound_record(parsed: ParsedEmail, *, source: str) -> IntakeResult:
-    case = None
-    thread = _thread_by_message_ids(parsed) or _thread_by_token(parsed.subject)
+    case, sender = None, parsed.from_address
+    thread = _thread_by_message_ids(parsed, address=sender) or _thread_by_token(parsed.subject, address=sender)
     if thread is None:
         case = _case_named_in(parsed.subject)
         if case is not None:
-            same_sender = EmailThread.objects.filter(case=case, address=parsed.from_address)
+            same_sender = EmailThread.objects.filter(case=case, address=sender)
             thread = same_sender.order_by("-created_at", "-id").first()
     offer = contact_open(
         channel=Channel.EMAIL,
@@ -242,23 +245,24 @@ def _attachments_keep(message: EmailMessage, attachments: list[ParsedAttachment]
 # --- threading ---------------------------------------------------------------------------------
 
 
-def _thread_by_message_ids(parsed: ParsedEmail) -> EmailThread | None:
+def _thread_by_message_ids(parsed: ParsedEmail, *, address: str | None) -> EmailThread | None:
     ids = parsed.thread_ids[:MAX_THREAD_IDS]
     if not ids:
         return None
-    found = dict(
-        EmailMessage.objects.filter(message_id__in=ids, thread__isnull=False).values_list("message_id", "thread_id")
-    )
+    rows = EmailMessage.objects.filter(message_id__in=ids, thread__isnull=False)
+    if address is not None:
+        rows = rows.filter(thread__address=address)
+    found = dict(rows.values_list("message_id", "thread_id"))
     for message_id in ids:  # nearest ancestor first
         if message_id in found:
             return EmailThread.objects.get(pk=found[message_id])
     return None
 
 
-def _thread_by_token(subject: str) -> EmailThread | None:
+def _thread_by_token(subject: str, *, address: str | None) -> EmailThread | None:
     for thread_id, signature in THREAD_TOKEN.findall(subject):
         if constant_time_compare(signature, _token_signature(int(thread_id))):
-            thread = EmailThread.objects.filter(pk=int(thread_id)).first()
+            thread = EmailThread.objects.filter(pk=int(thread_id), **({"address": address} if address else {})).first()
             if thread is not None:
                 return thread
     return None

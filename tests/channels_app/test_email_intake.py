@@ -113,6 +113,23 @@ def test_a_reply_joins_the_thread_of_the_message_it_answers_and_the_agent_reads_
     assert EmailThread.objects.count() == 1
 
 
+def test_mail_from_another_address_naming_a_thread_opens_its_own(person):
+    first = email_intake(raw=corpus.plain(), source=PUSH).message
+    token = thread_token(first.thread)
+    stranger = "Piet <piet@elders.nl>"
+
+    by_reference = email_intake(
+        raw=corpus.plain(message_id="<s1@elders.nl>", sender=stranger, In_Reply_To=first.message_id), source=PUSH
+    )
+    by_token = email_intake(
+        raw=corpus.plain(message_id="<s2@elders.nl>", sender=stranger, subject=f"Re: x {token}"), source=PUSH
+    )
+
+    assert first.thread_id not in (by_reference.message.thread_id, by_token.message.thread_id)
+    assert by_reference.message.thread.address == "piet@elders.nl"
+    assert list(first.thread.messages.values_list("pk", flat=True)) == [first.pk]
+
+
 def test_a_reference_to_an_unknown_message_opens_a_new_thread(person):
     email_intake(raw=corpus.plain(), source=PUSH)
     reply = email_intake(raw=corpus.reply_with_history(in_reply_to="<somewhere@else.nl>"), source=PUSH).message
