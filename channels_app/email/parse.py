@@ -32,7 +32,12 @@ BROKEN_MIME_DEFECTS = (
 )
 # Bounded work for the regular-expression based converters: no citizen writes more than this by hand.
 MAX_TEXT_CHARS = 200_000
-MAX_REPLY_SCAN_CHARS = 50_000
+# inscriptis lays out tables in time that grows faster than their size (a 500 kB table: 2.6 s).
+MAX_HTML_CHARS = 200_000
+# mail-parser-reply's header patterns backtrack within a line (a 50,000-character line of "Op ... schreef"
+# took 108 s): it reads at most this much, in lines of at most this length (bench/email_worst_case.py).
+MAX_REPLY_SCAN_CHARS = 20_000
+MAX_REPLY_LINE_CHARS = 1_000
 REPLY_LANGUAGES = ["nl", "en"]
 MESSAGE_ID_MAX = 255
 MAX_ADDRESS_CHARS = 254  # RFC 5321's limit on a path, and what the address columns hold
@@ -143,9 +148,22 @@ def reply_text_of(text: str) -> str:
     block) and the signature removed. Falls back to the whole text if the stripper leaves nothing."""
     if not text.strip():
         return ""
-    parsed = EmailReplyParser(languages=REPLY_LANGUAGES).read(text[:MAX_REPLY_SCAN_CHARS])
+    parsed = EmailReplyParser(languages=REPLY_LANGUAGES).read(_short_lines(text[:MAX_REPLY_SCAN_CHARS]))
     newest = parsed.replies[0].body if parsed.replies else ""
     return newest.strip() or text.strip()
+
+
+def _short_lines(text: str) -> str:
+    """Lines over MAX_REPLY_LINE_CHARS broken at the last space before it (or at it): no quote header is
+    that long, and the agent's view of a long paragraph only gains a line break."""
+    lines = []
+    for line in text.split("\n"):
+        while len(line) > MAX_REPLY_LINE_CHARS:
+            cut = line.rfind(" ", 0, MAX_REPLY_LINE_CHARS) + 1 or MAX_REPLY_LINE_CHARS
+            lines.append(line[:cut].rstrip())
+            line = line[cut:]
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def auto_reply_reason(message: Message, *, from_address: str, own_addresses: frozenset[str]) -> str:
@@ -236,7 +254,7 @@ def _decoded(part: Message) -> str:
 
 
 def _html_to_text(html: str) -> str:
-    return inscriptis.get_text(html[: MAX_TEXT_CHARS * 4]).strip()
+    return inscriptis.get_text(html[:MAX_HTML_CHARS]).strip()
 
 
 def _body_text(message: EmailMessage) -> tuple[str, bool]:
