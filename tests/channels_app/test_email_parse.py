@@ -184,3 +184,14 @@ def test_a_sender_address_the_registry_would_refuse_is_no_sender(sender):
     with pytest.raises(UnparseableEmail) as caught:
         parse(raw)
     assert caught.value.reason == "no_sender"
+
+
+def test_the_stripper_reads_long_lines_broken_and_a_bounded_prefix_while_the_full_text_is_kept():
+    paragraph = "woord " * 400  # one line of 2,400 characters
+    parsed = parse(corpus.plain(body=paragraph + "\n"))
+
+    assert parsed.text == paragraph.strip()
+    assert [len(line) for line in parsed.reply_text.split("\n")] == [995, 995, 407]
+    assert parsed.reply_text.replace("\n", " ") == paragraph.strip()
+    long_text = "Op maandag 4 mei 2026 schreef " * 2_000  # the line that once took 108 s
+    assert reply_text_of(long_text).replace("\n", " ") == long_text[:20_000].strip()
