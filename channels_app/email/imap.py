@@ -11,6 +11,7 @@ One poll at a time per mailbox (a lock in the cache); the connection has a timeo
 
 import logging
 import re
+import ssl
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -24,7 +25,6 @@ from channels_app.email.models import EmailMessage, MailboxState, QuarantinedEma
 logger = logging.getLogger(__name__)
 
 _SIZE = re.compile(rb"RFC822\.SIZE (\d+)")
-_MAILBOX_CLASSES = {"ssl": MailBox, "starttls": MailBoxStartTls, "none": MailBoxUnencrypted}
 
 
 @dataclass(frozen=True)
@@ -68,12 +68,17 @@ def mailbox_poll(*, account: ImapAccount, batch: int | None = None) -> dict[str,
         cache.delete(lock)
 
 
+def _connect(account: ImapAccount):
+    """imaplib checks no certificate unless given a context: the default one checks chain and host name."""
+    if account.security == "none":
+        return MailBoxUnencrypted(account.host, account.port, timeout=account.timeout)
+    mailbox_class = MailBoxStartTls if account.security == "starttls" else MailBox
+    return mailbox_class(account.host, account.port, timeout=account.timeout, ssl_context=ssl.create_default_context())
+
+
 def _poll(account: ImapAccount, batch: int) -> dict[str, int]:
     counts: dict[str, int] = {}
-    mailbox_class = _MAILBOX_CLASSES.get(account.security, MailBox)
-    with mailbox_class(account.host, account.port, timeout=account.timeout).login(
-        account.user, account.password, initial_folder=account.folder
-    ) as mailbox:
+    with _connect(account).login(account.user, account.password, initial_folder=account.folder) as mailbox:
         validity = mailbox.folder.status(account.folder, ["UIDVALIDITY"])["UIDVALIDITY"]
         state, _ = MailboxState.objects.get_or_create(mailbox=account.key, uid_validity=validity)
         # "n:*" always answers the highest UID, even when it is below n: filter on our side.

@@ -29,7 +29,8 @@ pytestmark = [
     pytest.mark.integration,
     pytest.mark.django_db,
     pytest.mark.skipif(
-        not Path(DOVECOT).exists(), reason="needs dovecot (Debian package dovecot-imapd; `make system-packages`)"
+        not (Path(DOVECOT).exists() and shutil.which("openssl")),
+        reason="needs dovecot and openssl (Debian packages dovecot-imapd, openssl; `make system-packages`)",
     ),
 ]
 
@@ -48,7 +49,7 @@ def _accepts(port: int) -> bool:
         return False
 
 
-def _config(root: Path, port: int) -> str:
+def _config(root: Path, port: int, tls_port: int) -> str:
     """Dovecot as root drops to dovenull/dovecot for its own processes and to nobody for the mail;
     as another user it runs everything as that user."""
     if os.geteuid() == 0:
@@ -67,7 +68,9 @@ listen = 127.0.0.1
 base_dir = {root}/run
 state_dir = {root}/state
 log_path = {root}/dovecot.log
-ssl = no
+ssl = yes
+ssl_cert = <{root}/cert.pem
+ssl_key = <{root}/key.pem
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 first_valid_uid = 1
@@ -87,29 +90,44 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
 }}
 """
 
 
 @pytest.fixture(scope="module")
-def dovecot():
+def dovecot_server():
+    """(the plain-text account, the TLS port): TLS with a self-signed certificate no client should trust."""
     root = Path(tempfile.mkdtemp(prefix="dovecot-test-"))
     root.chmod(0o755)  # the mail user and dovecot's own users must reach their directories
-    port = _free_port()
+    port, tls_port = _free_port(), _free_port()
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"]
+        + ["-keyout", str(root / "key.pem"), "-out", str(root / "cert.pem")],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     config = root / "dovecot.conf"
-    config.write_text(_config(root, port))
+    config.write_text(_config(root, port, tls_port))
     subprocess.run([DOVECOT, "-c", str(config)], check=True, timeout=30)
     try:
         deadline = time.monotonic() + 20
-        while not _accepts(port) and time.monotonic() < deadline:
+        while not (_accepts(port) and _accepts(tls_port)) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert _accepts(port), (root / "dovecot.log").read_text()
-        yield ImapAccount(host="127.0.0.1", port=port, user=USER, password=PASSWORD, security="none", timeout=5)
+        assert _accepts(port) and _accepts(tls_port), (root / "dovecot.log").read_text()
+        account = ImapAccount(host="127.0.0.1", port=port, user=USER, password=PASSWORD, security="none", timeout=5)
+        yield account, tls_port
     finally:
         subprocess.run([DOVECOT, "-c", str(config), "stop"], timeout=30, check=False)
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def dovecot(dovecot_server):
+    return dovecot_server[0]
 
 
 @pytest.fixture
@@ -251,4 +269,13 @@ def test_a_silent_server_ends_the_poll_with_an_error_instead_of_a_hang(settings)
 
         assert tasks.poll_email_mailbox() == {"error": 1}
         assert tasks.poll_email_mailbox() == {"error": 1}  # not {"skipped": 1}: the lock went with the error
+    assert not MailboxState.objects.exists()
+
+
+def test_a_certificate_that_is_not_trusted_is_refused(dovecot_server, settings):
+    account, tls_port = dovecot_server
+    settings.IMAP_HOST, settings.IMAP_PORT, settings.IMAP_SECURITY = account.host, tls_port, "ssl"
+    settings.IMAP_USER, settings.IMAP_PASSWORD = account.user, account.password
+
+    assert tasks.poll_email_mailbox() == {"error": 1}
     assert not MailboxState.objects.exists()
