@@ -18,9 +18,44 @@ from django.db import transaction
 from django.utils import timezone
 
 from casemanagement.models import Escalation
+from contactcentre.interactions.models import WorkItem
+from contactcentre.interactions.work_items import (
+    SUPERVISION_QUEUE,
+    work_item_complete_for_source,
+    work_item_create,
+)
 
 logger = logging.getLogger(__name__)
 BATCH = 500
+_THRESHOLDS = {
+    # flag field: (source key suffix, title, priority)
+    "breach_flagged_at": ("breached", "Termijn overschreden", WorkItem.Priority.URGENT),
+    "near_breach_flagged_at": ("near", "Termijn bijna verstreken", WorkItem.Priority.HIGH),
+}
+
+
+def _source_key(escalation_id: int, suffix: str) -> str:
+    return f"escalation-deadline:{escalation_id}:{suffix}"
+
+
+def _supervise(escalations, flag_field: str) -> None:
+    suffix, title, priority = _THRESHOLDS[flag_field]
+    for escalation in escalations:
+        work_item_create(
+            queue_code=SUPERVISION_QUEUE,
+            kind=WorkItem.Kind.SUPERVISION,
+            title=f"{title}: {escalation.reference} ({escalation.organisation.name})",
+            contact_moment=escalation.contact_moment,
+            priority=priority,
+            source_key=_source_key(escalation.pk, suffix),
+            due_at=escalation.resolution_due,
+        )
+
+
+def escalation_supervision_close(*, escalation: Escalation) -> None:
+    """The escalation is no longer open: its deadline signals are done."""
+    for suffix, _title, _priority in _THRESHOLDS.values():
+        work_item_complete_for_source(source_key=_source_key(escalation.pk, suffix), outcome=escalation.state)
 
 
 def _flag(*, due_filter: dict, flag_field: str, now: datetime) -> list[int]:
@@ -28,14 +63,16 @@ def _flag(*, due_filter: dict, flag_field: str, now: datetime) -> list[int]:
     flagged: list[int] = []
     while True:
         with transaction.atomic():
-            ids = list(
-                Escalation.objects.select_for_update(skip_locked=True)
+            escalations = list(
+                Escalation.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(state__in=Escalation.OPEN_STATES, **due_filter, **{f"{flag_field}__isnull": True})
-                .order_by("resolution_due", "id")
-                .values_list("id", flat=True)[:BATCH]
+                .select_related("organisation", "contact_moment")
+                .order_by("resolution_due", "id")[:BATCH]
             )
+            ids = [escalation.pk for escalation in escalations]
             if ids:
                 Escalation.objects.filter(pk__in=ids, **{f"{flag_field}__isnull": True}).update(**{flag_field: now})
+                _supervise(escalations, flag_field)
         flagged.extend(ids)
         if len(ids) < BATCH:
             return flagged

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as KombuOperationalError
 
+from casemanagement.deadlines import escalation_supervision_close
 from casemanagement.delivery import delivery_hand_over
 from casemanagement.models import (
     Case,
@@ -260,6 +261,8 @@ def escalation_transition(
         return _forward(escalation, forward_to=forward_to, actor=actor, note=note)
     escalation.state = to_state
     escalation.save(update_fields=["state", "resolution_text", "updated_at"])
+    if to_state not in Escalation.OPEN_STATES:
+        escalation_supervision_close(escalation=escalation)
     _event(escalation, to_state, actor, note=note or resolution_text)
     _log(actor=actor, action=ProcessingRecord.Action.UPDATE, escalation=escalation, purpose=Purpose.SECOND_LINE)
     return escalation
@@ -278,7 +281,10 @@ def _forward(escalation: Escalation, *, forward_to: Organisation | None, actor: 
     escalation.first_response_due, escalation.resolution_due = deadlines_for(
         organisation=forward_to, first_response=SOURCE_FIRST_RESPONSE, resolution_days=SOURCE_RESOLUTION_DAYS
     )
+    # New deadlines at the new organisation: the old ones' signals are done, new ones may come.
+    escalation.near_breach_flagged_at = escalation.breach_flagged_at = None
     escalation.save()
+    escalation_supervision_close(escalation=escalation)
     reason = note or _("Doorgestuurd van %(from)s naar %(to)s.") % {"from": previous.name, "to": forward_to.name}
     _event(escalation, State.FORWARDED, actor, note=reason)
     _tell_citizen(

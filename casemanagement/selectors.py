@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -390,6 +390,29 @@ def escalations_visible(*, principal: Principal) -> QuerySet[Escalation]:
     if principal.has_perm(VIEW_ESCALATION):
         return qs
     return qs.none()
+
+
+ESCALATIONS_DUE_LIMIT = 5
+
+
+def escalations_due_overview(*, now=None, limit: int = ESCALATIONS_DUE_LIMIT) -> dict:
+    """Open escalations past their resolution deadline or within ESCALATION_NEAR_BREACH_HOURS of it
+    (the supervisors' board): both counts, and the `limit` nearest deadlines, overdue first, as
+    references and organisation codes only (no personal data, so nothing to log). Two queries on
+    the partial index of open escalations by deadline."""
+    now = now or timezone.now()
+    due = Escalation.objects.filter(
+        state__in=Escalation.OPEN_STATES,
+        resolution_due__lte=now + timedelta(hours=settings.ESCALATION_NEAR_BREACH_HOURS),
+    )
+    counts = due.aggregate(
+        past_deadline=Count("id", filter=Q(resolution_due__lte=now)),
+        near_deadline=Count("id", filter=Q(resolution_due__gt=now)),
+    )
+    nearest = due.order_by("resolution_due", "id").values(
+        "id", "reference", "state", "resolution_due", organisation_code=F("organisation__code")
+    )
+    return {**counts, "nearest": list(nearest[:limit])}
 
 
 def escalations_list(*, principal: Principal, state: str = "", party_id: int | None = None) -> QuerySet[Escalation]:

@@ -2,8 +2,10 @@
 
 from django.urls import path
 
-from channels_app.consumers import PingConsumer
+from channels_app.consumers import AgentConsumer, PingConsumer, SupervisorBoardConsumer
 
 websocket_urlpatterns = [
     path("ws/ping/", PingConsumer.as_asgi()),
+    path("ws/agent/", AgentConsumer.as_asgi()),
+    path("ws/board/", SupervisorBoardConsumer.as_asgi()),
 ]

@@ -78,11 +78,28 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "contactcentre.api.idempotency.IdempotencyMiddleware",
     "contactcentre.api.middleware.ApiProblemMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy on every answer: scripts, styles and connections from this origin only (so no
+# inline script or style anywhere; the websocket is same-origin), nothing may frame the pages.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "contactcentre.urls"
 WSGI_APPLICATION = "contactcentre.wsgi.application"
@@ -211,6 +228,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "contactcentre.interactions.tasks.release_expired_work_items",
         "schedule": 60.0,
     },
+    "collect-lockouts": {"task": "contactcentre.interactions.tasks.collect_lockouts", "schedule": 60.0},
 }
 # How long a claimed work item stays with the person who took it before it returns to its queue.
 WORK_ITEM_RESERVATION_MINUTES = int(os.environ.get("WORK_ITEM_RESERVATION_MINUTES", "30"))
@@ -255,6 +273,9 @@ SESSION_ENGINE = "contactcentre.api.resilient_sessions"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", "1800"))
 # Not SESSION_SAVE_EVERY_REQUEST (a database write a request): IdleSessionExpiryMiddleware saves once a minute.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# An open websocket re-reads its session and permission before an event once this many seconds have
+# passed since its last check (channels_app.consumers): an ended session stops receiving within it.
+WEBSOCKET_SESSION_CHECK_SECONDS = float(os.environ.get("WEBSOCKET_SESSION_CHECK_SECONDS", "15"))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -358,6 +379,9 @@ TWILIO_WEBHOOK_BASE_URL = os.environ.get("TWILIO_WEBHOOK_BASE_URL", "http://127.
 if DEMO_MODE and not TWILIO_AUTH_TOKEN:
     TWILIO_AUTH_TOKEN = "demo-twilio-auth-token"
 SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH") or str(BASE_DIR / "var" / "sms")
+# The address citizens know this site by (scheme + host), for links in messages to them: an answer sent by SMS
+# links its article's public page (/antwoorden/<id>/). Empty: the SMS carries the short answer only.
+PUBLIC_SITE_URL = os.environ.get("PUBLIC_SITE_URL", "")
 # E-mail through SMTP when EMAIL_HOST is set; otherwise one file per message under EMAIL_FILE_PATH.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))

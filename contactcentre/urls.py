@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from contactcentre.api import health
 
@@ -20,8 +20,11 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
+    path("twilio/", include("channels_app.urls")),
+    path("demo/twilio/", include("channels_app.simulator.urls")),
     path("", include("contactcentre.console.urls")),
+    path("", include("contactcentre.portal.urls")),
 ]

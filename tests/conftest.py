@@ -2,7 +2,12 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
+from contactcentre import kennisbank
 from contactcentre.api.services import api_client_create
+from contactcentre.registry.models import Organisation
+from contactcentre.registry.services import organisations_import
+from lifeevents.models import Article, ArticleFeedback, ArticleVersion, LifeEvent
+from lifeevents.services import kennisbank_import
 from tests.factories import OrganisationFactory, UserFactory
 
 pytest_plugins = ["tests.fuzzing"]  # the `openapi_schema` fixture for every app's test_fuzz.py
@@ -47,3 +52,26 @@ def user_with_role(db):
         return http, user
 
     return make
+
+
+def _wipe_knowledge():
+    ArticleFeedback.objects.all().delete()
+    ArticleVersion.objects.all().delete()
+    Article.objects.all().delete()
+    LifeEvent.objects.all().delete()
+
+
+@pytest.fixture(scope="module")
+def kb(django_db_setup, django_db_blocker):
+    """The shipped kennisbank (organisations, 14 life events, 251 published articles), imported once per
+    module outside the per-test transactions and removed afterwards."""
+    codes = [row["code"] for row in kennisbank.load("organisations")]
+    with django_db_blocker.unblock():
+        _wipe_knowledge()
+        existing = set(Organisation.objects.filter(code__in=codes).values_list("code", flat=True))
+        organisations_import(rows=kennisbank.load("organisations"))
+        kennisbank_import(directory=kennisbank.KENNISBANK_DIR)
+    yield
+    with django_db_blocker.unblock():
+        _wipe_knowledge()
+        Organisation.objects.filter(code__in=set(codes) - existing).delete()

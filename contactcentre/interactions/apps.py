@@ -31,6 +31,7 @@ class InteractionsConfig(AppConfig):
             "interactions.reassign_workitem",
             "interactions.view_notification",
             "interactions.close_others_contactmoment",
+            "interactions.view_live_board",
         ],
         "functional_admin": [
             "interactions.view_workqueue",

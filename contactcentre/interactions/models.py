@@ -42,6 +42,8 @@ class WorkQueue(models.Model):
         ordering = ["name"]
         verbose_name = _("werkbak")
         verbose_name_plural = _("werkbakken")
+        # The supervisors' live board of the queues, the waiting calls and the escalations due.
+        permissions = [("view_live_board", _("Het live bord van de wachtrijen bekijken"))]
 
     def __str__(self) -> str:
         return self.name
@@ -162,6 +164,12 @@ class ContactMoment(models.Model):
             # An agent's open contacts, and the retention purge by age.
             models.Index(fields=["agent"], name="contact_agent_open_idx", condition=Q(ended_at__isnull=True)),
             models.Index(fields=["started_at"], name="contact_started_idx"),
+            # The calls waiting in the phone queue (the live board): few rows, however many contacts.
+            models.Index(
+                fields=["started_at"],
+                name="contact_waiting_call_idx",
+                condition=Q(channel="phone", direction="inbound", agent__isnull=True, ended_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 
-from contactcentre.interactions.models import CallbackRequest, ContactMoment, WorkItem, WorkQueue
+from contactcentre.interactions.models import CallbackRequest, Channel, ContactMoment, WorkItem, WorkQueue
 from contactcentre.principal import Principal
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
@@ -168,7 +168,19 @@ def work_queue_overview(*, now=None) -> list[dict]:
         .order_by("name")
         .values("id", "code", "name", "waiting", "in_progress", "oldest")
     )
-    return [
-        {**row, "longest_wait_seconds": int((now - row["oldest"]).total_seconds()) if row["oldest"] else 0}
-        for row in rows
-    ]
+    return [{**row, "longest_wait_seconds": _seconds_since(row["oldest"], now)} for row in rows]
+
+
+def _seconds_since(moment, now) -> int:
+    return int((now - moment).total_seconds()) if moment else 0
+
+
+def waiting_calls_overview(*, now=None) -> dict:
+    """The phone queue (the boards): calls that came in and were not yet put through to an agent nor
+    ended (open inbound phone contacts without an agent), and the longest wait in seconds. One query
+    on a partial index that holds only the waiting calls."""
+    now = now or timezone.now()
+    row = ContactMoment.objects.filter(
+        channel=Channel.PHONE, direction=ContactMoment.Direction.INBOUND, agent__isnull=True, ended_at__isnull=True
+    ).aggregate(waiting=Count("id"), oldest=Min("started_at"))
+    return {"waiting": row["waiting"], "longest_wait_seconds": _seconds_since(row["oldest"], now)}

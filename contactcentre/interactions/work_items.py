@@ -20,6 +20,7 @@ from contactcentre.interactions.models import AgentSkill, ContactMoment, WorkIte
 from contactcentre.principal import Principal
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
+from contactcentre.processinglog.selectors import purpose_lockouts_since
 from contactcentre.processinglog.services import processing_log_record
 from contactcentre.registry.models import Party
 
@@ -245,6 +246,32 @@ def work_items_release_expired(*, now: datetime | None = None) -> int:
             _publish(item, "work_item.released", also_to=holder)
             released += 1
     return released
+
+
+SUPERVISION_QUEUE = "supervision"
+LOCKOUT_LOOKBACK = timedelta(days=1)
+
+
+def supervision_lockouts_collect(*, now: datetime | None = None) -> int:
+    """Periodic: each lock-out after wrong purpose references (a processing-log record, written where
+    the lower layer noticed it) becomes one urgent signal on the supervisors' queue. Returns how many
+    are new; a second run finds them made already."""
+    now = now or timezone.now()
+    made = 0
+    for record in purpose_lockouts_since(since=now - LOCKOUT_LOOKBACK):
+        source_key = f"purpose-lockout:{record.pk}"
+        if WorkItem.objects.filter(source_key=source_key).exists():
+            continue
+        work_item_create(
+            queue_code=SUPERVISION_QUEUE,
+            kind=WorkItem.Kind.SUPERVISION,
+            title=_("Geblokkeerd na onjuiste verwijzingen: %(actor)s")
+            % {"actor": record.actor_label or record.actor_id},
+            priority=WorkItem.Priority.URGENT,
+            source_key=source_key,
+        )
+        made += 1
+    return made
 
 
 @transaction.atomic

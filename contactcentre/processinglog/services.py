@@ -208,7 +208,7 @@ def _wrong_references(principal: Principal) -> int:
 def _count_wrong_reference(principal: Principal) -> None:
     count = counter_add(_wrong_references_key(principal), 1, timeout=WRONG_REFERENCES_LOCKOUT_SECONDS)
     if count == WRONG_REFERENCES_MAX:
-        # The supervisors see this in the processing log (and, once work queues exist, on their board).
+        # The supervisors see this in the processing log and, through the sweep in interactions, on their queue.
         ProcessingRecord.objects.create(
             subject=UNKNOWN_SUBJECT,
             trace_id=current_trace_id.get(),

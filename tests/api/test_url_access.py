@@ -19,10 +19,12 @@ PUBLIC = {
     "admin:logout": "log-out",
     "staff-login": "staff sign-in page",
     "staff-logout": "staff sign-out (POST only; anonymously it ends no session)",
+    "portal-login": "the citizen's sign-in page (DigiD)",
+    "portal-logout": "the citizen's sign-out (POST only; anonymously it ends no session)",
 }
 # Public by design, named in their own app's tests: knowledge base search/read/feedback, life events,
-# Twilio webhooks (signature-checked). Added here when they exist.
-PUBLIC_PREFIXES = ("lifeevents-public-", "kb-public-", "twilio-")
+# the public pages (tests/portal/test_public_pages.py), Twilio webhooks (signature-checked).
+PUBLIC_PREFIXES = ("lifeevents-public-", "kb-public-", "public-", "twilio-")
 
 SAMPLE = {
     "int": "1",
@@ -70,6 +72,10 @@ def test_anonymous_caller_is_refused(client, settings, path, name, method):
         assert response.status_code in (302, 403, 404), path
         if response.status_code == 302:
             assert response["Location"].startswith("/admin/login/")
+        return
+    if name and name.startswith("portal-") and response.status_code == 302:
+        # The citizen's own pages send an anonymous visitor to the DigiD sign-in, and back.
+        assert response["Location"] == f"{resolve_url('portal-login')}?next={path}", path
         return
     if not path.startswith("/api/") and response.status_code == 302:
         # A server-rendered staff page (the console) sends an anonymous visitor to sign in, and back.

@@ -9,12 +9,13 @@ import pytest
 from django.db import connection
 
 from casemanagement.deadlines import escalations_flag_breaches
-from casemanagement.escalations import escalation_create
+from casemanagement.escalations import escalation_create, escalation_transition
 from casemanagement.models import Escalation, SecondLineEndpoint
 from casemanagement.routing import route_find, routing_context_for
 from casemanagement.tasks import flag_escalation_breaches
+from contactcentre.interactions.models import WorkItem
 from tests.casemanagement.second_line import second_line_setup
-from tests.factories import staff
+from tests.factories import organisation, staff
 
 AMS = ZoneInfo("Europe/Amsterdam")
 FRIDAY_AFTERNOON = datetime(2026, 12, 4, 16, 0, tzinfo=AMS)  # a Friday; Monday 7 December is a working day
@@ -123,3 +124,50 @@ def test_two_sweeps_at_once_flag_each_escalation_once(line, monkeypatch):
         thread.join(timeout=60)
     breached = [pk for _near, flagged in results for pk in flagged]
     assert sorted(breached) == sorted(created)  # every one flagged, none twice
+
+
+def _signals(escalation):
+    return list(
+        WorkItem.objects.filter(source_key__startswith=f"escalation-deadline:{escalation.pk}:")
+        .order_by("priority")
+        .values_list("queue__code", "kind", "priority", "status", "title")
+    )
+
+
+@pytest.mark.django_db
+def test_each_flag_puts_one_signal_on_the_supervisors_queue(line):
+    escalation = escalate_at(line, FRIDAY_AFTERNOON)
+    name = f"{escalation.reference} ({line.organisation.name})"
+
+    escalations_flag_breaches(now=at(7, 9, 30))
+    escalations_flag_breaches(now=at(7, 10))
+    assert _signals(escalation) == [("supervision", "supervision", 2, "open", f"Termijn bijna verstreken: {name}")]
+
+    escalations_flag_breaches(now=at(7, 17, 30))
+    assert [row[2] for row in _signals(escalation)] == [1, 2]  # the breach comes first: urgent
+    assert WorkItem.objects.get(source_key=f"escalation-deadline:{escalation.pk}:breached").due_at == at(7, 17)
+
+
+@pytest.mark.django_db
+def test_resolving_closes_the_signals(line, client_with_scopes):
+    escalation = escalate_at(line, FRIDAY_AFTERNOON)
+    escalations_flag_breaches(now=at(7, 17, 30))
+    _http, client = client_with_scopes(["escalations:write"], organisation=line.organisation)
+    escalation_transition(escalation=escalation, to_state="accepted", actor=organisation(client))
+    assert [row[3] for row in _signals(escalation)] == ["open"]  # still open at the organisation
+    escalation_transition(
+        escalation=escalation, to_state="resolved", actor=organisation(client), resolution_text="Klaar"
+    )
+    assert [row[3] for row in _signals(escalation)] == ["done"]
+
+
+@pytest.mark.django_db
+def test_a_forward_starts_the_deadline_signals_anew(line, client_with_scopes):
+    escalation = escalate_at(line, FRIDAY_AFTERNOON)
+    escalations_flag_breaches(now=at(7, 17, 30))
+    other = second_line_setup(delivery=SecondLineEndpoint.Delivery.WORKLIST).organisation
+    _http, client = client_with_scopes(["escalations:write"], organisation=line.organisation)
+    escalation_transition(escalation=escalation, to_state="forwarded", actor=organisation(client), forward_to=other)
+    escalation.refresh_from_db()
+    assert (escalation.near_breach_flagged_at, escalation.breach_flagged_at) == (None, None)
+    assert [row[3] for row in _signals(escalation)] == ["done"]

@@ -4,8 +4,9 @@ reason); guessing references is limited."""
 
 import pytest
 
-from contactcentre.interactions.models import ContactMoment
+from contactcentre.interactions.models import ContactMoment, WorkItem
 from contactcentre.interactions.services import contact_moment_record
+from contactcentre.interactions.work_items import supervision_lockouts_collect
 from contactcentre.principal import Principal
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.registry.models import BankAccount
@@ -123,5 +124,13 @@ def test_guessing_references_locks_the_guesser_out_and_tells_the_supervisors(use
     assert locked.json()["code"] == "purpose_locked"
     alert = ProcessingRecord.objects.get(object_type="purpose_lockout")
     assert (alert.actor_id, alert.outcome) == (f"user:{user.pk}", "denied")
+    assert supervision_lockouts_collect() == 1
+    assert supervision_lockouts_collect() == 0  # once per lock-out
+    signal = WorkItem.objects.get(queue__code="supervision")
+    assert (signal.kind, signal.priority, signal.title) == (
+        "supervision",
+        WorkItem.Priority.URGENT,
+        f"Geblokkeerd na onjuiste verwijzingen: {user.username}",
+    )
     colleague, _ = user_with_role("agent")  # others are not locked out
     assert _view(colleague, person, "contact", _open(colleague, person)).status_code == 200

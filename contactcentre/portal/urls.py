@@ -1,0 +1,21 @@
+from django.urls import path
+
+from contactcentre.portal import mijn, public
+
+urlpatterns = [
+    path("", public.home, name="public-home"),
+    path("levensgebeurtenissen/<slug:slug>/", public.life_event, name="public-life-event"),
+    path("antwoorden/<slug:external_id>/", public.article, name="public-article"),
+    path("antwoorden/<slug:external_id>/reactie/", public.article_feedback, name="public-article-feedback"),
+    path("zoeken/", public.search, name="public-search"),
+]
+
+urlpatterns += [
+    path("mijn/inloggen/", mijn.login, name="portal-login"),
+    path("mijn/uitloggen/", mijn.logout, name="portal-logout"),
+    path("mijn/", mijn.home, name="portal-home"),
+    path("mijn/gegevens/", mijn.my_data, name="portal-data"),
+    path("mijn/gegevens/controle/", mijn.verify, name="portal-verify"),
+    path("mijn/toestemmingen/", mijn.consents, name="portal-consents"),
+    path("mijn/inzage/", mijn.processing_log, name="portal-processing-log"),
+]

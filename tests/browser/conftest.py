@@ -1,0 +1,72 @@
+"""Screen tests in a real browser: Debian's chromium driven by Playwright (never a downloaded browser),
+against pytest-django's live server, with axe-core checking each page visited. They run in CI's
+PostgreSQL + Redis pass (and wherever DATABASE_URL points at PostgreSQL)."""
+
+import os
+import shutil
+
+import pytest
+from django.db import connection
+
+from contactcentre import kennisbank
+from contactcentre.registry.services import organisations_import
+from lifeevents.services import kennisbank_import
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Quiet flags: this machine has no network but the package registries; without them chromium keeps
+# trying to reach Google's services.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SERIOUS = ("serious", "critical")
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql" or not shutil.which(CHROMIUM),
+    reason="browser tests run on PostgreSQL with Debian's chromium (CI's second pass)",
+)
+
+# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still plain
+# synchronous calls between page actions.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="nl-NL")
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def knowledge(transactional_db):
+    """The shipped kennisbank, committed so the live server sees it (the test's flush removes it)."""
+    organisations_import(rows=kennisbank.load("organisations"))
+    kennisbank_import(directory=kennisbank.KENNISBANK_DIR)
+
+
+def assert_accessible(page) -> None:
+    """axe-core on the page as it is now: no serious or critical WCAG violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [
+        f"{violation['id']} ({violation['impact']}): {[node['target'] for node in violation['nodes']]}"
+        for violation in results.response["violations"]
+        if violation["impact"] in SERIOUS
+    ]
+    assert bad == [], f"{page.url}: {bad}"
