@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import filetype
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -91,6 +91,12 @@ def email_intake(*, raw: bytes, source: str) -> IntakeResult:
         if existing is None:
             raise
         return IntakeResult(Outcome.DUPLICATE, message=existing, created=False)
+    except (OperationalError, InterfaceError):  # the database is away: the poll or the push is tried again
+        raise
+    except Exception as error:  # what this message holds fails a rule or a bug: kept, not polled forever
+        logger.error("e-mail could not be recorded: %s", type(error).__name__)
+        reason, detail = QuarantinedEmail.Reason.UNEXPECTED, f"recording: {type(error).__name__}"
+        return email_quarantine(raw=raw, reason=reason, detail=detail, source=source)
 
 
 def email_quarantine(*, raw: bytes, reason: str, detail: str = "", source: str) -> IntakeResult:

@@ -5,11 +5,13 @@ suppressed; attachments within limits; unreadable messages quarantined once, nev
 from pathlib import Path
 
 import pytest
+from django.db import OperationalError
 
 from channels_app.email import intake as intake_module
 from channels_app.email.intake import Outcome, email_intake, thread_token
 from channels_app.email.models import EmailAttachment, EmailMessage, EmailThread, QuarantinedEmail
 from channels_app.email.parse import raw_sha256
+from contactcentre.errors import ValidationFailed
 from contactcentre.interactions.models import ContactMoment, WorkItem
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.pseudonyms import subject_pseudonym
@@ -306,3 +308,28 @@ def test_a_message_with_nul_characters_is_imported(db):
         "Hallo",
         "Hallo",
     )
+
+
+def test_a_message_the_pipeline_refuses_is_quarantined_so_the_mailbox_is_not_stuck_on_it(db, monkeypatch):
+    def refuse(**kwargs):
+        raise ValidationFailed("no")
+
+    monkeypatch.setattr(intake_module, "contact_open", refuse)
+    result = email_intake(raw=corpus.plain(), source=PUSH)
+
+    assert (result.outcome, result.quarantine.reason, result.quarantine.detail) == (
+        Outcome.QUARANTINED,
+        "unexpected",
+        "recording: ValidationFailed",
+    )
+    assert not EmailMessage.objects.exists() and not ContactMoment.objects.exists()
+
+
+def test_a_database_that_is_away_is_not_a_quarantine(db, monkeypatch):
+    def away(**kwargs):
+        raise OperationalError("connection lost")
+
+    monkeypatch.setattr(intake_module, "contact_open", away)
+    with pytest.raises(OperationalError):
+        email_intake(raw=corpus.plain(), source=PUSH)
+    assert not QuarantinedEmail.objects.exists()
