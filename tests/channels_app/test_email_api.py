@@ -123,3 +123,12 @@ def test_people_do_not_push_mail(user_with_role, role):
     http, _user = user_with_role(role)
     assert post(http, corpus.plain()).status_code == 403
     assert not EmailMessage.objects.exists()
+
+
+def test_a_message_larger_than_djangos_upload_memory_limit_is_taken(mail_server, person, settings):
+    raw = corpus.plain(body=("Een lange brief. " * 60 + "\n") * 4_000)  # about 4 MB
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE < len(raw) < settings.EMAIL_MAX_MESSAGE_BYTES
+
+    response = post(mail_server, raw)
+
+    assert (response.status_code, response.json()["result"]) == (202, "imported")
