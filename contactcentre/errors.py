@@ -50,6 +50,22 @@ class RuleViolation(DomainError):
     title = "Not allowed by the rules"
 
 
+class TooLarge(DomainError):
+    """An upload (a scan) larger than the limit."""
+
+    status = 413
+    code = "too_large"
+    title = "Content too large"
+
+
+class UnsupportedType(DomainError):
+    """An upload whose content (sniffed, not its name or declared type) is not one that is accepted."""
+
+    status = 415
+    code = "unsupported_type"
+    title = "Unsupported media type"
+
+
 class RateLimited(DomainError):
     status = 429
     code = "rate_limited"

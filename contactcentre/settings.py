@@ -221,6 +221,11 @@ CELERY_BEAT_SCHEDULE = {
     # The outbox relay is woken on commit; this sweep delivers what a lost wake-up left behind.
     "relay-escalation-deliveries": {"task": "casemanagement.tasks.relay_escalation_deliveries", "schedule": 60.0},
     "flag-escalation-breaches": {"task": "casemanagement.tasks.flag_escalation_breaches", "schedule": 300.0},
+    # Scanned letters: the watched folder, letters whose processing was lost (a wake-up after commit that
+    # never ran), and the retention purge. All idempotent.
+    "import-scan-inbox": {"task": "channels_app.tasks.import_scan_inbox", "schedule": 60.0},
+    "process-received-scans": {"task": "channels_app.tasks.process_received_scans", "schedule": 300.0},
+    "purge-scanned-letters": {"task": "channels_app.tasks.purge_scanned_letters", "schedule": 86400.0},
     # The e-mail door's IMAP poller: UID-based and idempotent, a no-op while IMAP_HOST is empty.
     "poll-email-mailbox": {"task": "channels_app.tasks.poll_email_mailbox", "schedule": IMAP_POLL_SECONDS},
     "purge-email": {"task": "channels_app.tasks.purge_email", "schedule": 86400.0},
@@ -234,6 +239,20 @@ CELERY_BEAT_SCHEDULE = {
 WORK_ITEM_RESERVATION_MINUTES = int(os.environ.get("WORK_ITEM_RESERVATION_MINUTES", "30"))
 # How long contact moments are kept (days) before the daily purge deletes them.
 CONTACT_MOMENT_RETENTION_DAYS = int(os.environ.get("CONTACT_MOMENT_RETENTION_DAYS", str(2 * 365)))
+
+# Scanned letters (channels_app/scan): the originals are kept in their own storage, never served, under
+# random names, and purged with their contact moments (CONTACT_MOMENT_RETENTION_DAYS). The watched folder
+# SCAN_INBOX_DIR is imported every minute; imported files go to processed/, refused ones to failed/ with a
+# reason file, and both are purged after the same retention. A file younger than SCAN_INBOX_SETTLE_SECONDS
+# may still be being written and waits for the next round.
+SCAN_STORAGE_DIR = os.environ.get("SCAN_STORAGE_DIR") or str(BASE_DIR / "var" / "scans")
+SCAN_INBOX_DIR = os.environ.get("SCAN_INBOX_DIR") or str(BASE_DIR / "var" / "scan-inbox")
+SCAN_INBOX_SETTLE_SECONDS = int(os.environ.get("SCAN_INBOX_SETTLE_SECONDS", "10"))
+SCAN_MAX_BYTES = int(os.environ.get("SCAN_MAX_BYTES", str(20 * 1024 * 1024)))
+SCAN_MAX_PAGES = int(os.environ.get("SCAN_MAX_PAGES", "20"))
+# Letters read by OCR with a mean word confidence (0-100) below this go to the triage queue.
+SCAN_OCR_MIN_CONFIDENCE = float(os.environ.get("SCAN_OCR_MIN_CONFIDENCE", "70"))
+SCAN_OCR_TIMEOUT_SECONDS = int(os.environ.get("SCAN_OCR_TIMEOUT_SECONDS", "120"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -253,6 +272,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Originals of scanned letters: no base URL, so nothing in them is ever served.
+    "scans": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": SCAN_STORAGE_DIR}},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION

@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("contactcentre.processinglog.api.urls")),
     path("", include("lifeevents.api.urls")),
     path("", include("contactcentre.api.urls")),
+    path("", include("channels_app.scan.api.urls")),
     path("", include("channels_app.email.urls")),
 ]
 

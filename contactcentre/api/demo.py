@@ -11,6 +11,7 @@ DEMO_USERS = [
     ("balie", roles.COUNTER_CLERK, "Bas", "Balie"),
     ("teamleider", roles.SUPERVISOR, "Tessa", "Teamleider"),
     ("beheerder", roles.FUNCTIONAL_ADMIN, "Bart", "Beheerder"),
+    ("postkamer", roles.POST_ROOM, "Petra", "Postkamer"),
 ]
 
 

@@ -12,12 +12,14 @@ AGENT = "agent"
 COUNTER_CLERK = "counter_clerk"
 SUPERVISOR = "supervisor"
 FUNCTIONAL_ADMIN = "functional_admin"
+POST_ROOM = "post_room"
 
 ROLE_LABELS = {
     AGENT: "Klantcontactmedewerker",
     COUNTER_CLERK: "Baliemedewerker",
     SUPERVISOR: "Teamleider",
     FUNCTIONAL_ADMIN: "Functioneel beheerder",
+    POST_ROOM: "Postkamermedewerker",
 }
 
 

@@ -12,5 +12,7 @@ ALL_SCOPES = {
     "escalations:read": "Doorverwijzingen lezen",
     "escalations:write": "Doorverwijzingen afhandelen",
     "knowledge:read": "Kennisbank lezen",
+    "scans:read": "Status van aangeleverde gescande post lezen",
+    "scans:write": "Gescande post aanleveren",
     "email:deliver": "Inkomende e-mail afleveren (mailserver)",
 }

@@ -24,6 +24,7 @@ ROLE_NAMES = {
     roles.COUNTER_CLERK: _("Baliemedewerker"),
     roles.SUPERVISOR: _("Teamleider"),
     roles.FUNCTIONAL_ADMIN: _("Functioneel beheerder"),
+    roles.POST_ROOM: _("Postkamermedewerker"),
 }
 
 

@@ -23,8 +23,12 @@ from contactcentre.registry.assurance import AssuranceLevel, assurance_rank
 from contactcentre.registry.models import Party
 from contactcentre.registry.selectors import party_lookup
 from lifeevents.search import search_articles
+from lifeevents.selectors import life_events_for_query
 
 OFFER_CASES_LIMIT = 10
+# Letters about one life event give it 70-85% of the top three's score; a letter about nothing in
+# particular 35-60% (tests/channels_app/test_scan_intake.py, tests/firstline/test_classify.py).
+CLASSIFY_MIN_SHARE = 0.65
 
 
 class ClaimKind:
@@ -110,11 +114,15 @@ def contact_open(
     external_id: str = "",
     direction: str = ContactMoment.Direction.INBOUND,
     desk: str = "",
+    classify_text: str | None = None,
 ) -> FirstLineOffer:
     """Identify, record and offer. The same channel event (external id) opens one contact only.
-    `actor` is the staff member or system that opened the contact, or SYSTEM for a door without one."""
+    `actor` is the staff member or system that opened the contact, or SYSTEM for a door without one.
+    A door without a person to choose the life event passes `classify_text` (what the contact is about):
+    the contact is recorded with the life event the knowledge search finds most likely, if any."""
     party, ambiguous = identity_resolve(claim=identity_claim)
     level = effective_assurance(claim=identity_claim, party=party, assurance=assurance)
+    life_event = life_event_classify(text=classify_text) if classify_text else None
     contact, created = contact_moment_record(
         channel=channel,
         actor=actor,
@@ -126,6 +134,7 @@ def contact_open(
         external_id=external_id,
         agent=actor.user,
         desk=desk,
+        life_event=life_event,
     )
     offer = FirstLineOffer(contact=contact, created=created, party=contact.party, ambiguous=ambiguous)
     if created and party is not None:
@@ -176,6 +185,19 @@ def contact_open(
             offer.life_events = life_events_ranked(rows, case_type_ids=open_types)
     offer.articles = _articles_for(text=text, channel=channel, life_events=offer.life_events)
     return offer
+
+
+def life_event_classify(*, text: str):
+    """The life event a written question is about: the knowledge search's articles, their scores summed
+    per life event, and the best of three only when it holds CLASSIFY_MIN_SHARE of their total (a share,
+    so the same on every search engine). Text about nothing in particular matches a few words in many
+    articles and spreads its score: None, for a person to decide."""
+    ranked = life_events_for_query(text, limit=3)
+    total = sum(score for _life_event, score in ranked)
+    if not ranked or total <= 0:
+        return None
+    best, score = ranked[0]
+    return best if score / total >= CLASSIFY_MIN_SHARE else None
 
 
 def _articles_for(*, text: str, channel: str, life_events: list) -> list:

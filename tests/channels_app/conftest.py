@@ -69,3 +69,35 @@ def enqueue(party, key="case-status:1", body="Uw aanvraag is afgehandeld. Zie Mi
     )
     assert created
     return with_row
+
+
+@pytest.fixture
+def scan_dirs(settings, tmp_path):
+    """Each test its own originals' storage and watched folder; answers (storage dir, inbox dir)."""
+    storage, inbox = tmp_path / "scans", tmp_path / "inbox"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "scans": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(storage)}},
+    }
+    settings.SCAN_STORAGE_DIR = str(storage)
+    settings.SCAN_INBOX_DIR = str(inbox)
+    settings.SCAN_INBOX_SETTLE_SECONDS = 0
+    return storage, inbox
+
+
+@pytest.fixture
+def scan_tasks_here(monkeypatch):
+    """A letter's processing, asked for after commit, runs here with the task's .apply(), also on the
+    PostgreSQL + Redis pass where .delay() would hand it to a broker; answers the letter ids asked for."""
+    from channels_app import tasks
+
+    process, asked = tasks.process_scanned_letter, []
+
+    class Here:
+        @staticmethod
+        def delay(letter_id):
+            asked.append(letter_id)
+            return process.apply(args=[letter_id])
+
+    monkeypatch.setattr(tasks, "process_scanned_letter", Here)
+    return asked

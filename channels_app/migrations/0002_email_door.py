@@ -7,9 +7,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
+        ('channels_app', '0001_scanned_letter'),
         ('casemanagement', '0004_second_line'),
         ('interactions', '0004_identity_document_check'),
         ('registry', '0004_verification_message_code_seed'),
