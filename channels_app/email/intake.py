@@ -168,6 +168,7 @@ def _inbound_record(parsed: ParsedEmail, *, source: str) -> IntakeResult:
         text=parsed.reply_text,
         external_id=parsed.message_id,
     )
+    follow_up = thread is not None
     if thread is None:
         thread = EmailThread.objects.create(
             subject=parsed.subject, address=parsed.from_address, party=offer.party, case=case
@@ -182,7 +183,8 @@ def _inbound_record(parsed: ParsedEmail, *, source: str) -> IntakeResult:
     work_item_create(
         queue_code=EMAIL_QUEUE,
         kind=WorkItem.Kind.EMAIL,
-        title=parsed.subject or _("E-mail zonder onderwerp"),
+        # Says what kind of work it is, never what the citizen wrote: queues and boards show titles widely.
+        title=_("Reactie per e-mail") if follow_up else _("Vraag per e-mail"),
         contact_moment=offer.contact,
         party=offer.party,
         source_key=work_item_source_key(parsed.message_id),

@@ -66,7 +66,7 @@ def test_each_new_message_is_a_work_item_in_the_email_queue_once(person):
     assert (item.queue.code, item.kind, item.title, item.status) == (
         "email",
         "email",
-        "Vraag over mijn verhuizing",
+        "Vraag per e-mail",
         "open",
     )
     assert (item.source_key, item.contact_moment_id, item.party_id) == (
@@ -108,6 +108,7 @@ def test_a_reply_joins_the_thread_of_the_message_it_answers_and_the_agent_reads_
     reply = email_intake(raw=corpus.reply_with_history(in_reply_to=first.message_id), source=PUSH).message
 
     assert reply.thread_id == first.thread_id
+    assert WorkItem.objects.get(contact_moment=reply.contact_moment).title == "Reactie per e-mail"
     assert reply.in_reply_to == "<plain-1@voorbeeld.nl>"
     assert reply.reply_text == "Dank u, dan doe ik dat."
     assert reply.contact_moment.question == "Dank u, dan doe ik dat."
