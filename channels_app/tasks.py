@@ -1,14 +1,23 @@
-"""Thin tasks: deliver the notification outbox and the verification codes; read scanned letters, import
-the scanners' watched folder and purge old letters. Every service behind them is idempotent (a sent
-message is never due again, a processed letter is left alone), so Celery may retry them and a wake-up
-may come twice. The senders are woken by name after the commit that wrote a row
-(NOTIFICATION_SENDER_TASK, VERIFICATION_SENDER_TASK; contactcentre/wakeups.py) and swept by beat every
-30 seconds; a letter's processing is enqueued after its commit; so are the knowledge links of what the
-phone menu read out."""
+"""Thin tasks of the doors: deliver the notification outbox and the verification codes; read scanned
+letters, import the scanners' watched folder and purge old letters; poll the e-mail door's IMAP mailbox,
+send replies from the console and purge old mail; link what the phone menu read out. Every service
+behind them is idempotent (a sent message is never due again, a processed letter is left alone, a
+message already imported is not imported again), so Celery may retry them and a wake-up may come
+twice. The senders are woken by name after the commit that wrote a row (NOTIFICATION_SENDER_TASK,
+VERIFICATION_SENDER_TASK; contactcentre/wakeups.py) and swept by beat every 30 seconds; beat polls the
+mailbox every IMAP_POLL_SECONDS; a letter's processing, a reply's sending and the phone menu's
+knowledge links are enqueued after their commit."""
+
+import imaplib
+import logging
 
 from celery import shared_task
 from django.db import DatabaseError
+from imap_tools.errors import ImapToolsError
 
+from channels_app.email.imap import ImapAccount, mailbox_poll
+from channels_app.email.outbound import email_outbound_deliver
+from channels_app.email.retention import email_purge
 from channels_app.scan.services import (
     scan_inbox_import,
     scanned_letter_process,
@@ -18,6 +27,8 @@ from channels_app.scan.services import (
 from channels_app.services import notifications_send_due, verification_messages_send_due
 from contactcentre.interactions.services import contact_moment_knowledge_link
 from contactcentre.principal import SYSTEM
+
+logger = logging.getLogger(__name__)
 
 RETRY = {"autoretry_for": (DatabaseError,), "retry_backoff": 5, "retry_backoff_max": 60, "max_retries": 3}
 
@@ -72,3 +83,33 @@ def voice_contact_knowledge_link(*, contact_id: int, life_event_id: int | None, 
         )
         is not None
     )
+
+
+# --- e-mail (channels_app/email) -----------------------------------------------------------------
+
+
+@shared_task(name="channels_app.tasks.poll_email_mailbox", **RETRY)
+def poll_email_mailbox() -> dict[str, int]:
+    """A server that is down or silent is tried again at the next beat; nothing was read, nothing lost."""
+    account = ImapAccount.from_settings()
+    if account is None:
+        return {}
+    try:
+        return mailbox_poll(account=account)
+    except (OSError, imaplib.IMAP4.error, ImapToolsError) as error:
+        logger.warning("IMAP poll of %s failed: %s", account.host, type(error).__name__)
+        return {"error": 1}
+
+
+@shared_task(bind=True, name="channels_app.tasks.deliver_email_reply", max_retries=8)
+def deliver_email_reply(self, reply_id: int) -> str:
+    """Send a reply from the console; a mail server that is down is tried again with a growing delay."""
+    outcome = email_outbound_deliver(reply_id=reply_id)
+    if outcome == "retry":
+        raise self.retry(countdown=min(30 * 2**self.request.retries, 3600))
+    return outcome
+
+
+@shared_task(name="channels_app.tasks.purge_email", **RETRY)
+def purge_email() -> dict[str, int]:
+    return email_purge()

@@ -101,8 +101,12 @@ def _twilio_error(error: TwilioRestException) -> TransportError:
 # --- e-mail --------------------------------------------------------------------------------------
 
 
-def send_email(*, recipient: str, subject: str, body: str, reference: str = "") -> None:
-    message = EmailMessage(subject=subject, body=body, to=[recipient])
+def send_email(
+    *, recipient: str, subject: str, body: str, reference: str = "", sender: str = "", headers: dict | None = None
+) -> None:
+    """`sender` (default DEFAULT_FROM_EMAIL) and `headers` (Message-ID, In-Reply-To, ...) for the e-mail
+    door's replies, which must come from the address citizens write to and keep their thread."""
+    message = EmailMessage(subject=subject, body=body, to=[recipient], from_email=sender or None, headers=headers)
     try:
         message.send(fail_silently=False)
     except smtplib.SMTPRecipientsRefused:

@@ -215,6 +215,8 @@ CELERY_TIMEZONE = "Europe/Amsterdam"
 # name after commit (contactcentre/wakeups.py). Wiring, not configuration: no environment variable.
 NOTIFICATION_SENDER_TASK = "channels_app.tasks.send_due_notifications"
 VERIFICATION_SENDER_TASK = "channels_app.tasks.send_due_verification_messages"
+# Seconds between two polls of the e-mail door's IMAP mailbox (IMAP_* below).
+IMAP_POLL_SECONDS = float(os.environ.get("IMAP_POLL_SECONDS", "60"))
 CELERY_BEAT_SCHEDULE = {
     "purge-idempotency-records": {"task": "contactcentre.api.tasks.purge_idempotency_records", "schedule": 3600.0},
     "purge-contact-moments": {"task": "contactcentre.interactions.tasks.purge_contact_moments", "schedule": 86400.0},
@@ -230,6 +232,9 @@ CELERY_BEAT_SCHEDULE = {
     "import-scan-inbox": {"task": "channels_app.tasks.import_scan_inbox", "schedule": 60.0},
     "process-received-scans": {"task": "channels_app.tasks.process_received_scans", "schedule": 300.0},
     "purge-scanned-letters": {"task": "channels_app.tasks.purge_scanned_letters", "schedule": 86400.0},
+    # The e-mail door's IMAP poller: UID-based and idempotent, a no-op while IMAP_HOST is empty.
+    "poll-email-mailbox": {"task": "channels_app.tasks.poll_email_mailbox", "schedule": IMAP_POLL_SECONDS},
+    "purge-email": {"task": "channels_app.tasks.purge_email", "schedule": 86400.0},
     "release-expired-work-items": {
         "task": "contactcentre.interactions.tasks.release_expired_work_items",
         "schedule": 60.0,
@@ -271,8 +276,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-# Uploaded files (escalation attachments) in the default storage; never served from here by the web server,
-# only handed out by the API to whoever may have them. No MEDIA_URL on purpose.
+# Uploaded and received files (escalation attachments, e-mail attachments, quarantined messages) in the
+# default storage; never served from here by the web server, only handed out by the API to whoever may have
+# them. No MEDIA_URL on purpose.
 MEDIA_ROOT = os.environ.get("MEDIA_ROOT") or str(BASE_DIR / "var" / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -439,6 +445,37 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "noreply@contactcen
 LETTER_QUEUE_DIR = os.environ.get("LETTER_QUEUE_DIR") or str(BASE_DIR / "var" / "letters")
 # Attempts before a notification is given up (dead); an administrator can resend it.
 NOTIFICATION_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATION_MAX_ATTEMPTS", "8"))
+
+# The e-mail door (channels_app/email). EMAIL_INTAKE_ADDRESS is the address citizens write to: replies
+# from the console are sent from it and name it in X-Loop; mail from it (or an X-Loop naming it) is our
+# own coming back and is never handled. EMAIL_OWN_ADDRESSES lists further addresses of ours.
+EMAIL_INTAKE_ADDRESS = os.environ.get("EMAIL_INTAKE_ADDRESS") or "contact@contactcentrum.example"
+EMAIL_OWN_ADDRESSES = env_list("EMAIL_OWN_ADDRESSES")
+EMAIL_MAX_MESSAGE_BYTES = int(os.environ.get("EMAIL_MAX_MESSAGE_BYTES", str(25 * 1024 * 1024)))
+EMAIL_ATTACHMENT_MAX_BYTES = int(os.environ.get("EMAIL_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+EMAIL_ATTACHMENTS_MAX_COUNT = int(os.environ.get("EMAIL_ATTACHMENTS_MAX_COUNT", "20"))
+# Attachment types kept, as sniffed from the content (not as the sender declared them).
+EMAIL_ATTACHMENT_TYPES = env_list(
+    "EMAIL_ATTACHMENT_TYPES",
+    "application/pdf,image/jpeg,image/png,image/gif,image/tiff,image/heic,"
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document,"
+    "application/vnd.oasis.opendocument.text",
+)
+# A case reference in a subject ("Zaaknummer: ZAAK-2026-000001", "[ZAAK-2026-000001]"): group 1 is the
+# reference, looked up among the cases; a message that names one joins that case's thread for its sender.
+EMAIL_CASE_REFERENCE_PATTERN = os.environ.get(
+    "EMAIL_CASE_REFERENCE_PATTERN", r"(?:zaak(?:nummer)?|kenmerk|case)\s*[:#]?\s*([A-Z0-9][A-Z0-9-]{3,39})"
+)
+# The IMAP poller (channels_app/email/imap.py), off while IMAP_HOST is empty. IMAP_SECURITY: ssl
+# (port 993), starttls or none (only for a server on this machine).
+IMAP_HOST = os.environ.get("IMAP_HOST", "")
+IMAP_PORT = int(os.environ.get("IMAP_PORT", "993"))
+IMAP_USER = os.environ.get("IMAP_USER", "")
+IMAP_PASSWORD = os.environ.get("IMAP_PASSWORD", "")
+IMAP_FOLDER = os.environ.get("IMAP_FOLDER", "INBOX")
+IMAP_SECURITY = os.environ.get("IMAP_SECURITY", "ssl")
+IMAP_TIMEOUT_SECONDS = float(os.environ.get("IMAP_TIMEOUT_SECONDS", "10"))
+IMAP_BATCH = int(os.environ.get("IMAP_BATCH", "100"))
 
 # Brute force: lock out a username *from an IP* (agents share office IPs, so never the IP alone).
 # ModelBackend (the user read from the database on every request) with each person's permission set and

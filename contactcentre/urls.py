@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("contactcentre.api.urls")),
     path("", include("channels_app.scan.api.urls")),
     path("", include("channels_app.counter.api.urls")),
+    path("", include("channels_app.email.urls")),
 ]
 
 urlpatterns = [

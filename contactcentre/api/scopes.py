@@ -15,4 +15,5 @@ ALL_SCOPES = {
     "scans:read": "Status van aangeleverde gescande post lezen",
     "scans:write": "Gescande post aanleveren",
     "counter:kiosk": "Balie: een nummer trekken en aanmelden voor een afspraak (kiosk)",
+    "email:deliver": "Inkomende e-mail afleveren (mailserver)",
 }
