@@ -24,18 +24,26 @@ CHROMIUM_ARGS = [
 ]
 SERIOUS = ("serious", "critical")
 
-pytestmark = pytest.mark.skipif(
+SKIP = pytest.mark.skipif(
     connection.vendor != "postgresql" or not shutil.which(CHROMIUM),
     reason="browser tests run on PostgreSQL with Debian's chromium (CI's second pass)",
 )
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser/" in str(item.path):
+            item.add_marker(SKIP)
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still plain
 # synchronous calls between page actions.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One chromium per module: Playwright's sync API keeps an event loop in this thread while it runs,
+    which the async tests that come later (websockets) must not find."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
