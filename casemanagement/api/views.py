@@ -413,7 +413,8 @@ class EscalationListView(GenericAPIView):
 
 
 def _contact_for(request, contact_id: int) -> ContactMoment:
-    contact = contact_moments_visible(principal=request.user).filter(pk=contact_id).first()
+    # Only the contact itself is needed: not the articles the selector prefetches for lists.
+    contact = contact_moments_visible(principal=request.user).prefetch_related(None).filter(pk=contact_id).first()
     if contact is None:
         raise ValidationFailed(field_errors={"contact_moment": [_("Dit contact is niet bekend.")]})
     return contact
@@ -464,7 +465,7 @@ class EscalationPreviewView(APIView):
             routing_context_for(
                 question=data["question"],
                 channel=contact.channel,
-                party=contact.party,
+                party_id=contact.party_id,
                 life_event_id=contact.life_event_id,
                 case_type=_case_type(data.get("case_type")),
                 article_ids=[article.pk for article in _articles(data["articles"])],
