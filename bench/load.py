@@ -53,14 +53,19 @@ def gunicorn_command(app: str, port: int, *, workers: int, threads: int) -> list
 
 
 def start_gunicorn(
-    app: str, port: int, *, workers: int, threads: int, ready_path: str, log_path: Path
+    app: str, port: int, *, workers: int, threads: int, ready_path: str, log_path: Path, env: dict | None = None
 ) -> subprocess.Popen:
     """gunicorn serving `app` on 127.0.0.1:`port`, once `ready_path` answers 200; its output goes to
-    `log_path`."""
+    `log_path`; `env` is its environment (default: this process's)."""
     command = gunicorn_command(app, port, workers=workers, threads=threads)
     log_file = log_path.open("w")
     server = subprocess.Popen(  # own process group, so it can be stopped with everything it forked
-        command, cwd=REPO, env=os.environ.copy(), stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
+        command,
+        cwd=REPO,
+        env=env or os.environ.copy(),
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     deadline = time.time() + 30
     while time.time() < deadline:
