@@ -19,7 +19,8 @@ the purpose the API requires), made beforehand in bulk. At each number of client
 same server and connections made anew: `ceiling` (GET /bench/ceiling, a bare Django JSON view),
 `signed_in` (GET /bench/signed-in, a DRF view behind the agent's session and permission check) and
 `escalation_create`; throughput is also given as a ratio to the two baselines of the same point.
-CPU per request counts gunicorn, the PostgreSQL backends and Redis (the worker is not in it).
+CPU per request counts gunicorn, the PostgreSQL backends and Redis; "+delivery" is what the worker and
+the receiver (this process) used meanwhile per request, on the same cores.
 SQL statements per creation: 20 requests through Django's test client in this process, counted with
 CaptureQueriesContext. Latency: escalations created one at a time through the service, 20 ms apart,
 from their commit to the receiver (bench/escalations.py's measurement).
@@ -30,6 +31,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import secrets
 import shutil
 import statistics
@@ -48,6 +50,7 @@ from bench.load import (  # noqa: E402
     free_port,
     log,
     measure_load,
+    proc_cpu,
     start_gunicorn,
     stop_gunicorn,
     wait_for_quiet,
@@ -178,10 +181,11 @@ def main() -> None:
             if number >= 20:  # the first 20 warm the caches (sessions, permissions, routing configuration)
                 counts.append(len(queries.captured_queries))
                 cpu.append((time.process_time() - cpu_started) * 1000)
-        with CaptureQueriesContext(connection) as service_queries:
-            own = ContactMoment.objects.get(pk=json.loads(escalation_targets(1)[0][2])["contact_moment"])
-            escalation_create(contact=own, actor=staff(own.agent), question=QUESTION)
-        service_statements = len(service_queries.captured_queries) - 1  # less the contact's own read
+        for own in ContactMoment.objects.filter(pk__in=[json.loads(t[2])["contact_moment"] for t in samples[:2]]):
+            actor = staff(own.agent)
+            with CaptureQueriesContext(connection) as service_queries:  # the second one counts (warm)
+                escalation_create(contact=own, actor=actor, question=QUESTION)
+        service_statements = len(service_queries.captured_queries)
         log(
             f"SQL statements per creation: {statistics.median(counts):g} per API request "
             f"(min {min(counts)}, max {max(counts)}), {service_statements} in escalation_create; "
@@ -213,15 +217,23 @@ def main() -> None:
             for name in ENDPOINTS:
                 path, count = targets_file(name, args.duration * args.max_rate)
                 waited = wait_for_quiet(args.quiet_wait)
+                delivering = delivery_cpu(worker.pid)
                 point = measure_load(wrk, port, path, meter, clients, args.duration)
                 point.update(endpoint=name, waited_for_quiet_s=waited)
+                # Not in cpu/request: the worker and the receiver deliver on the same cores meanwhile.
+                point["delivery_cpu_ms_per_request"] = {
+                    part: round((used - delivering[part]) / max(point["requests"], 1) * 1000, 3)
+                    for part, used in delivery_cpu(worker.pid).items()
+                }
                 if name == "escalation_create" and point["requests"] > count:
                     log(f"{point['requests']} requests for {count} contacts: raise --max-rate (contacts reused)")
                 points.append(point)
                 log(
                     f"{name:17} c={clients:<3} {point['rps']:>7.1f} /s  p50 {point['p50_ms']:.1f}  "
                     f"p95 {point['p95_ms']:.1f}  p99 {point['p99_ms']:.1f} ms  non-2xx {point['non_2xx']}  "
-                    f"errors {point['errors']}  cpu/request {point['cpu_ms_per_request']['total']} ms"
+                    f"errors {point['errors']}  cpu/request {point['cpu_ms_per_request']['total']} ms "
+                    f"(+ worker {point['delivery_cpu_ms_per_request']['worker']}, "
+                    f"receiver {point['delivery_cpu_ms_per_request']['receiver']})"
                 )
         stop_gunicorn(server)
         server = None
@@ -236,7 +248,7 @@ def main() -> None:
         print_table(points, args)
         print(
             f"\nSQL statements per creation: {statistics.median(counts):g} per API request, "
-            f"{service_statements} in escalation_create (after the purpose check's read of the contact)"
+            f"{service_statements} in escalation_create (with BEGIN and COMMIT)"
         )
         own = ContactMoment.objects.get(pk=json.loads(escalation_targets(1)[0][2])["contact_moment"])
         latencies = delivery_latency(
@@ -276,6 +288,12 @@ def main() -> None:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+def delivery_cpu(worker_pid: int) -> dict[str, float]:
+    """CPU seconds so far of the Celery worker and of this process (the receiver's threads)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return {"worker": proc_cpu(worker_pid), "receiver": own.ru_utime + own.ru_stime}
+
+
 def backend_pids() -> list[int]:
     from django.db import connection
 
@@ -290,7 +308,8 @@ def print_table(points: list[dict], args) -> None:
     by = {(p["endpoint"], p["clients"]): p for p in points}
     header = (
         f"{'endpoint':17} {'clients':>7} {'per s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
-        f"{'cpu ms/req':>10} {'/signed_in':>10} {'/ceiling':>8}  cores server/postgres/redis/other/steal/idle"
+        f"{'cpu ms/req':>10} {'+delivery':>9} {'/signed_in':>10} {'/ceiling':>8}  "
+        "cores server/postgres/redis/other/steal/idle"
     )
     print("\n" + header + "\n" + "-" * len(header))
     for clients in args.clients:
@@ -300,7 +319,8 @@ def print_table(points: list[dict], args) -> None:
             cores = "/".join(str(cpu[f"{k}_cores"]) for k in ("server", "postgres", "redis", "other", "steal", "idle"))
             print(
                 f"{name:17} {clients:>7} {p['rps']:>7.1f} {p['p50_ms']:>7.1f} {p['p95_ms']:>7.1f} {p['p99_ms']:>7.1f} "
-                f"{p['cpu_ms_per_request']['total']:>10.2f} {p['rps'] / by['signed_in', clients]['rps']:>10.3f} "
+                f"{p['cpu_ms_per_request']['total']:>10.2f} {sum(p['delivery_cpu_ms_per_request'].values()):>9.2f} "
+                f"{p['rps'] / by['signed_in', clients]['rps']:>10.3f} "
                 f"{p['rps'] / by['ceiling', clients]['rps']:>8.3f}  {cores}"
             )
 

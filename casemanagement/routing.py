@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from casemanagement.business_calendar import BusinessCalendar, add_working_days, add_working_time
 from casemanagement.models import CaseType, RoutingRule
-from casemanagement.routing_configuration import routing_configuration
+from casemanagement.routing_configuration import routing_configuration, routing_configuration_pinned
 from contactcentre.errors import RuleViolation
 from contactcentre.registry.models import Address, Organisation
 
@@ -72,13 +72,14 @@ def _conditions(rule: RoutingRule, context: RoutingContext) -> list[tuple[bool, 
 def route_find(context: RoutingContext, *, now: datetime | None = None) -> Route:
     """The first active rule, in order, whose every filled-in condition holds (a default rule holds
     always), with its explanation and deadlines. RuleViolation when no rule applies."""
-    for rule in routing_configuration().rules:
-        conditions = _conditions(rule, context)
-        if conditions and all(matches for matches, _why in conditions):
-            why = "; ".join(reason for _matches, reason in conditions)
-            return _route(rule, _("Regel '%(rule)s': %(why)s.") % {"rule": rule.name, "why": why}, now)
-        if not conditions and rule.is_default:
-            return _route(rule, _("Standaardregel '%s': geen andere regel paste.") % rule.name, now)
+    with routing_configuration_pinned() as configuration:  # the rules and the calendar of one version
+        for rule in configuration.rules:
+            conditions = _conditions(rule, context)
+            if conditions and all(matches for matches, _why in conditions):
+                why = "; ".join(reason for _matches, reason in conditions)
+                return _route(rule, _("Regel '%(rule)s': %(why)s.") % {"rule": rule.name, "why": why}, now)
+            if not conditions and rule.is_default:
+                return _route(rule, _("Standaardregel '%s': geen andere regel paste.") % rule.name, now)
     raise RuleViolation(_("Geen routeringsregel past; stel een standaardregel in."), code="no_routing_rule")
 
 

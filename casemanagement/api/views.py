@@ -413,8 +413,9 @@ class EscalationListView(GenericAPIView):
 
 
 def _contact_for(request, contact_id: int) -> ContactMoment:
-    # Only the contact itself is needed: not the articles the selector prefetches for lists.
-    contact = contact_moments_visible(principal=request.user).prefetch_related(None).filter(pk=contact_id).first()
+    # Only the contact itself is needed: not the related rows the selector joins and prefetches for lists.
+    visible = contact_moments_visible(principal=request.user).select_related(None).prefetch_related(None)
+    contact = visible.filter(pk=contact_id).first()
     if contact is None:
         raise ValidationFailed(field_errors={"contact_moment": [_("Dit contact is niet bekend.")]})
     return contact
