@@ -237,3 +237,14 @@ def test_escalation_create_takes_a_fixed_number_of_queries(agent, tax, default_r
     with django_assert_num_queries(7):
         escalation = escalation_create(contact=contact, actor=actor, question="Vraag")
     assert escalation.organisation == tax and escalation.deliveries.get().status == EscalationDelivery.Status.PENDING
+
+
+def test_a_reference_already_taken_is_drawn_again_with_nothing_left_behind(agent, tax, default_rule, monkeypatch):
+    taken = escalation_create(contact=_contact(agent), actor=staff(agent), question="Vraag")
+    drawn = iter([taken.reference, "D2612345678"])
+    monkeypatch.setattr("casemanagement.escalations._new_reference", lambda: next(drawn))
+    escalation = escalation_create(contact=_contact(agent), actor=staff(agent), question="Vraag")
+    assert escalation.reference == "D2612345678"
+    assert Escalation.objects.count() == 2 and EscalationDelivery.objects.count() == 2
+    assert list(escalation.events.values_list("state", flat=True)) == ["new", "delivered"]  # the worklist's
+    assert list(taken.events.values_list("state", flat=True)) == ["new", "delivered"]
