@@ -58,7 +58,7 @@ def start_worker(broker_url: str) -> subprocess.Popen:
         [sys.executable, "-m", "celery", "-A", "contactcentre", "worker", "--pool=solo",
          "--concurrency=1", "--without-heartbeat", "--without-gossip", "--without-mingle",
          "--loglevel=ERROR"],
-        cwd=ROOT, env=os.environ | {"CELERY_BROKER_URL": broker_url},  # REDIS_URL stays the shared cache
+        cwd=ROOT, env=os.environ | {"REDIS_URL": broker_url},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     time.sleep(3)  # the worker starts

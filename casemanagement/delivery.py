@@ -9,12 +9,10 @@ administrator resends it). It is woken on commit and swept periodically, so a lo
 The message id is the row's, so a receiver drops a repeat it has seen (at-least-once delivery).
 """
 
-import logging
 import random
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,36 +20,9 @@ from casemanagement import webhooks
 from casemanagement.models import Escalation, EscalationDelivery, EscalationEvent, SecondLineEndpoint
 from casemanagement.routing_configuration import routing_configuration
 
-logger = logging.getLogger(__name__)
 Status = EscalationDelivery.Status
 BACKOFF_BASE = timedelta(seconds=10)
 BACKOFF_MAX = timedelta(hours=1)
-# Set while a wake-up waits in the broker for the relay; the relay clears it as it starts, before it
-# selects what is due. The timeout bounds the wait after a lost wake-up (the periodic sweep also runs).
-WAKE_UP_PENDING_KEY = "casemanagement:relay-wake-up-pending"
-WAKE_UP_PENDING_SECONDS = 10
-
-
-def relay_wake_up_needed() -> bool:
-    """Whether a commit must wake the relay: not while an earlier wake-up waits, because the run it
-    starts selects the rows committed until then (under load one run sends many, instead of one run
-    per escalation). True, and marked as waiting, otherwise; True when the cache is down."""
-    try:
-        return bool(cache.add(WAKE_UP_PENDING_KEY, 1, timeout=WAKE_UP_PENDING_SECONDS))
-    except Exception:  # noqa: BLE001 - any cache failure: rather a wake-up too many than a late delivery
-        return True
-
-
-def relay_wake_up_lost() -> None:
-    """The wake-up was not sent: the next commit sends one."""
-    _relay_wake_up_clear()
-
-
-def _relay_wake_up_clear() -> None:
-    try:
-        cache.delete(WAKE_UP_PENDING_KEY)
-    except Exception:  # noqa: BLE001 - the marker expires by itself
-        logger.warning("relay wake-up marker not cleared (cache unavailable)")
 
 
 def backoff(attempts: int) -> timedelta:
@@ -107,7 +78,6 @@ def delivery_acknowledge(*, delivery: EscalationDelivery) -> None:
 
 def escalation_deliveries_relay(*, now: datetime | None = None, batch: int = 50) -> dict[str, int]:
     """Send due webhook deliveries; returns counts per outcome. Safe to run in several workers."""
-    _relay_wake_up_clear()  # before selecting: a row committed from now on sends a new wake-up
     now = now or timezone.now()
     counts = {"delivered": 0, "failed": 0, "dead": 0}
     while True:

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-from casemanagement.delivery import delivery_hand_over, relay_wake_up_lost, relay_wake_up_needed
+from casemanagement.delivery import delivery_hand_over
 from casemanagement.models import (
     Case,
     CaseType,
@@ -194,14 +194,10 @@ def _deliver_to(escalation: Escalation, organisation: Organisation, *, first: bo
 
 def _wake_relay() -> None:
     """Best effort, once, no publish retries: the committed outbox row is the source of truth and the
-    beat sweep delivers it if this wake-up is lost, so a broker that is down never fails the caller.
-    Not sent while an earlier wake-up still waits for the relay (that run sends this row too)."""
-    if not relay_wake_up_needed():
-        return
+    beat sweep delivers it if this wake-up is lost, so a broker that is down never fails the caller."""
     try:
         relay_escalation_deliveries.apply_async(retry=False)
     except (KombuOperationalError, OSError):
-        relay_wake_up_lost()
         logger.warning("Relay wake-up not sent (broker unavailable); the periodic sweep will deliver.")
 
 

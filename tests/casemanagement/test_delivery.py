@@ -202,38 +202,3 @@ def test_a_broker_that_is_down_does_not_fail_the_escalation(receiver, monkeypatc
     assert callbacks  # the wake-up ran, failed, and was only logged
     assert escalation.deliveries.get().status == Status.PENDING  # the outbox keeps it for the sweep
     assert escalation_deliveries_relay()["delivered"] == 1
-
-
-@pytest.mark.django_db
-def test_one_wake_up_waits_for_the_relay_at_a_time(receiver, monkeypatch, django_capture_on_commit_callbacks):
-    """Escalations committed while a wake-up still waits send none of their own (the run it starts
-    sends them too); once the relay has started, the next commit wakes it again; a wake-up the broker
-    did not take is tried again by the next commit."""
-    sent = []
-    monkeypatch.setattr(
-        "casemanagement.escalations.relay_escalation_deliveries.apply_async", lambda **kwargs: sent.append(kwargs)
-    )
-    line = _webhook_line(receiver)
-    with django_capture_on_commit_callbacks(execute=True):
-        line.escalate()
-    with django_capture_on_commit_callbacks(execute=True):
-        line.escalate()
-    assert len(sent) == 1
-    assert escalation_deliveries_relay()["delivered"] == 2  # the run the one wake-up starts sends both
-    with django_capture_on_commit_callbacks(execute=True):
-        line.escalate()
-    assert len(sent) == 2
-
-    def broker_down(**kwargs):
-        raise KombuOperationalError("Connection refused.")
-
-    escalation_deliveries_relay()
-    monkeypatch.setattr("casemanagement.escalations.relay_escalation_deliveries.apply_async", broker_down)
-    with django_capture_on_commit_callbacks(execute=True):
-        line.escalate()
-    monkeypatch.setattr(
-        "casemanagement.escalations.relay_escalation_deliveries.apply_async", lambda **kwargs: sent.append(kwargs)
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        line.escalate()
-    assert len(sent) == 3
