@@ -25,7 +25,6 @@ measured through the service, not over HTTP (no HTTP or serialisation cost in th
 
 import argparse
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,17 +34,65 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from bench.load import free_port  # noqa: E402
 
 
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def start_broker() -> tuple[subprocess.Popen, str]:
+    """A redis-server of our own on a free port as the Celery broker, and its URL."""
+    port = free_port()
+    redis = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    return redis, f"redis://127.0.0.1:{port}/0"
+
+
+def start_worker(broker_url: str) -> subprocess.Popen:
+    """One Celery worker, solo pool (production's late ack, prefetch 1), on our broker."""
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "contactcentre", "worker", "--pool=solo",
+         "--concurrency=1", "--without-heartbeat", "--without-gossip", "--without-mingle",
+         "--loglevel=ERROR"],
+        cwd=ROOT, env=os.environ | {"REDIS_URL": broker_url},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    time.sleep(3)  # the worker starts
+    return worker
+
+
+def delivery_latency(create, receiver, count: int) -> list[float]:
+    """`create()` an escalation `count` times, 20 ms apart, each in its own transaction; the ms from
+    its commit (an on_commit hook registered before the service's own) to the receiver's reception."""
+    from django.db import transaction
+
+    committed: dict[str, float] = {}
+    for _ in range(count):
+        with transaction.atomic():
+            stamp: dict[str, float] = {}
+            transaction.on_commit(lambda stamp=stamp: stamp.setdefault("at", time.time()))
+            escalation = create()
+        committed[escalation.reference] = stamp["at"]
+        time.sleep(0.02)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        received = {r.reference: r.received_at for r in receiver.receptions if r.reference in committed}
+        if len(received) == len(committed):
+            break
+        time.sleep(0.2)
+    latencies = [(received[reference] - at) * 1000 for reference, at in committed.items() if reference in received]
+    print(f"\nDelivery latency, commit to receiver ({len(latencies)} of {len(committed)} delivered), ms")
+    print(
+        f"median {statistics.median(latencies):.1f}  p95 {percentile(latencies, 0.95):.1f}  "
+        f"p99 {percentile(latencies, 0.99):.1f}  max {max(latencies):.1f}"
+    )
+    print(f"receiver: raw receptions {len(receiver.receptions)}, unique {len(receiver.unique_message_ids())}, "
+          f"rejected signatures {receiver.rejected}")  # fmt: skip
+    return latencies
 
 
 def main() -> None:
@@ -56,23 +103,18 @@ def main() -> None:
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("Set DATABASE_URL to a throwaway PostgreSQL database (and REDIS_URL).")
 
-    broker_port = free_port()
-    broker_url = f"redis://127.0.0.1:{broker_port}/0"
+    redis, broker_url = start_broker()
     os.environ["CELERY_BROKER_URL"] = broker_url  # Celery's own override: the broker is ours
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
     os.environ["WEBHOOK_ALLOW_PRIVATE_TARGETS"] = "1"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "contactcentre.settings")
-    redis = subprocess.Popen(
-        ["redis-server", "--port", str(broker_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
     worker = None
     try:
         import django
 
         django.setup()
         from django.core.management import call_command
-        from django.db import connection, transaction
+        from django.db import connection
 
         call_command("migrate", verbosity=0)
 
@@ -141,14 +183,7 @@ def main() -> None:
         run(2, escalate)  # warm-up: connections, prepared statements, caches
         for phase in ("no worker running (deliveries wait in the outbox)", "the worker delivering meanwhile"):
             if worker is None and phase.startswith("the worker"):
-                worker = subprocess.Popen(
-                    [sys.executable, "-m", "celery", "-A", "contactcentre", "worker", "--pool=solo",
-                     "--concurrency=1", "--without-heartbeat", "--without-gossip", "--without-mingle",
-                     "--loglevel=ERROR"],
-                    cwd=ROOT, env=os.environ | {"REDIS_URL": broker_url},
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                )  # fmt: skip
-                time.sleep(3)  # the worker starts
+                worker = start_worker(broker_url)
                 from casemanagement.tasks import relay_escalation_deliveries
 
                 relay_escalation_deliveries.delay()  # the sweep that delivers what waited
@@ -161,29 +196,12 @@ def main() -> None:
                 print(f"{threads:>7} {escalations:>14.0f} {contacts:>11.0f} {escalations / contacts:>6.2f}")
         drain()
 
-        committed: dict[str, float] = {}
         own = contact()
-        for _ in range(options.latency):
-            with transaction.atomic():
-                stamp: dict[str, float] = {}
-                transaction.on_commit(lambda stamp=stamp: stamp.setdefault("at", time.time()))
-                escalation = escalation_create(contact=own, actor=actor, question="Waar blijft mijn toeslag?")
-            committed[escalation.reference] = stamp["at"]
-            time.sleep(0.02)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            received = {r.reference: r.received_at for r in receiver.receptions if r.reference in committed}
-            if len(received) == len(committed):
-                break
-            time.sleep(0.2)
-        latencies = [(received[reference] - at) * 1000 for reference, at in committed.items() if reference in received]
-        print(f"\nDelivery latency, commit to receiver ({len(latencies)} of {len(committed)} delivered), ms")
-        print(
-            f"median {statistics.median(latencies):.1f}  p95 {percentile(latencies, 0.95):.1f}  "
-            f"p99 {percentile(latencies, 0.99):.1f}  max {max(latencies):.1f}"
+        delivery_latency(
+            lambda: escalation_create(contact=own, actor=actor, question="Waar blijft mijn toeslag?"),
+            receiver,
+            options.latency,
         )
-        print(f"receiver: raw receptions {len(receiver.receptions)}, unique {len(receiver.unique_message_ids())}, "
-              f"rejected signatures {receiver.rejected}")  # fmt: skip
         receiver.stop()
     finally:
         if worker is not None:

@@ -1,9 +1,10 @@
-"""Load generation for the benchmarks, without Django: wrk driven by bench/wrk/targets.lua, and how
-its connections sit on the server's processes."""
+"""Load generation for the benchmarks, without Django: wrk driven by bench/wrk/targets.lua, how its
+connections sit on the server's processes, and the CPU each process used meanwhile."""
 
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -12,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -26,30 +28,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def proc_cpu(pid: int) -> float:
-    """CPU seconds (user + system) a process has used so far."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / TICK
-    except (FileNotFoundError, ProcessLookupError, IndexError):
-        return 0.0
-
-
-def children_of(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if int(entry.joinpath("stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                    found.append(int(entry.name))
-            except (FileNotFoundError, ProcessLookupError, IndexError):
-                continue
-    return found
 
 
 def gunicorn_command(app: str, port: int, *, workers: int, threads: int) -> list[str]:
@@ -75,14 +53,19 @@ def gunicorn_command(app: str, port: int, *, workers: int, threads: int) -> list
 
 
 def start_gunicorn(
-    app: str, port: int, *, workers: int, threads: int, ready_path: str, log_path: Path
+    app: str, port: int, *, workers: int, threads: int, ready_path: str, log_path: Path, env: dict | None = None
 ) -> subprocess.Popen:
     """gunicorn serving `app` on 127.0.0.1:`port`, once `ready_path` answers 200; its output goes to
-    `log_path`."""
+    `log_path`; `env` is its environment (default: this process's)."""
     command = gunicorn_command(app, port, workers=workers, threads=threads)
     log_file = log_path.open("w")
     server = subprocess.Popen(  # own process group, so it can be stopped with everything it forked
-        command, cwd=REPO, env=os.environ.copy(), stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
+        command,
+        cwd=REPO,
+        env=env or os.environ.copy(),
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -168,3 +151,151 @@ def connections_per_worker(port: int) -> list[int]:
         ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"], capture_output=True, text=True, check=False
     ).stdout
     return sorted(Counter(re.findall(r"pid=(\d+)", out)).values(), reverse=True)
+
+
+Target = tuple[str, str, str, dict[str, str]]  # method, path, JSON body or "", headers
+
+
+def write_targets(path: Path, targets: list[Target]) -> None:
+    """Header sets once ("#S<TAB>set<TAB>name<TAB>value"), then one request per line naming its set."""
+    sets: dict[tuple, int] = {}
+    lines = []
+    for _method, _path, _body, headers in targets:
+        key = tuple(sorted(headers.items()))
+        if key not in sets:
+            sets[key] = len(sets) + 1
+            lines += [f"#S\t{sets[key]}\t{name}\t{value}" for name, value in key]
+    for method, target_path, body, headers in targets:
+        lines.append(f"{method}\t{target_path}\t{body}\t{sets[tuple(sorted(headers.items()))]}")
+    path.write_text("\n".join(lines) + "\n")
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def proc_cpu(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICK
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return 0.0
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int(entry.joinpath("stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    found.append(int(entry.name))
+            except (FileNotFoundError, ProcessLookupError, IndexError):
+                continue
+    return found
+
+
+def machine_ticks() -> list[int]:
+    """/proc/stat's machine-wide line: user nice system idle iowait irq softirq steal guest guest_nice."""
+    return [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+
+
+def machine_busy(values: list[int] | None = None) -> tuple[float, float]:
+    values = values or machine_ticks()
+    idle = values[3] + values[4]
+    return (sum(values) - idle) / TICK, sum(values) / TICK
+
+
+def redis_pids() -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if entry.joinpath("comm").read_text().strip() == "redis-server":
+                    found.append(int(entry.name))
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+    return found
+
+
+class CpuMeter:
+    """CPU seconds used during one load point by the server, its PostgreSQL backends and wrk.
+    `backend_pids()` lists the PostgreSQL backends of the database under load (the caller asks it)."""
+
+    def __init__(self, server_pid: int, backend_pids: Callable[[], list[int]]):
+        self.server_pid = server_pid
+        self.backend_pids = backend_pids
+        self.redis = redis_pids()
+
+    def snapshot(self) -> dict:
+        server = [self.server_pid, *children_of(self.server_pid)]
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # wrk, once waited for
+        ticks = machine_ticks()
+        busy, total = machine_busy(ticks)
+        return {
+            "server": sum(proc_cpu(p) for p in server),
+            "postgres_by_pid": {p: proc_cpu(p) for p in self.backend_pids()},
+            "redis": sum(proc_cpu(p) for p in self.redis),
+            "wrk": usage.ru_utime + usage.ru_stime,
+            "busy": busy,
+            "iowait": ticks[4] / TICK,
+            # Time the hypervisor gave this machine's cores to someone else: counted as busy by the
+            # kernel, used by none of ours; a slow minute with much of it is the host, not the code.
+            "steal": ticks[7] / TICK,
+            "total": total,
+        }
+
+    @staticmethod
+    def postgres(before: dict, after: dict) -> float:
+        """Backends come and go: count each one from its first sight (0 if new) to its last."""
+        old = before["postgres_by_pid"]
+        return sum(cpu - old.get(pid, 0.0) for pid, cpu in after["postgres_by_pid"].items())
+
+    @staticmethod
+    def split(before: dict, after: dict) -> dict:
+        wall = (after["total"] - before["total"]) / os.cpu_count()
+        used = {k: after[k] - before[k] for k in ("server", "redis", "wrk", "busy", "steal")}
+        used["postgres"] = CpuMeter.postgres(before, after)
+        cores = lambda seconds: round(seconds / wall, 2) if wall else 0.0  # noqa: E731
+        return {
+            "server_cores": cores(used["server"]),
+            "postgres_cores": cores(used["postgres"]),
+            "redis_cores": cores(used["redis"]),
+            "wrk_cores": cores(used["wrk"]),
+            "other_cores": cores(
+                max(used["busy"] - sum(used[k] for k in ("server", "postgres", "redis", "wrk", "steal")), 0)
+            ),
+            "steal_cores": cores(used["steal"]),
+            "idle_cores": round(os.cpu_count() - cores(used["busy"]), 2),
+            # Part of idle: waiting for the disk (WAL flushes, log writes), often other people's I/O.
+            "iowait_cores": cores(after["iowait"] - before["iowait"]),
+        }
+
+
+def wait_for_quiet(max_wait: float, threshold: float = 0.5) -> float:
+    """Wait (up to max_wait s) until the rest of the machine uses less than `threshold` cores over a
+    second, so a point is less likely to be measured during someone else's burst. Returns the wait."""
+    started = time.time()
+    while time.time() - started < max_wait:
+        busy0, total0 = machine_busy()
+        time.sleep(1)
+        busy1, total1 = machine_busy()
+        wall = (total1 - total0) / os.cpu_count()
+        if wall and (busy1 - busy0) / wall < threshold:
+            break
+    return round(time.time() - started, 1)
+
+
+def measure_load(
+    wrk: str, port: int, targets_file: Path, meter: CpuMeter, clients: int, duration: int, wrk_threads: int = 1
+) -> dict:
+    """One wrk run with the CPU each party used meanwhile, and the CPU per request."""
+    before = meter.snapshot()
+    result = run_wrk(wrk, port, targets_file, clients, duration, wrk_threads)
+    after = meter.snapshot()
+    result.update(clients=clients, cpu=CpuMeter.split(before, after))
+    # CPU per request is what contention from other processes cannot inflate much: it says what a
+    # request costs, and 2 cores / that cost is the throughput on a quiet machine.
+    used = {"server": after["server"] - before["server"], "redis": after["redis"] - before["redis"]}
+    used["postgres"] = CpuMeter.postgres(before, after)
+    per_request = {k: round(v / max(result["requests"], 1) * 1000, 3) for k, v in used.items()}
+    result["cpu_ms_per_request"] = {**per_request, "total": round(sum(per_request.values()), 3)}
+    return result

@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import secrets
 import shutil
 import statistics
@@ -47,16 +46,18 @@ REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results"
 sys.path.insert(0, str(REPO))
 from bench.load import (  # noqa: E402
-    TICK,
-    children_of,
+    CpuMeter,
+    Target,
     ensure_tool,
     free_port,
     gunicorn_command,
     log,
-    proc_cpu,
+    measure_load,
     run_wrk,
     start_gunicorn,
     stop_gunicorn,
+    wait_for_quiet,
+    write_targets,
 )
 
 # Production settings (PRODUCTION=1: DEBUG off, secure cookies, no demo conveniences) with the bench
@@ -162,14 +163,14 @@ django.setup()
 
 import logging  # noqa: E402
 
-from django.conf import settings  # noqa: E402
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.auth.models import User  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
+
+from bench.sessions import signed_in_headers  # noqa: E402
 
 SAMPLING_SEED = secrets.randbelow(1000)  # a new draw from the data for every run
 # The in-process query count runs would print an access-log line per request; the server logs its own.
@@ -179,28 +180,13 @@ logging.getLogger("contactcentre.access").setLevel(logging.WARNING)
 # --- principals and targets ----------------------------------------------------------------------
 
 
-Target = tuple[str, str, str, dict[str, str]]  # method, path, JSON body or "", headers
-
-
 def agent_sessions(count: int) -> list[tuple[User, dict[str, str]]]:
     """Logged-in agents, one per simulated client (16 clients are 16 agents at their desks): a real
     session each (as the login view would make) and a CSRF secret."""
-    from importlib import import_module
-
     users = list(User.objects.filter(username__startswith="bench-agent-", groups__name="agent").order_by("id")[:count])
     if not users:
         raise SystemExit("No bench agents: run bench/generate_scale_data.py first.")
-    sessions = []
-    for user in users:
-        store = import_module(settings.SESSION_ENGINE).SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = next(b for b in settings.AUTHENTICATION_BACKENDS if "Axes" not in b)
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.create()
-        csrf = secrets.token_hex(16)  # a 32-character CSRF secret: cookie and header carry the same value
-        cookie = f"{settings.SESSION_COOKIE_NAME}={store.session_key}; {settings.CSRF_COOKIE_NAME}={csrf}"
-        sessions.append((user, {"Cookie": cookie, "X-CSRFToken": csrf}))
-    return sessions
+    return [(user, signed_in_headers(user)) for user in users]
 
 
 def seed_sampling(cursor) -> None:
@@ -307,20 +293,6 @@ def api_client_headers() -> tuple[str, dict[str, str]]:
 def case_list_targets(headers: dict[str, str], count: int) -> list[Target]:
     """The organisation's own case list, as Open Zaak's GET /zaken: the first 20 pages of 25, at random."""
     return [("GET", f"/api/v1/cases?page={(i % 20) + 1}", "", headers) for i in range(count)]
-
-
-def write_targets(path: Path, targets: list[Target]) -> None:
-    """Header sets once ("#S<TAB>set<TAB>name<TAB>value"), then one request per line naming its set."""
-    sets: dict[tuple, int] = {}
-    lines = []
-    for _method, _path, _body, headers in targets:
-        key = tuple(sorted(headers.items()))
-        if key not in sets:
-            sets[key] = len(sets) + 1
-            lines += [f"#S\t{sets[key]}\t{name}\t{value}" for name, value in key]
-    for method, target_path, body, headers in targets:
-        lines.append(f"{method}\t{target_path}\t{body}\t{sets[tuple(sorted(headers.items()))]}")
-    path.write_text("\n".join(lines) + "\n")
 
 
 # --- query counts --------------------------------------------------------------------------------
@@ -451,29 +423,6 @@ def explain(queries: list[str]) -> None:
 # --- CPU accounting ------------------------------------------------------------------------------
 
 
-def machine_ticks() -> list[int]:
-    """/proc/stat's machine-wide line: user nice system idle iowait irq softirq steal guest guest_nice."""
-    return [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-
-
-def machine_busy(values: list[int] | None = None) -> tuple[float, float]:
-    values = values or machine_ticks()
-    idle = values[3] + values[4]
-    return (sum(values) - idle) / TICK, sum(values) / TICK
-
-
-def redis_pids() -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if entry.joinpath("comm").read_text().strip() == "redis-server":
-                    found.append(int(entry.name))
-            except (FileNotFoundError, ProcessLookupError):
-                continue
-    return found
-
-
 def backend_pids() -> list[int]:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -482,73 +431,7 @@ def backend_pids() -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-class CpuMeter:
-    """CPU seconds used during one load point by the server, its PostgreSQL backends and wrk."""
-
-    def __init__(self, server_pid: int):
-        self.server_pid = server_pid
-        self.redis = redis_pids()
-
-    def snapshot(self) -> dict:
-        server = [self.server_pid, *children_of(self.server_pid)]
-        usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # wrk, once waited for
-        ticks = machine_ticks()
-        busy, total = machine_busy(ticks)
-        return {
-            "server": sum(proc_cpu(p) for p in server),
-            "postgres_by_pid": {p: proc_cpu(p) for p in backend_pids()},
-            "redis": sum(proc_cpu(p) for p in self.redis),
-            "wrk": usage.ru_utime + usage.ru_stime,
-            "busy": busy,
-            "iowait": ticks[4] / TICK,
-            # Time the hypervisor gave this machine's cores to someone else: counted as busy by the
-            # kernel, used by none of ours; a slow minute with much of it is the host, not the code.
-            "steal": ticks[7] / TICK,
-            "total": total,
-        }
-
-    @staticmethod
-    def postgres(before: dict, after: dict) -> float:
-        """Backends come and go: count each one from its first sight (0 if new) to its last."""
-        old = before["postgres_by_pid"]
-        return sum(cpu - old.get(pid, 0.0) for pid, cpu in after["postgres_by_pid"].items())
-
-    @staticmethod
-    def split(before: dict, after: dict) -> dict:
-        wall = (after["total"] - before["total"]) / os.cpu_count()
-        used = {k: after[k] - before[k] for k in ("server", "redis", "wrk", "busy", "steal")}
-        used["postgres"] = CpuMeter.postgres(before, after)
-        cores = lambda seconds: round(seconds / wall, 2) if wall else 0.0  # noqa: E731
-        return {
-            "server_cores": cores(used["server"]),
-            "postgres_cores": cores(used["postgres"]),
-            "redis_cores": cores(used["redis"]),
-            "wrk_cores": cores(used["wrk"]),
-            "other_cores": cores(
-                max(used["busy"] - sum(used[k] for k in ("server", "postgres", "redis", "wrk", "steal")), 0)
-            ),
-            "steal_cores": cores(used["steal"]),
-            "idle_cores": round(os.cpu_count() - cores(used["busy"]), 2),
-            # Part of idle: waiting for the disk (WAL flushes, log writes), often other people's I/O.
-            "iowait_cores": cores(after["iowait"] - before["iowait"]),
-        }
-
-
 # --- server and load -----------------------------------------------------------------------------
-
-
-def wait_for_quiet(max_wait: float, threshold: float = 0.5) -> float:
-    """Wait (up to max_wait s) until the rest of the machine uses less than `threshold` cores over a
-    second, so a point is less likely to be measured during someone else's burst. Returns the wait."""
-    started = time.time()
-    while time.time() - started < max_wait:
-        busy0, total0 = machine_busy()
-        time.sleep(1)
-        busy1, total1 = machine_busy()
-        wall = (total1 - total0) / os.cpu_count()
-        if wall and (busy1 - busy0) / wall < threshold:
-            break
-    return round(time.time() - started, 1)
 
 
 # A point with 4+ clients that leaves this much of the machine idle (not waiting for the disk) is
@@ -576,16 +459,8 @@ def measure_settled(args, wrk: str, port: int, targets_file: Path, meter: CpuMet
 
 def measure_point(args, wrk: str, port: int, targets_file: Path, meter: CpuMeter, name: str, clients: int) -> dict:
     waited = wait_for_quiet(args.quiet_wait)
-    before = meter.snapshot()
-    result = run_wrk(wrk, port, targets_file, clients, args.duration, args.wrk_threads)
-    after = meter.snapshot()
-    result.update(endpoint=name, clients=clients, cpu=CpuMeter.split(before, after), waited_for_quiet_s=waited)
-    # CPU per request is what contention from other processes cannot inflate much: it says what a
-    # request costs, and 2 cores / that cost is the throughput on a quiet machine.
-    used = {"server": after["server"] - before["server"], "redis": after["redis"] - before["redis"]}
-    used["postgres"] = CpuMeter.postgres(before, after)
-    per_request = {k: round(v / max(result["requests"], 1) * 1000, 3) for k, v in used.items()}
-    result["cpu_ms_per_request"] = {**per_request, "total": round(sum(per_request.values()), 3)}
+    result = measure_load(wrk, port, targets_file, meter, clients, args.duration, args.wrk_threads)
+    result.update(endpoint=name, waited_for_quiet_s=waited)
     return result
 
 
@@ -716,7 +591,7 @@ def main() -> None:
         ready_path="/bench/ceiling",
         log_path=server_log,
     )
-    meter = CpuMeter(server.pid)
+    meter = CpuMeter(server.pid, backend_pids)
     points = []
     try:
         for name in endpoints:

@@ -53,3 +53,8 @@ class CasemanagementConfig(AppConfig):
         "case": "casemanagement.purposes.case_reference_check",
         "second_line": "casemanagement.purposes.second_line_reference_check",
     }
+
+    def ready(self) -> None:
+        from casemanagement.routing_configuration import connect_invalidation
+
+        connect_invalidation()

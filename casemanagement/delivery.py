@@ -19,6 +19,7 @@ from django.utils import timezone
 from casemanagement import webhooks
 from casemanagement.attachments import attachment_summary
 from casemanagement.models import Escalation, EscalationDelivery, EscalationEvent, SecondLineEndpoint
+from casemanagement.routing_configuration import routing_configuration
 
 Status = EscalationDelivery.Status
 BACKOFF_BASE = timedelta(seconds=10)
@@ -68,7 +69,7 @@ def _mark_delivered(delivery: EscalationDelivery, now: datetime) -> None:
 def delivery_hand_over(delivery: EscalationDelivery) -> bool:
     """Right after the outbox row is written: the worklist has it at once, a pull endpoint waits for its
     fetch; True when the row waits for the relay (a webhook endpoint)."""
-    endpoint = SecondLineEndpoint.objects.filter(organisation_id=delivery.organisation_id).first()
+    endpoint = routing_configuration().endpoint(delivery.organisation_id)
     if endpoint is None or endpoint.delivery == SecondLineEndpoint.Delivery.WORKLIST:
         _mark_delivered(delivery, timezone.now())
     return endpoint is not None and endpoint.delivery == SecondLineEndpoint.Delivery.WEBHOOK

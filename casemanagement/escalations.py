@@ -36,6 +36,7 @@ from casemanagement.models import (
     StatusType,
 )
 from casemanagement.routing import Route, deadlines_for, route_find, routing_context_for
+from casemanagement.routing_configuration import routing_configuration_pinned
 from casemanagement.services import case_open, case_status_record
 from casemanagement.tasks import relay_escalation_deliveries
 from contactcentre.errors import Conflict, NotFound, RuleViolation, ValidationFailed
@@ -107,21 +108,31 @@ def escalation_create(
         raise ValidationFailed(field_errors={"question": [_("Geef de vraag op.")]})
     _contact_in_hand(contact, actor)
     checked = attachments_check(attachments)
-    with files_removed_unless_committed() as written, transaction.atomic():
-        escalation = _escalation_write(
-            contact=contact,
-            actor=actor,
-            question=question,
-            context=context,
-            articles=articles,
-            share_history=share_history,
-            case_type=case_type,
-            route=route,
-            requested_attribute=requested_attribute,
-            requested_value=requested_value,
-        )
-        attachments_store(escalation=escalation, checked=checked, actor=actor, written=written)
-        return escalation
+    # A drawn reference that is taken (1 in 10^8) rolls the whole write back and it is tried again with
+    # another: no savepoint around every insert for a collision that hardly ever happens.
+    for _attempt in range(5):
+        reference = _new_reference()
+        try:
+            with files_removed_unless_committed() as written, transaction.atomic(), routing_configuration_pinned():
+                escalation = _escalation_write(
+                    reference=reference,
+                    contact=contact,
+                    actor=actor,
+                    question=question,
+                    context=context,
+                    articles=articles,
+                    share_history=share_history,
+                    case_type=case_type,
+                    route=route,
+                    requested_attribute=requested_attribute,
+                    requested_value=requested_value,
+                )
+                attachments_store(escalation=escalation, checked=checked, actor=actor, written=written)
+                return escalation
+        except IntegrityError:
+            if not Escalation.objects.filter(reference=reference).exists():
+                raise
+    raise Conflict(_("Kon geen uniek kenmerk maken."))  # pragma: no cover - 5 collisions in 10^8 numbers
 
 
 def escalation_attachments_add(
@@ -148,6 +159,7 @@ def escalation_attachments_add(
 
 def _escalation_write(
     *,
+    reference: str,
     contact: ContactMoment,
     actor: Principal,
     question: str,
@@ -163,7 +175,7 @@ def _escalation_write(
         routing_context_for(
             question=question,
             channel=contact.channel,
-            party=contact.party,
+            party_id=contact.party_id,
             life_event_id=contact.life_event_id,
             case_type=case_type,
             article_ids=[article.pk for article in articles],
@@ -171,8 +183,9 @@ def _escalation_write(
         )
     )
     escalation = Escalation(
+        reference=reference,
         contact_moment=contact,
-        party=contact.party,
+        party_id=contact.party_id,
         organisation=route.organisation,
         queue=route.queue,
         priority=route.priority,
@@ -186,20 +199,11 @@ def _escalation_write(
         first_response_due=route.first_response_due,
         resolution_due=route.resolution_due,
     )
-    for _attempt in range(5):
-        escalation.reference = _new_reference()
-        try:
-            with transaction.atomic():
-                escalation.save()
-            break
-        except IntegrityError:
-            continue
-    else:  # pragma: no cover - 5 collisions in 10^8 numbers
-        raise Conflict(_("Kon geen uniek kenmerk maken."))
+    escalation.save()
     if articles:
         escalation.articles_tried.set(articles)
     _event(escalation, State.NEW, actor, note=route.explanation)
-    _deliver_to(escalation, route.organisation)
+    _deliver_to(escalation, route.organisation, first=True)
     _log(actor=actor, action=ProcessingRecord.Action.CREATE, escalation=escalation, purpose=Purpose.CONTACT)
     return escalation
 
@@ -208,14 +212,18 @@ def _event(escalation: Escalation, state: str, actor: Principal, note: str = "")
     EscalationEvent.objects.create(escalation=escalation, state=state, note=note, actor_label=_actor_label(actor))
 
 
-def _deliver_to(escalation: Escalation, organisation: Organisation) -> None:
+def _deliver_to(escalation: Escalation, organisation: Organisation, *, first: bool = False) -> None:
     """An outbox row for this organisation (again pending if it had one before), handed over at once
-    to the worklist, or to the relay after commit (only a webhook needs the relay)."""
-    delivery, created = EscalationDelivery.objects.get_or_create(escalation=escalation, organisation=organisation)
-    if not created:
-        EscalationDelivery.objects.filter(pk=delivery.pk).update(
-            status=EscalationDelivery.Status.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
-        )
+    to the worklist, or to the relay after commit (only a webhook needs the relay). A new escalation's
+    `first` row is inserted without looking for one."""
+    if first:
+        delivery = EscalationDelivery.objects.create(escalation=escalation, organisation=organisation)
+    else:
+        delivery, created = EscalationDelivery.objects.get_or_create(escalation=escalation, organisation=organisation)
+        if not created:
+            EscalationDelivery.objects.filter(pk=delivery.pk).update(
+                status=EscalationDelivery.Status.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
+            )
     if delivery_hand_over(delivery):
         transaction.on_commit(_wake_relay)
 

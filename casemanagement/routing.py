@@ -2,15 +2,16 @@
 explained in plain Dutch, and the deadlines counted on the receiving organisation's calendar."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from casemanagement.business_calendar import BusinessCalendar, add_working_days, add_working_time, default_calendar
-from casemanagement.models import CaseType, RoutingRule, SecondLineEndpoint
+from casemanagement.business_calendar import BusinessCalendar, add_working_days, add_working_time
+from casemanagement.models import CaseType, RoutingRule
+from casemanagement.routing_configuration import routing_configuration, routing_configuration_pinned
 from contactcentre.errors import RuleViolation
-from contactcentre.registry.models import Address, Organisation, Party
+from contactcentre.registry.models import Address, Organisation
 
 
 @dataclass(frozen=True)
@@ -37,11 +38,13 @@ class Route:
     resolution_due: datetime
 
 
-def municipality_of(party: Party | None) -> str:
+def municipality_of(party_id: int | None) -> str:
     """The municipality a person lives in (their residential address), for rules per municipality."""
-    if party is None:
+    if party_id is None:
         return ""
-    address = Address.objects.filter(party=party, kind=Address.Kind.RESIDENTIAL).values_list("city", flat=True).first()
+    address = (
+        Address.objects.filter(party_id=party_id, kind=Address.Kind.RESIDENTIAL).values_list("city", flat=True).first()
+    )
     return address or ""
 
 
@@ -69,16 +72,14 @@ def _conditions(rule: RoutingRule, context: RoutingContext) -> list[tuple[bool, 
 def route_find(context: RoutingContext, *, now: datetime | None = None) -> Route:
     """The first active rule, in order, whose every filled-in condition holds (a default rule holds
     always), with its explanation and deadlines. RuleViolation when no rule applies."""
-    rules = RoutingRule.objects.filter(is_active=True).select_related(
-        "organisation", "life_event", "case_type", "article"
-    )
-    for rule in rules:
-        conditions = _conditions(rule, context)
-        if conditions and all(matches for matches, _why in conditions):
-            why = "; ".join(reason for _matches, reason in conditions)
-            return _route(rule, _("Regel '%(rule)s': %(why)s.") % {"rule": rule.name, "why": why}, now)
-        if not conditions and rule.is_default:
-            return _route(rule, _("Standaardregel '%s': geen andere regel paste.") % rule.name, now)
+    with routing_configuration_pinned() as configuration:  # the rules and the calendar of one version
+        for rule in configuration.rules:
+            conditions = _conditions(rule, context)
+            if conditions and all(matches for matches, _why in conditions):
+                why = "; ".join(reason for _matches, reason in conditions)
+                return _route(rule, _("Regel '%(rule)s': %(why)s.") % {"rule": rule.name, "why": why}, now)
+            if not conditions and rule.is_default:
+                return _route(rule, _("Standaardregel '%s': geen andere regel paste.") % rule.name, now)
     raise RuleViolation(_("Geen routeringsregel past; stel een standaardregel in."), code="no_routing_rule")
 
 
@@ -102,12 +103,7 @@ def _route(rule: RoutingRule, explanation: str, now: datetime | None) -> Route:
 
 def calendar_of(organisation: Organisation) -> BusinessCalendar:
     """The organisation's working hours and closing days, or the Dutch government standard."""
-    endpoint = SecondLineEndpoint.objects.filter(organisation=organisation).first()
-    closing = frozenset(date.fromisoformat(day) for day in endpoint.closing_days) if endpoint else frozenset()
-    if endpoint is None or not endpoint.working_hours:
-        return BusinessCalendar(hours=default_calendar().hours, closing_days=closing)
-    spec = {int(day): [tuple(interval) for interval in intervals] for day, intervals in endpoint.working_hours.items()}
-    return BusinessCalendar.from_spec(spec, closing_days=closing)
+    return routing_configuration().calendar(organisation.pk)
 
 
 def deadlines_for(
@@ -122,7 +118,7 @@ def routing_context_for(
     *,
     question: str,
     channel: str,
-    party: Party | None,
+    party_id: int | None,
     life_event_id: int | None = None,
     case_type: CaseType | None = None,
     article_ids=(),
@@ -135,5 +131,6 @@ def routing_context_for(
         case_type_id=case_type.pk if case_type is not None else None,
         article_ids=frozenset(article_ids),
         attribute=attribute,
-        municipality=municipality_of(party),
+        # Where the person lives is looked up only when a rule asks for it.
+        municipality=municipality_of(party_id) if routing_configuration().needs_municipality else "",
     )

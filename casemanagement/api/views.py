@@ -448,7 +448,9 @@ def _upload_bounded(request) -> None:
 
 
 def _contact_for(request, contact_id: int) -> ContactMoment:
-    contact = contact_moments_visible(principal=request.user).filter(pk=contact_id).first()
+    # Only the contact itself is needed: not the related rows the selector joins and prefetches for lists.
+    visible = contact_moments_visible(principal=request.user).select_related(None).prefetch_related(None)
+    contact = visible.filter(pk=contact_id).first()
     if contact is None:
         raise ValidationFailed(field_errors={"contact_moment": [_("Dit contact is niet bekend.")]})
     return contact
@@ -499,7 +501,7 @@ class EscalationPreviewView(APIView):
             routing_context_for(
                 question=data["question"],
                 channel=contact.channel,
-                party=contact.party,
+                party_id=contact.party_id,
                 life_event_id=contact.life_event_id,
                 case_type=_case_type(data.get("case_type")),
                 article_ids=[article.pk for article in _articles(data["articles"])],

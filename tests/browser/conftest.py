@@ -35,6 +35,7 @@ def pytest_collection_modifyitems(config, items):
         if "tests/browser/" in str(item.path):
             item.add_marker(SKIP)
 
+
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still plain
 # synchronous calls between page actions.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

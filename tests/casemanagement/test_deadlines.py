@@ -36,7 +36,7 @@ def line(settings):
 def escalate_at(line, moment: datetime) -> Escalation:
     """An escalation routed as if created at `moment` (its deadlines counted from then)."""
     contact = line.contact()
-    route = route_find(routing_context_for(question="Vraag", channel="phone", party=line.party), now=moment)
+    route = route_find(routing_context_for(question="Vraag", channel="phone", party_id=line.party.pk), now=moment)
     return escalation_create(contact=contact, actor=staff(line.agent), question="Vraag", route=route)
 
 

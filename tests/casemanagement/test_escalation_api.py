@@ -403,3 +403,20 @@ def test_a_first_line_capable_case_is_completed_without_an_escalation(user_with_
     )
     assert response.status_code == 422
     assert not Escalation.objects.exists()
+
+
+def test_escalate_takes_a_fixed_number_of_queries(user_with_role, world, django_assert_num_queries):
+    """The session's user, the contact, the purpose check; the creation in a savepoint (the escalation,
+    its timeline entry, its delivery, which the worklist marks delivered at once - two updates and a
+    second entry - and its processing-log record); then the answer: the escalation, its timeline,
+    deliveries and articles, and the hand-out's processing-log record."""
+    http, user = user_with_role("agent")
+    first = _contact(user, world["person"])
+    assert (
+        http.post("/api/v1/escalations", {"contact_moment": first.pk, "question": "Vraag"}, format="json").status_code
+        == 201
+    )
+    contact = _contact(user, world["person"])
+    with django_assert_num_queries(17):
+        response = http.post("/api/v1/escalations", {"contact_moment": contact.pk, "question": "Vraag"}, format="json")
+    assert response.status_code == 201, response.content

@@ -222,3 +222,29 @@ def test_an_organisation_opens_a_person_only_for_an_escalation_routed_to_it(
             object_type="party_base_data",
             party_ids=[escalation.party_id],
         )
+
+
+def test_escalation_create_takes_a_fixed_number_of_queries(agent, tax, default_rule, django_assert_num_queries):
+    """The purpose check's read of the contact, then the escalation, its first timeline entry, its
+    delivery row and its processing-log record, inside one savepoint (the test's transaction is the
+    outer one; alone it is BEGIN/COMMIT): no routing rule, endpoint or address read once the routing
+    configuration is held, no get_or_create or savepoint per insert."""
+    SecondLineEndpoint.objects.create(
+        organisation=tax, delivery=SecondLineEndpoint.Delivery.WEBHOOK, url="https://x.test/"
+    )
+    escalation_create(contact=_contact(agent), actor=staff(agent), question="Vraag")  # reads the configuration
+    contact, actor = _contact(agent), staff(agent)
+    with django_assert_num_queries(7):
+        escalation = escalation_create(contact=contact, actor=actor, question="Vraag")
+    assert escalation.organisation == tax and escalation.deliveries.get().status == EscalationDelivery.Status.PENDING
+
+
+def test_a_reference_already_taken_is_drawn_again_with_nothing_left_behind(agent, tax, default_rule, monkeypatch):
+    taken = escalation_create(contact=_contact(agent), actor=staff(agent), question="Vraag")
+    drawn = iter([taken.reference, "D2612345678"])
+    monkeypatch.setattr("casemanagement.escalations._new_reference", lambda: next(drawn))
+    escalation = escalation_create(contact=_contact(agent), actor=staff(agent), question="Vraag")
+    assert escalation.reference == "D2612345678"
+    assert Escalation.objects.count() == 2 and EscalationDelivery.objects.count() == 2
+    assert list(escalation.events.values_list("state", flat=True)) == ["new", "delivered"]  # the worklist's
+    assert list(taken.events.values_list("state", flat=True)) == ["new", "delivered"]
