@@ -36,21 +36,23 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(SKIP)
 
 
-# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still plain
-# synchronous calls between page actions.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
 @pytest.fixture(scope="module")
 def browser():
     """One chromium per module: Playwright's sync API keeps an event loop in this thread while it runs,
     which the async tests that come later (websockets) must not find."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+    # Playwright's sync API runs an event loop in this thread; the tests' own ORM calls between page
+    # actions are still plain synchronous calls. Only while the browser runs: `check --deploy` in a
+    # later test's subprocess must not see it.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield instance
+            instance.close()
+    finally:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture

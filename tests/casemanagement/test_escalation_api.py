@@ -409,7 +409,7 @@ def test_escalate_takes_a_fixed_number_of_queries(user_with_role, world, django_
     """The session's user, the contact, the purpose check; the creation in a savepoint (the escalation,
     its timeline entry, its delivery, which the worklist marks delivered at once - two updates and a
     second entry - and its processing-log record); then the answer: the escalation, its timeline,
-    deliveries and articles, and the hand-out's processing-log record."""
+    deliveries, articles and attachments, and the hand-out's processing-log record."""
     http, user = user_with_role("agent")
     first = _contact(user, world["person"])
     assert (
@@ -417,6 +417,6 @@ def test_escalate_takes_a_fixed_number_of_queries(user_with_role, world, django_
         == 201
     )
     contact = _contact(user, world["person"])
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         response = http.post("/api/v1/escalations", {"contact_moment": contact.pk, "question": "Vraag"}, format="json")
     assert response.status_code == 201, response.content
