@@ -45,6 +45,7 @@ RESULTS = REPO / "bench" / "results"
 sys.path.insert(0, str(REPO))
 from bench.escalations import delivery_latency, start_broker, start_worker  # noqa: E402
 from bench.load import (  # noqa: E402
+    PRODUCTION_ENV,
     CpuMeter,
     ensure_tool,
     free_port,
@@ -57,16 +58,6 @@ from bench.load import (  # noqa: E402
     write_targets,
 )
 
-# The server's settings, as bench/serve_and_load.py serves: production, with the bench URLconf.
-SERVER_ENV = {
-    "DJANGO_SETTINGS_MODULE": "bench.settings",
-    "PRODUCTION": "1",
-    "DEMO_MODE": "0",
-    "DEBUG": "0",
-    "SECURE_SSL_REDIRECT": "0",
-    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-    "LOG_LEVEL": "INFO",
-}
 ENDPOINTS = ("ceiling", "signed_in", "escalation_create")
 QUESTION = "Waar blijft mijn toeslag?"
 
@@ -195,7 +186,7 @@ def main() -> None:
 
         worker = start_worker(broker_url)
         port = free_port()
-        server_env = {**os.environ, **SERVER_ENV}
+        server_env = {**os.environ, **PRODUCTION_ENV}
         server_env.pop("WEBHOOK_ALLOW_PRIVATE_TARGETS")
         server = start_gunicorn(
             "contactcentre.wsgi:application",

@@ -20,6 +20,19 @@ REPO = Path(__file__).resolve().parent.parent
 LUA = REPO / "bench" / "wrk" / "targets.lua"
 
 
+# Production settings (PRODUCTION=1: DEBUG off, secure cookies, no demo conveniences) with the bench
+# URLconf; the HTTPS redirect is off because the servers listen on loopback only.
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "bench.settings",
+    "PRODUCTION": "1",
+    "DEMO_MODE": "0",
+    "DEBUG": "0",
+    "SECURE_SSL_REDIRECT": "0",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    "LOG_LEVEL": "INFO",  # the access log: one JSON line per request with its duration_ms
+}
+
+
 def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S', time.gmtime())} UTC] {message}", flush=True)
 
@@ -52,18 +65,16 @@ def gunicorn_command(app: str, port: int, *, workers: int, threads: int) -> list
     ]
 
 
-def start_gunicorn(
-    app: str, port: int, *, workers: int, threads: int, ready_path: str, log_path: Path, env: dict | None = None
+def start_server(
+    command: list[str], port: int, *, ready_path: str, log_path: Path, env: dict | None = None
 ) -> subprocess.Popen:
-    """gunicorn serving `app` on 127.0.0.1:`port`, once `ready_path` answers 200; its output goes to
-    `log_path`; `env` is its environment (default: this process's)."""
-    command = gunicorn_command(app, port, workers=workers, threads=threads)
-    log_file = log_path.open("w")
+    """A server process (gunicorn, uvicorn) on 127.0.0.1:`port`, once `ready_path` answers 200; its output
+    goes to `log_path`; `env` is its environment (default: this process's)."""
     server = subprocess.Popen(  # own process group, so it can be stopped with everything it forked
         command,
         cwd=REPO,
         env=env or os.environ.copy(),
-        stdout=log_file,
+        stdout=log_path.open("w"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
@@ -76,7 +87,15 @@ def start_gunicorn(
         except OSError:
             time.sleep(0.3)
     stop_gunicorn(server)
-    raise SystemExit(f"gunicorn did not start; see {log_path}")
+    raise SystemExit(f"{Path(command[0]).name} did not start; see {log_path}")
+
+
+def start_gunicorn(
+    app: str, port: int, *, workers: int, threads: int, ready_path: str, log_path: Path, env: dict | None = None
+) -> subprocess.Popen:
+    """Stock gunicorn serving `app` (see start_server)."""
+    command = gunicorn_command(app, port, workers=workers, threads=threads)
+    return start_server(command, port, ready_path=ready_path, log_path=log_path, env=env)
 
 
 def stop_gunicorn(server: subprocess.Popen) -> None:

@@ -37,26 +37,15 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from importlib import import_module
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results"
 sys.path.insert(0, str(REPO))
-from bench.load import free_port, log, stop_gunicorn  # noqa: E402
+from bench.load import PRODUCTION_ENV, free_port, log, proc_cpu, start_server, stop_gunicorn  # noqa: E402
 
-# Production settings, as bench/serve_and_load.py runs them (loopback: no HTTPS redirect).
-BENCH_ENV = {
-    "DJANGO_SETTINGS_MODULE": "bench.settings",
-    "PRODUCTION": "1",
-    "DEMO_MODE": "0",
-    "DEBUG": "0",
-    "SECURE_SSL_REDIRECT": "0",
-    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-    "LOG_LEVEL": "WARNING",
-}
-TICK = os.sysconf("SC_CLK_TCK")
+BENCH_ENV = {**PRODUCTION_ENV, "LOG_LEVEL": "WARNING"}
 
 
 def parse_args() -> argparse.Namespace:
@@ -95,11 +84,6 @@ from contactcentre.principal import SYSTEM  # noqa: E402
 from contactcentre.registry.models import Party  # noqa: E402
 
 
-def server_cpu(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
-
-
 def uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
@@ -135,20 +119,7 @@ def start_uvicorn(port: int, log_path: Path) -> subprocess.Popen:
         str(Path(sys.executable).parent / "uvicorn"), "contactcentre.asgi:application", "--host", "127.0.0.1",
         "--port", str(port), "--lifespan", "off", "--no-access-log", "--log-level", "warning",
     ]  # fmt: skip
-    server = subprocess.Popen(
-        command, cwd=REPO, env=os.environ.copy(), stdout=log_path.open("w"), stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )  # fmt: skip
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return server
-        except OSError:
-            time.sleep(0.3)
-    stop_gunicorn(server)
-    raise SystemExit(f"uvicorn did not start; see {log_path}")
+    return start_server(command, port, ready_path="/healthz", log_path=log_path)
 
 
 class Sockets:
@@ -238,7 +209,7 @@ def main() -> None:
             for kind in ("baseline", "pop") if round_ % 2 else ("pop", "baseline"):
                 index = random.randrange(len(agents))
                 user = agents[index][0]
-                cpu_before = server_cpu(server.pid)
+                cpu_before = proc_cpu(server.pid)
                 if kind == "pop":
                     call = calls[round_]
                     expected = ("contact.connected", call.pk)
@@ -267,7 +238,7 @@ def main() -> None:
                 if round_ >= ARGS.warmup:
                     latencies[kind].append((at - t0) * 1000)
                     sender[kind].append((returned - t0) * 1000)
-                    cpu[kind] += server_cpu(server.pid) - cpu_before
+                    cpu[kind] += proc_cpu(server.pid) - cpu_before
         elapsed = time.time() - started
         time.sleep(0.5)
         wrong += sockets.arrived.qsize()  # anything else that arrived went where nothing was sent

@@ -46,6 +46,7 @@ REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results"
 sys.path.insert(0, str(REPO))
 from bench.load import (  # noqa: E402
+    PRODUCTION_ENV,
     CpuMeter,
     Target,
     ensure_tool,
@@ -60,18 +61,7 @@ from bench.load import (  # noqa: E402
     write_targets,
 )
 
-# Production settings (PRODUCTION=1: DEBUG off, secure cookies, no demo conveniences) with the bench
-# URLconf. The HTTPS redirect is off in bench.settings because the server listens on loopback only.
-BENCH_ENV = {
-    "DJANGO_SETTINGS_MODULE": "bench.settings",
-    "PRODUCTION": "1",
-    "DEMO_MODE": "0",
-    "DEBUG": "0",
-    "SECURE_SSL_REDIRECT": "0",
-    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-    "LOG_LEVEL": "INFO",
-}
-for key, value in BENCH_ENV.items():
+for key, value in PRODUCTION_ENV.items():
     os.environ[key] = value
 ENDPOINTS = ("ceiling", "signed_in", "customer_view", "case_lookup", "case_list")
 # Measured in every load run, at every number of clients: each endpoint's throughput is given as a

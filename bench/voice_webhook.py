@@ -43,6 +43,7 @@ REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results"
 sys.path.insert(0, str(REPO))
 from bench.load import (  # noqa: E402
+    PRODUCTION_ENV,
     children_of,
     ensure_tool,
     free_port,
@@ -55,17 +56,7 @@ from bench.load import (  # noqa: E402
 
 PUBLIC_BASE = "https://contact.example.nl"
 BENCH_TOKEN = "bench-" + secrets.token_hex(16)
-BENCH_ENV = {
-    "DJANGO_SETTINGS_MODULE": "bench.settings",
-    "PRODUCTION": "1",
-    "DEMO_MODE": "0",
-    "DEBUG": "0",
-    "SECURE_SSL_REDIRECT": "0",
-    "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
-    "LOG_LEVEL": "INFO",  # the access log, one JSON line per request with its duration_ms
-    "TWILIO_AUTH_TOKEN": BENCH_TOKEN,
-    "TWILIO_WEBHOOK_BASE_URL": PUBLIC_BASE,
-}
+BENCH_ENV = {**PRODUCTION_ENV, "TWILIO_AUTH_TOKEN": BENCH_TOKEN, "TWILIO_WEBHOOK_BASE_URL": PUBLIC_BASE}
 os.environ.update(BENCH_ENV)
 os.environ.setdefault("SECRET_KEY", "bench-" + secrets.token_urlsafe(40))
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/4")
