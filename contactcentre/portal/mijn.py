@@ -62,7 +62,8 @@ def login(request):
         target = ""
     if request.method == "POST":
         chosen = request.POST.get("person", "")
-        person = Party.objects.filter(kind=Party.Kind.PERSON, pk=int(chosen)).first() if chosen.isdecimal() else None
+        valid = chosen.isascii() and chosen.isdecimal() and len(chosen) <= 18  # within a bigint, no "١٢"
+        person = Party.objects.filter(kind=Party.Kind.PERSON, pk=int(chosen)).first() if valid else None
         if person is not None:
             citizen_session_start(request=request, party_id=person.pk, assurance=AssuranceLevel.SUBSTANTIAL)
             return redirect(target or reverse("portal-home"))

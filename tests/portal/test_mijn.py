@@ -125,3 +125,11 @@ def test_who_looked_at_my_data_in_plain_dutch_and_only_mine(client, demo, user_w
     assert "Burger zelf" in html and "Inzien: uw persoonsgegevens" in html
     assert "Burger bekijkt of wijzigt eigen gegevens" in html
     assert "uw zaken" not in html  # the other person's case read is theirs, not mine
+
+
+@pytest.mark.parametrize("chosen", ["١٢", "9" * 40, "", "abc", "-1"])
+def test_an_odd_person_id_signs_nobody_in(client, demo, chosen):
+    PersonFactory.create_batch(2)
+    response = client.post("/mijn/inloggen/", {"person": chosen})
+    assert response.status_code == 200  # the form again, with the error
+    assert client.get("/mijn/").status_code == 302
