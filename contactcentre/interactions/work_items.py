@@ -54,6 +54,25 @@ def _log_taken(item: WorkItem, actor: Principal) -> None:
     )
 
 
+# The queues the doors and sweeps put their work in (migration 0006 creates them; names editable in the
+# admin). One that has gone missing is made again rather than the door or the sweep failing on it.
+DOOR_QUEUES = {
+    "email": "E-mail",
+    "post": "Post",
+    "post-triage": "Post: beoordelen",
+    "sms": "Sms",
+    "web": "Vragen via de website",
+    "supervision": "Signalen teamleider",
+}
+
+
+def _queue_for(code: str) -> WorkQueue | None:
+    if code in DOOR_QUEUES:
+        queue, _created = WorkQueue.objects.get_or_create(code=code, defaults={"name": DOOR_QUEUES[code]})
+        return queue if queue.is_active else None
+    return WorkQueue.objects.filter(code=code, is_active=True).first()
+
+
 def work_item_create(
     *,
     queue_code: str,
@@ -71,7 +90,7 @@ def work_item_create(
         raise ValidationFailed(field_errors={"kind": [_("Onbekende soort werk.")]})
     if priority not in WorkItem.Priority.values:
         raise ValidationFailed(field_errors={"priority": [_("Onbekende prioriteit.")]})
-    queue = WorkQueue.objects.filter(code=queue_code, is_active=True).first()
+    queue = _queue_for(queue_code)
     if queue is None:
         raise NotFound(_("Werkbak niet gevonden."))
     if source_key is not None:

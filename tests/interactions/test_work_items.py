@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from contactcentre import realtime
 from contactcentre.errors import AccessDenied, Conflict, NotFound, ValidationFailed
-from contactcentre.interactions.models import WorkItem
+from contactcentre.interactions.models import WorkItem, WorkQueue
 from contactcentre.interactions.selectors import work_items_of_agent, work_queue_overview
 from contactcentre.interactions.services import contact_moment_connect, contact_moment_record, work_queue_ensure
 from contactcentre.interactions.work_items import (
@@ -56,6 +56,12 @@ def test_claims_take_the_most_urgent_then_the_oldest_of_my_queues(queues):
 
     assert taken == [urgent.pk, old.pk, newer.pk]
     assert work_item_claim_next(principal=agent) is None  # the post queue is not my skill
+
+
+def test_a_door_queue_that_went_missing_is_made_again(queues):
+    WorkQueue.objects.filter(code="supervision").delete()
+    item = work_item_create(queue_code="supervision", kind="supervision", title="x")
+    assert (item.queue.code, item.queue.name) == ("supervision", "Signalen teamleider")
 
 
 def test_the_same_source_makes_one_item(queues):
