@@ -6,6 +6,7 @@ contact with its assurance level (once per channel event), and returns what the 
 
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from casemanagement.models import Case
@@ -13,8 +14,9 @@ from casemanagement.policy import Clearance, clearance_of
 from casemanagement.selectors import cases_of_party, cases_present, life_events_ranked, open_case_life_events
 from casemanagement.services import normalise_reference
 from contactcentre.errors import ValidationFailed
-from contactcentre.interactions.models import ContactMoment
+from contactcentre.interactions.models import Channel, ContactMoment, WorkItem
 from contactcentre.interactions.services import contact_moment_record
+from contactcentre.interactions.work_items import work_item_create
 from contactcentre.principal import Principal
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
@@ -206,3 +208,38 @@ def _articles_for(*, text: str, channel: str, life_events: list) -> list:
         return []
     life_event = life_events[0]["slug"] if len(life_events) == 1 else None
     return [hit.article for hit in search_articles(text, life_event=life_event, channel=channel, limit=5)]
+
+
+QUESTION_MAX = 2000
+
+
+@transaction.atomic
+def web_question_submit(*, citizen: Principal, question: str) -> ContactMoment:
+    """A signed-in citizen's question that the search did not answer: a web contact of theirs (at their
+    sign-in's assurance), classified to a life event where the search is sure, and a work item in the
+    "web" queue for an agent to answer."""
+    question = question.strip()
+    if not citizen.is_citizen:
+        raise ValidationFailed(_("Alleen een ingelogde burger stelt hier een vraag."))
+    if not question or len(question) > QUESTION_MAX:
+        raise ValidationFailed(
+            field_errors={"question": [_("Stel uw vraag in hoogstens %(max)s tekens.") % {"max": QUESTION_MAX}]}
+        )
+    party = Party.objects.get(pk=citizen.party_id)
+    contact, _created = contact_moment_record(
+        channel=Channel.WEB,
+        actor=citizen,
+        party=party,
+        identified_by=ContactMoment.IdentifiedBy.DIGID,
+        assurance=citizen.assurance,
+        question=question,
+        life_event=life_event_classify(text=question),
+    )
+    work_item_create(
+        queue_code="web",
+        kind=WorkItem.Kind.WEB,
+        title=_("Vraag via Mijn omgeving"),
+        contact_moment=contact,
+        source_key=f"web:{contact.pk}",
+    )
+    return contact

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from casemanagement.selectors import cases_of_party, cases_present
 from contactcentre.errors import DomainError
+from contactcentre.firstline.services import QUESTION_MAX, web_question_submit
 from contactcentre.principal import citizen_from_session
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
@@ -26,6 +27,7 @@ from contactcentre.registry.citizen import citizen_session_end, citizen_session_
 from contactcentre.registry.models import BaseDataChange, Consent, Party
 from contactcentre.registry.selectors import consent_rows, party_base_data_read
 from contactcentre.registry.services import consent_record, verification_confirm, verification_start
+from lifeevents.selectors import search_articles
 
 SELF = Purpose.SELF_SERVICE
 LOG_PAGE = 50
@@ -235,3 +237,28 @@ def processing_log(request):
         for record in processing_records_for_party(party_id=request.citizen.party_id)[:LOG_PAGE]
     ]
     return render(request, "portal/mijn_inzage.html", {"rows": rows})
+
+
+@citizen_required
+@require_http_methods(["GET", "POST"])
+def question(request):
+    """Ask a question: the search first; what it does not answer goes to an agent as a web question."""
+    if request.method == "POST":
+        try:
+            contact = web_question_submit(citizen=request.citizen, question=request.POST.get("question", ""))
+        except DomainError as error:
+            return render(
+                request,
+                "portal/mijn_vraag.html",
+                {"query": request.POST.get("question", "")[:QUESTION_MAX], "errors": _messages_of(error)},
+                status=400,
+            )
+        messages.success(
+            request,
+            _("Uw vraag is ontvangen onder kenmerk %(reference)s. Wij antwoorden u zo snel mogelijk.")
+            % {"reference": f"V{contact.pk}"},
+        )
+        return redirect(reverse("portal-home"))
+    query = request.GET.get("q", "").strip()[:QUESTION_MAX]
+    hits = search_articles(query, channel="web", limit=5) if query else []
+    return render(request, "portal/mijn_vraag.html", {"query": query, "hits": hits, "searched": bool(query)})

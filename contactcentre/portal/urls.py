@@ -18,4 +18,5 @@ urlpatterns += [
     path("mijn/gegevens/controle/", mijn.verify, name="portal-verify"),
     path("mijn/toestemmingen/", mijn.consents, name="portal-consents"),
     path("mijn/inzage/", mijn.processing_log, name="portal-processing-log"),
+    path("mijn/vraag/", mijn.question, name="portal-question"),
 ]

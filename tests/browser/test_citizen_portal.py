@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from channels_app.services import verification_messages_send_due
+from contactcentre.interactions.models import WorkItem
 from contactcentre.registry.models import Consent, DigitalAddress
 from contactcentre.registry.services import data_source_rules_seed
 from tests.browser.conftest import assert_accessible
@@ -59,6 +60,14 @@ def test_a_citizen_follows_their_case_changes_a_phone_number_and_withdraws_a_con
     expect(page.get_by_role("status")).to_contain_text("U heeft uw toestemming ingetrokken")
     assert Consent.objects.filter(party=me, purpose="sms_notifications").latest("id").granted is False
     assert_accessible(page)
+
+    page.get_by_role("link", name="Vraag stellen").click()
+    page.get_by_label("Wat wilt u weten?").fill("Mag ik mijn schuur als werkplaats gebruiken?")
+    page.get_by_role("button", name="Zoek eerst een antwoord").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Stuur mijn vraag").click()
+    expect(page.get_by_role("status")).to_contain_text("Uw vraag is ontvangen")
+    assert WorkItem.objects.get(queue__code="web").party_id == me.pk
 
     page.get_by_role("link", name="Wie zag mijn gegevens").click()
     expect(page.get_by_role("table")).to_contain_text("Burger bekijkt of wijzigt eigen gegevens")

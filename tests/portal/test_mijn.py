@@ -13,7 +13,14 @@ from tests.casemanagement.factories import PersonFactory, make_case
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/mijn/", "/mijn/gegevens/", "/mijn/gegevens/controle/", "/mijn/toestemmingen/", "/mijn/inzage/"]
+PAGES = [
+    "/mijn/",
+    "/mijn/gegevens/",
+    "/mijn/gegevens/controle/",
+    "/mijn/toestemmingen/",
+    "/mijn/inzage/",
+    "/mijn/vraag/",
+]
 
 
 @pytest.fixture
@@ -133,3 +140,36 @@ def test_an_odd_person_id_signs_nobody_in(client, demo, chosen):
     response = client.post("/mijn/inloggen/", {"person": chosen})
     assert response.status_code == 200  # the form again, with the error
     assert client.get("/mijn/").status_code == 302
+
+
+def test_a_question_the_search_did_not_answer_goes_to_an_agent_as_a_web_question(client, demo):
+    from contactcentre.interactions.models import ContactMoment, WorkItem
+
+    me = PersonFactory()
+    _sign_in(client, me)
+    searched = client.get("/mijn/vraag/", {"q": "Mag ik mijn schuur als werkplaats gebruiken?"})
+    assert searched.status_code == 200
+    assert "Niet gevonden wat u zocht?" in searched.content.decode()
+
+    response = client.post("/mijn/vraag/", {"question": "  Mag ik mijn schuur als werkplaats gebruiken?  "})
+    assert response["Location"] == "/mijn/"
+    contact = ContactMoment.objects.get(party=me)
+    assert (contact.channel, contact.assurance, contact.identified_by, contact.question) == (
+        "web",
+        "substantial",
+        "digid",
+        "Mag ik mijn schuur als werkplaats gebruiken?",
+    )
+    item = WorkItem.objects.get()
+    assert (item.queue.code, item.kind, item.party_id, item.contact_moment_id) == ("web", "web", me.pk, contact.pk)
+    assert f"V{contact.pk}" in client.get("/mijn/").content.decode()
+
+
+@pytest.mark.parametrize("question", ["", "   ", "x" * 2001])
+def test_an_empty_or_overlong_question_is_refused_and_nothing_recorded(client, demo, question):
+    from contactcentre.interactions.models import ContactMoment, WorkItem
+
+    _sign_in(client, PersonFactory())
+    response = client.post("/mijn/vraag/", {"question": question})
+    assert response.status_code == 400
+    assert ContactMoment.objects.count() == WorkItem.objects.count() == 0
