@@ -189,11 +189,8 @@ def _held(item_id: int, principal: Principal) -> WorkItem:
     return item
 
 
-@transaction.atomic
-def work_item_release(*, principal: Principal, item_id: int) -> WorkItem:
-    """Give an item back to its queue unfinished."""
-    _require_worker(principal)
-    item = _held(item_id, principal)
+def _reopen(item: WorkItem) -> WorkItem:
+    """Back to its queue, unclaimed; the one who held it hears so."""
     holder = item.claimed_by_id
     item.status, item.claimed_by, item.claimed_until = WorkItem.Status.OPEN, None, None
     item.save(update_fields=["status", "claimed_by", "claimed_until"])
@@ -201,11 +198,7 @@ def work_item_release(*, principal: Principal, item_id: int) -> WorkItem:
     return item
 
 
-@transaction.atomic
-def work_item_complete(*, principal: Principal, item_id: int, outcome: str = "") -> WorkItem:
-    """Finish an item (the answer itself is recorded on the contact moment)."""
-    _require_worker(principal)
-    item = _held(item_id, principal)
+def _finish(item: WorkItem, outcome: str) -> WorkItem:
     item.status, item.claimed_until = WorkItem.Status.DONE, None
     item.outcome = outcome.strip()[:500]
     item.completed_at = timezone.now()
@@ -215,17 +208,24 @@ def work_item_complete(*, principal: Principal, item_id: int, outcome: str = "")
 
 
 @transaction.atomic
+def work_item_release(*, principal: Principal, item_id: int) -> WorkItem:
+    """Give an item back to its queue unfinished."""
+    _require_worker(principal)
+    return _reopen(_held(item_id, principal))
+
+
+@transaction.atomic
+def work_item_complete(*, principal: Principal, item_id: int, outcome: str = "") -> WorkItem:
+    """Finish an item (the answer itself is recorded on the contact moment)."""
+    _require_worker(principal)
+    return _finish(_held(item_id, principal), outcome)
+
+
+@transaction.atomic
 def work_item_complete_for_source(*, source_key: str, outcome: str = "") -> WorkItem | None:
     """The work is done elsewhere (a callback made, a breach resolved): close its item if any."""
     item = WorkItem.objects.select_for_update().filter(source_key=source_key, status__in=WorkItem.CLAIMABLE).first()
-    if item is None:
-        return None
-    item.status, item.claimed_until = WorkItem.Status.DONE, None
-    item.outcome = outcome[:500]
-    item.completed_at = timezone.now()
-    item.save(update_fields=["status", "claimed_until", "outcome", "completed_at"])
-    _publish(item, "work_item.completed")
-    return item
+    return None if item is None else _finish(item, outcome)
 
 
 @transaction.atomic
@@ -251,7 +251,6 @@ def work_items_release_expired(*, now: datetime | None = None) -> int:
     """Periodic: reservations that ran out go back to their queue (claims already take them; this
     puts them back on the boards). Returns how many."""
     now = now or timezone.now()
-    released = 0
     with transaction.atomic():
         expired = list(
             WorkItem.objects.select_for_update(skip_locked=True)
@@ -259,12 +258,8 @@ def work_items_release_expired(*, now: datetime | None = None) -> int:
             .order_by("claimed_until")[:500]
         )
         for item in expired:
-            holder = item.claimed_by_id
-            item.status, item.claimed_by, item.claimed_until = WorkItem.Status.OPEN, None, None
-            item.save(update_fields=["status", "claimed_by", "claimed_until"])
-            _publish(item, "work_item.released", also_to=holder)
-            released += 1
-    return released
+            _reopen(item)
+    return len(expired)
 
 
 SUPERVISION_QUEUE = "supervision"
@@ -276,10 +271,12 @@ def supervision_lockouts_collect(*, now: datetime | None = None) -> int:
     the lower layer noticed it) becomes one urgent signal on the supervisors' queue. Returns how many
     are new; a second run finds them made already."""
     now = now or timezone.now()
-    made = 0
-    for record in purpose_lockouts_since(since=now - LOCKOUT_LOOKBACK):
-        source_key = f"purpose-lockout:{record.pk}"
-        if WorkItem.objects.filter(source_key=source_key).exists():
+    records = {
+        f"purpose-lockout:{record.pk}": record for record in purpose_lockouts_since(since=now - LOCKOUT_LOOKBACK)
+    }
+    known = set(WorkItem.objects.filter(source_key__in=records).values_list("source_key", flat=True))
+    for source_key, record in records.items():
+        if source_key in known:
             continue
         work_item_create(
             queue_code=SUPERVISION_QUEUE,
@@ -289,8 +286,7 @@ def supervision_lockouts_collect(*, now: datetime | None = None) -> int:
             priority=WorkItem.Priority.URGENT,
             source_key=source_key,
         )
-        made += 1
-    return made
+    return len(records) - len(known)
 
 
 @transaction.atomic
