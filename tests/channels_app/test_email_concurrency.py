@@ -2,16 +2,15 @@
 a poll retried after a crash): one message, one contact, one work item; the same broken message one
 quarantine (PostgreSQL only: SQLite serialises writers, so there is no race to show)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from channels_app.email.intake import Outcome, email_intake
 from channels_app.email.models import EmailMessage, QuarantinedEmail
 from contactcentre.interactions.models import ContactMoment, WorkItem
 from contactcentre.interactions.services import work_queue_ensure
 from tests.channels_app import email_corpus as corpus
+from tests.concurrency import at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -26,26 +25,8 @@ def _media(settings, tmp_path):
 
 
 def _race(raw: bytes) -> list:
-    barrier = threading.Barrier(DELIVERIES)
-    results, errors = [], []
-
-    def deliver(source):
-        try:
-            barrier.wait(timeout=10)
-            results.append(email_intake(raw=raw, source=source))
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
     sources = [EmailMessage.Source.IMAP, EmailMessage.Source.PUSH] * (DELIVERIES // 2)
-    threads = [threading.Thread(target=deliver, args=(source,)) for source in sources]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
-    return results
+    return at_once(lambda n: email_intake(raw=raw, source=sources[n]), DELIVERIES)
 
 
 def test_one_message_delivered_six_times_at_once_is_one_message_contact_and_work_item(person):

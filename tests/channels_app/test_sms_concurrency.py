@@ -2,10 +2,8 @@
 contact, one work item, one consent change, and both deliveries answer the same reply (PostgreSQL only:
 SQLite serialises writers, so there is no race to show)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from channels_app.sms.services import sms_message_receive
 from contactcentre.interactions.models import ContactMoment, WorkItem
@@ -13,6 +11,7 @@ from contactcentre.interactions.services import work_queue_ensure
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.registry.models import Consent
 from tests.channels_app.conftest import PHONE
+from tests.concurrency import at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -22,25 +21,9 @@ DELIVERIES = 6
 
 
 def _race(body: str) -> list[str]:
-    barrier = threading.Barrier(DELIVERIES)
-    replies, errors = [], []
-
-    def deliver():
-        try:
-            barrier.wait(timeout=10)
-            replies.append(sms_message_receive(message_sid="SM" + "7" * 32, sender=PHONE, body=body).reply)
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=deliver) for _ in range(DELIVERIES)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
-    return replies
+    return at_once(
+        lambda _n: sms_message_receive(message_sid="SM" + "7" * 32, sender=PHONE, body=body).reply, DELIVERIES
+    )
 
 
 def test_a_question_delivered_at_once_six_times_makes_one_contact_and_one_work_item(person):

@@ -1,16 +1,14 @@
 """Twilio delivering the same incoming call twice at the same moment makes one contact and one call
 (PostgreSQL only: SQLite serialises writers, so there is no race to show)."""
 
-import threading
-from unittest import mock
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from channels_app.models import VoiceCall
 from channels_app.voice.services import voice_call_start
 from contactcentre.interactions.models import ContactMoment
 from contactcentre.processinglog.models import ProcessingRecord
+from tests.concurrency import at_once, first_existence_check_misses
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -20,36 +18,9 @@ pytestmark = [
 
 def test_concurrent_deliveries_of_one_call_make_one_contact_and_one_call(caller):
     workers = 6
-    barrier = threading.Barrier(workers)
-    local = threading.local()
-    real_filter = ContactMoment.objects.filter
-    results, errors = [], []
+    with first_existence_check_misses(ContactMoment.objects):
+        results = at_once(lambda _n: voice_call_start(call_sid="CA-race", caller="+31612345678"), workers, timeout=30)
 
-    def every_first_check_misses(*args, **kwargs):
-        # Each delivery's existence check sees nothing, as when all arrive before any commits.
-        qs = real_filter(*args, **kwargs)
-        if not getattr(local, "checked", False):
-            local.checked = True
-            return qs.none()
-        return qs
-
-    def deliver():
-        try:
-            barrier.wait(timeout=10)
-            results.append(voice_call_start(call_sid="CA-race", caller="+31612345678"))
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    with mock.patch.object(ContactMoment.objects, "filter", side_effect=every_first_check_misses):
-        threads = [threading.Thread(target=deliver) for _ in range(workers)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=30)
-
-    assert errors == []
     assert ContactMoment.objects.count() == 1
     assert VoiceCall.objects.count() == 1
     assert len({call.pk for call, _ in results}) == 1
