@@ -37,7 +37,6 @@ import subprocess
 import sys
 import threading
 import time
-from importlib import import_module
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -71,11 +70,12 @@ import websockets  # noqa: E402
 from asgiref.sync import async_to_sync  # noqa: E402
 from channels.layers import get_channel_layer  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 
+from bench.sessions import signed_in_headers  # noqa: E402
 from contactcentre import realtime  # noqa: E402
 from contactcentre.api.roles import roles_sync  # noqa: E402
 from contactcentre.interactions.models import ContactMoment  # noqa: E402
@@ -92,17 +92,11 @@ def agents_signed_in(count: int) -> list[tuple[object, str]]:
     """(user, session cookie) of `count` agents, a new session each as the log-in would make."""
     roles_sync()
     group = Group.objects.get(name="agent")
-    backend = next(b for b in settings.AUTHENTICATION_BACKENDS if "Axes" not in b)
     signed_in = []
     for index in range(count):
         user, _ = get_user_model().objects.get_or_create(username=f"bench-pop-agent-{index}")
         user.groups.add(group)
-        store = import_module(settings.SESSION_ENGINE).SessionStore()
-        store.update(
-            {SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: backend, HASH_SESSION_KEY: user.get_session_auth_hash()}
-        )
-        store.create()
-        signed_in.append((user, f"{settings.SESSION_COOKIE_NAME}={store.session_key}"))
+        signed_in.append((user, signed_in_headers(user)["Cookie"]))
     return signed_in
 
 

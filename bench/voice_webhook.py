@@ -52,6 +52,7 @@ from bench.load import (  # noqa: E402
     run_wrk,
     start_gunicorn,
     stop_gunicorn,
+    write_targets,
 )
 
 PUBLIC_BASE = "https://contact.example.nl"
@@ -163,14 +164,16 @@ def baseline_targets(point: str, count: int) -> list[Target]:
     return [("/bench/twilio-signed", {"CallSid": call_sid(n, point), "Digits": "1"}) for n in range(count)]
 
 
-def write_targets(path: Path, targets: list[Target]) -> None:
-    """bench/wrk/targets.lua's format: a header set per request (its own signature), then the request."""
-    lines = []
-    for number, (target_path, params) in enumerate(targets, 1):
-        headers = {"Content-Type": "application/x-www-form-urlencoded", **signed(target_path, params)}
-        lines += [f"#S\t{number}\t{name}\t{value}" for name, value in headers.items()]
-        lines.append(f"POST\t{target_path}\t{urlencode(params)}\t{number}")
-    path.write_text("\n".join(lines) + "\n")
+def write_signed_targets(path: Path, targets: list[Target]) -> None:
+    """Form posts, each with its own signature, in bench/wrk/targets.lua's format (bench.load.write_targets)."""
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    write_targets(
+        path,
+        [
+            ("POST", target_path, urlencode(params), {**form, **signed(target_path, params)})
+            for target_path, params in targets
+        ],
+    )
 
 
 def send(client: Client, target: Target):
@@ -236,7 +239,7 @@ def postgres_cpu() -> dict[int, float]:
 def measure(wrk: str, port: int, server_pid: int, log_path: Path, name: str, clients: int, targets: list[Target]):
     with tempfile.NamedTemporaryFile("w", suffix=".targets", delete=False) as handle:
         targets_file = Path(handle.name)
-    write_targets(targets_file, targets)
+    write_signed_targets(targets_file, targets)
     calls_before = VoiceCall.objects.filter(call_sid__startswith=f"CA{RUN}").count()
     log_start = log_path.stat().st_size
     server_pids = [server_pid, *children_of(server_pid)]
