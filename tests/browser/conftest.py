@@ -81,3 +81,29 @@ def assert_accessible(page) -> None:
         if violation["impact"] in SERIOUS
     ]
     assert bad == [], f"{page.url}: {bad}"
+
+
+STAFF_PASSWORD = "browser-test-wachtwoord"
+
+
+@pytest.fixture
+def staff_page(page, transactional_db):
+    """`staff_page(role, username=...)`: the page, signed in through the staff sign-in form as a new
+    user holding `role` (the groups are synced first, so the role has its permissions)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from contactcentre.api import roles
+
+    def sign_in(role: str, *, username: str | None = None):
+        roles.roles_sync()
+        user = get_user_model().objects.create_user(username=username or role, password=STAFF_PASSWORD)
+        user.groups.set([Group.objects.get(name=role)])
+        page.goto("/aanmelden/")
+        page.get_by_label("Gebruikersnaam").fill(user.username)
+        page.get_by_label("Wachtwoord").fill(STAFF_PASSWORD)
+        page.get_by_role("button", name="Aanmelden").click()
+        page.wait_for_url("**/medewerker/")
+        return page
+
+    return sign_in
