@@ -1,9 +1,10 @@
 from django.urls import path
 
-from contactcentre.console import views
+from contactcentre.console import contacts, views
 
 urlpatterns = [
     path("aanmelden/", views.StaffLoginView.as_view(), name="staff-login"),
     path("afmelden/", views.StaffLogoutView.as_view(), name="staff-logout"),
     path("medewerker/", views.staff_home, name="staff-home"),
+    path("medewerker/contacten/<int:contact_id>/", contacts.workspace, name="console-contact"),
 ]

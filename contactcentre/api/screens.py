@@ -1,0 +1,43 @@
+"""The staff screens' door: one decorator every staff page view wears (console, counter desk,
+worklist, board). Anonymous -> the sign-in page; signed in without the permissions -> 403 page;
+else the view runs with `request.principal`, the staff member as the one typed Principal the
+services and selectors take (DESIGN.md rule 12). The domain's NotFound and AccessDenied become the
+404 and 403 pages; the view maps its own validation errors to its form."""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from contactcentre.api.backends import user_group_names
+from contactcentre.errors import AccessDenied, NotFound
+from contactcentre.principal import Principal
+
+
+def staff_principal(user) -> Principal:
+    return Principal.staff(user, roles=user_group_names(user))
+
+
+def staff_screen(*perms: str):
+    """`@staff_screen("interactions.view_contactmoment", ...)`: all of `perms` are needed."""
+
+    def decorate(view):
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            principal = staff_principal(request.user)
+            if not principal.has_perms(perms):
+                raise PermissionDenied
+            request.principal = principal
+            try:
+                return view(request, *args, **kwargs)
+            except NotFound as error:  # another's or no such object: the same plain 404 page
+                raise Http404(str(error)) from error
+            except AccessDenied as error:  # e.g. no purpose for this person: the 403 page
+                raise PermissionDenied(str(error)) from error
+
+        return guarded
+
+    return decorate
