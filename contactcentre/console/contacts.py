@@ -13,8 +13,8 @@ from contactcentre.registry.selectors import party_not_found
 VIEW_CUSTOMER = ("registry.view_party", "casemanagement.view_case", "interactions.view_contactmoment")
 
 
+@staff_screen(*VIEW_CUSTOMER)  # first: an anonymous caller is sent to sign in, whatever the method
 @require_GET
-@staff_screen(*VIEW_CUSTOMER)
 def workspace(request, contact_id: int):
     contact = contact_moments_visible(principal=request.principal).filter(pk=contact_id).first()
     if contact is None:

@@ -2,11 +2,10 @@
 HTML pages, a redirect to its log-in, and for the staff pages a redirect to the staff sign-in page),
 unless it is on this short, named allowlist."""
 
-import re
-
 import pytest
 from django.shortcuts import resolve_url
-from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.url_walk import all_routes
 
 pytestmark = pytest.mark.django_db
 
@@ -25,36 +24,6 @@ PUBLIC = {
 # Public by design, named in their own app's tests: knowledge base search/read/feedback, life events,
 # the public pages (tests/portal/test_public_pages.py), Twilio webhooks (signature-checked).
 PUBLIC_PREFIXES = ("lifeevents-public-", "kb-public-", "public-", "twilio-")
-
-SAMPLE = {
-    "int": "1",
-    "slug": "voorbeeld",
-    "str": "voorbeeld",
-    "uuid": "00000000-0000-0000-0000-000000000001",
-    "path": "x",
-}
-
-
-def _walk(resolver, prefix="", namespace=""):
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from _walk(entry, prefix + str(entry.pattern), ns)
-        elif isinstance(entry, URLPattern):
-            yield prefix + str(entry.pattern), f"{namespace}{entry.name}" if entry.name else None
-
-
-def _concrete(route: str) -> str | None:
-    route = route.lstrip("^").rstrip("$").replace("\\Z", "")
-    route = re.sub(r"<(?:(\w+):)?\w+>", lambda m: SAMPLE.get(m.group(1) or "str", "x"), route)
-    route = re.sub(r"\(\?P<\w+>[^)]*\)", "1", route)
-    if any(ch in route for ch in "()[]?*+\\"):
-        return None  # a regex we cannot fill in generically; the admin's catch-all
-    return "/" + route
-
-
-def all_routes():
-    return sorted({(path, name) for route, name in _walk(get_resolver()) if (path := _concrete(route))}, key=str)
 
 
 def test_every_route_was_enumerated():
