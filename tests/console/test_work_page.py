@@ -194,3 +194,22 @@ def test_its_query_count_does_not_grow_with_the_items(client):
     with CaptureQueriesContext(connection) as many:
         assert client.get(PAGE).status_code == 200
     assert len(many) == len(few)
+
+
+def test_the_screen_pop_is_on_the_staff_pages_of_who_handles_contacts_only(client):
+    _agent(client)
+    page = client.get("/medewerker/").content.decode()
+    assert 'src="/static/console/screen-pop.js"' in page
+    assert 'data-contact-url="/medewerker/contacten/0/"' in page and 'role="alert"' in page
+    client.force_login(UserFactory(role=roles.POST_ROOM))
+    page = client.get("/medewerker/").content.decode()
+    assert "screen-pop" not in page
+
+
+def test_the_shortcuts_are_shown_and_named(client):
+    user = _agent(client, "web")
+    work_item_claim(principal=staff(user), item_id=_web_question().pk)
+    page = client.get(PAGE).content.decode()
+    assert 'data-shortcut="KeyN" aria-keyshortcuts="Alt+N"' in page
+    assert 'data-shortcut="KeyA" aria-keyshortcuts="Alt+A"' in page
+    assert "<kbd>Alt</kbd>+<kbd>N</kbd>" in page
