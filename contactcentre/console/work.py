@@ -3,7 +3,8 @@ contact's workspace), the queues I work with their count and oldest item, and th
 next (from all my queues or one), take a waiting item, give it back, finish it, answer it in writing
 on its own channel, record a callback's outcome. Every action is a form post answered with a redirect
 to the page (its result as a message), so the page works without script; keyboard shortcuts are
-static/console/work.js."""
+static/console/shortcuts.js. staff_screen comes before the method check: an anonymous caller is sent
+to sign in whatever the method."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
@@ -42,8 +43,8 @@ def _done(request, action, success: str):
     return redirect("console-work")
 
 
-@require_GET
 @staff_screen(*WORK)
+@require_GET
 def work_page(request):
     principal = request.principal
     context = {
@@ -56,8 +57,8 @@ def work_page(request):
     return render(request, "console/work.html", context)
 
 
-@require_POST
 @staff_screen(*WORK)
+@require_POST
 def claim_next(request):
     queue_code = request.POST.get("queue") or None
     if queue_code is not None and not (queue_code.isascii() and len(queue_code) <= 64):
@@ -70,16 +71,16 @@ def claim_next(request):
     return redirect("console-work")
 
 
-@require_POST
 @staff_screen(*WORK)
+@require_POST
 def claim(request, item_id: int):
     return _done(
         request, lambda: work_item_claim(principal=request.principal, item_id=item_id), _("Het werkitem is van u.")
     )
 
 
-@require_POST
 @staff_screen(*WORK)
+@require_POST
 def release(request, item_id: int):
     return _done(
         request,
@@ -88,8 +89,8 @@ def release(request, item_id: int):
     )
 
 
-@require_POST
 @staff_screen(*WORK)
+@require_POST
 def complete(request, item_id: int):
     outcome = request.POST.get("outcome", "")
     return _done(
@@ -99,8 +100,8 @@ def complete(request, item_id: int):
     )
 
 
-@require_POST
 @staff_screen(*WORK)
+@require_POST
 def answer(request, item_id: int):
     text = request.POST.get("text", "")
     return _done(
@@ -110,8 +111,8 @@ def answer(request, item_id: int):
     )
 
 
-@require_POST
 @staff_screen(*WORK)
+@require_POST
 def callback_outcome(request, item_id: int):
     reached = request.POST.get("reached") == "1"
     result = request.POST.get("result", "")[:500]

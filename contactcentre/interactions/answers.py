@@ -54,7 +54,9 @@ def work_item_answer(*, principal: Principal, item_id: int, text: str) -> Notifi
 
 
 @transaction.atomic
-def work_item_callback_record(*, principal: Principal, item_id: int, reached: bool, result: str = "") -> CallbackRequest:
+def work_item_callback_record(
+    *, principal: Principal, item_id: int, reached: bool, result: str = ""
+) -> CallbackRequest:
     """The one holding a callback item called: reached (done) or not (failed), with what came of it."""
     status = CallbackRequest.Status.DONE if reached else CallbackRequest.Status.FAILED
     item = work_item_complete(principal=principal, item_id=item_id, outcome=str(status.label))
