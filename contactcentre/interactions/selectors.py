@@ -172,12 +172,41 @@ def work_items_open(*, principal: Principal, queue_code: str | None = None) -> Q
     return items.order_by("priority", "created_at", "id")
 
 
-def work_queue_overview(*, now=None) -> list[dict]:
-    """Per active queue: waiting, in progress, the oldest waiting item's age in seconds (the boards)."""
+CALLBACK_SOURCE = "callback:"  # a callback's work item is known by "callback:<id>" (callback_request_create)
+
+
+def callbacks_of_work_items(items: Iterable[WorkItem]) -> dict[int, CallbackRequest]:
+    """The callback request behind each callback item, by item id (one query for all)."""
+    by_callback = {
+        int(item.source_key.removeprefix(CALLBACK_SOURCE)): item.pk
+        for item in items
+        if item.kind == WorkItem.Kind.CALLBACK and (item.source_key or "").startswith(CALLBACK_SOURCE)
+    }
+    if not by_callback:
+        return {}
+    return {by_callback[callback.pk]: callback for callback in CallbackRequest.objects.filter(pk__in=by_callback)}
+
+
+def work_items_at_hand(*, principal: Principal) -> list[WorkItem]:
+    """The items this person holds, each with its contact (the question, the letter's text, its life
+    event) and, for a callback, the request as `callback`: what the agent works from. The read of the
+    people in them is logged (the contact at hand is each one's purpose)."""
+    items = list(work_items_of_agent(principal=principal).select_related("contact_moment__life_event"))
+    callbacks = callbacks_of_work_items(items)
+    for item in items:
+        item.callback = callbacks.get(item.pk)
+    return rows_read_log(rows=items, actor=principal, object_type="work_item")
+
+
+def work_queue_overview(*, now=None, principal: Principal | None = None) -> list[dict]:
+    """Per active queue: waiting, in progress, the oldest waiting item's age in seconds (the boards);
+    with a `principal`, only the queues they work (a supervisor: all)."""
     now = now or timezone.now()
+    queues = WorkQueue.objects.filter(is_active=True)
+    if principal is not None and not principal.has_perm("interactions.reassign_workitem"):
+        queues = queues.filter(skilled__user_id=principal.user_id)
     rows = (
-        WorkQueue.objects.filter(is_active=True)
-        .annotate(
+        queues.annotate(
             waiting=Count("work_items", filter=Q(work_items__status=WorkItem.Status.OPEN)),
             in_progress=Count("work_items", filter=Q(work_items__status=WorkItem.Status.CLAIMED)),
             oldest=Min("work_items__created_at", filter=Q(work_items__status=WorkItem.Status.OPEN)),

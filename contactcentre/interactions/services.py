@@ -461,17 +461,28 @@ def notification_channel_for(*, party: Party) -> str:
 
 
 def notification_enqueue(
-    *, party: Party, subject: str, body: str, dedupe_key: str, purpose: str, purpose_reference: str
+    *,
+    party: Party,
+    subject: str,
+    body: str,
+    dedupe_key: str,
+    purpose: str,
+    purpose_reference: str,
+    channel: str | None = None,
 ) -> tuple[Notification, bool]:
     """Write a message to the outbox inside the caller's transaction; (notification, created).
     The same dedupe key gives the existing message. A new one wakes the sender after commit (the
-    sweep sends it should that wake-up be lost)."""
+    sweep sends it should that wake-up be lost). Without a `channel` it goes on the party's preferred
+    one; an answer names the channel the question came in on. Either way the sender asks for the
+    consent and the address again when it sends (SMS and e-mail), and falls back to a letter."""
+    if channel is not None and channel not in Notification.Channel.values:
+        raise ValidationFailed(field_errors={"channel": [_("Onbekend kanaal.")]})
     existing = Notification.objects.filter(dedupe_key=dedupe_key).first()
     if existing is not None:
         return existing, False
     notification = Notification.objects.create(
         party=party,
-        channel=notification_channel_for(party=party),
+        channel=channel or notification_channel_for(party=party),
         subject=subject[:200],
         body=body,
         dedupe_key=dedupe_key,

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from casemanagement.models import Confidentiality
 from casemanagement.services import case_status_record
+from contactcentre.errors import ValidationFailed
 from contactcentre.interactions.models import Notification
 from contactcentre.interactions.services import notification_channel_for, notification_enqueue, notifications_resend
 from contactcentre.principal import SYSTEM
@@ -93,3 +94,16 @@ def test_resend_puts_failed_and_dead_messages_back_only():
     states = dict(Notification.objects.values_list("dedupe_key", "status"))
     assert states == {"k-pending": "pending", "k-sent": "sent", "k-failed": "pending", "k-dead": "pending"}
     assert Notification.objects.get(dedupe_key="k-dead").attempts == 0
+
+
+def test_an_answer_names_its_channel_instead_of_the_preference_and_an_unknown_one_is_refused():
+    party = PersonFactory(preferred_channel="portal")
+    common = {"party": party, "subject": "Antwoord", "body": "Ja.", "purpose": "contact", "purpose_reference": "1"}
+
+    sms, _created = notification_enqueue(dedupe_key="answer:1", channel="sms", **common)
+    preferred, _created = notification_enqueue(dedupe_key="answer:2", **common)
+    with pytest.raises(ValidationFailed):
+        notification_enqueue(dedupe_key="answer:3", channel="fax", **common)
+
+    assert (sms.channel, preferred.channel) == ("sms", "portal")
+    assert not Notification.objects.filter(dedupe_key="answer:3").exists()
