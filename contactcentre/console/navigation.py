@@ -24,7 +24,7 @@ SCREENS = (
     Screen("staff-home", _("Start"), frozenset()),
     # The roles with the work-item permissions (interactions' role_permissions); the counter clerk's are
     # worked from the counter desk.
-    Screen("console-work", _("Werk"), frozenset({roles.AGENT, roles.SUPERVISOR})),
+    Screen("console-work", _("Werk"), frozenset({roles.AGENT, roles.COUNTER_CLERK, roles.SUPERVISOR})),
 )
 
 
