@@ -22,8 +22,7 @@ class Screen:
 
 SCREENS = (
     Screen("staff-home", _("Start"), frozenset()),
-    # The roles with the work-item permissions (interactions' role_permissions); the counter clerk's are
-    # worked from the counter desk.
+    # The roles with the work-item permissions (interactions' role_permissions).
     Screen("console-work", _("Werk"), frozenset({roles.AGENT, roles.COUNTER_CLERK, roles.SUPERVISOR})),
 )
 
