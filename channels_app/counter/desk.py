@@ -6,6 +6,8 @@ customer view of the visit's contact, finish with an outcome and print a summary
 Every step is the counter's services' (channels_app.counter.services); the pages only collect the
 input and show the outcome. Forms post and redirect back to the desk, so a reload repeats nothing;
 the BSN typed to find a visitor travels only in the POST body and is never shown again.
+`staff_screen` comes before the method check on every view: anonymous is sent to sign in, whatever
+the method.
 """
 
 from django.contrib import messages
@@ -49,8 +51,8 @@ def _form_errors_text(form) -> str:
     return " ".join(str(text) for texts in form.errors.values() for text in texts)
 
 
-@require_GET
 @staff_screen(VIEW_TICKET)
+@require_GET
 def desks(request):
     offices = list(offices_of_clerk(actor=request.principal))
     if len(offices) == 1:
@@ -59,8 +61,8 @@ def desks(request):
 
 
 @never_cache
-@require_GET
 @staff_screen(CALL_TICKET)
+@require_GET
 def desk(request, code: str):
     office = office_of_clerk(code=code, actor=request.principal)
     desk_name = request.session.get(_desk_key(office), "")
@@ -87,16 +89,16 @@ def desk(request, code: str):
 
 
 @never_cache
-@require_GET
 @staff_screen(CALL_TICKET)
+@require_GET
 def queue(request, code: str):
     """The waiting list alone, for the desk page's htmx polling."""
     office = office_of_clerk(code=code, actor=request.principal)
     return render(request, "counter/desk_queue.html", {"office": office, "waiting": list(tickets_waiting(office=office))})
 
 
-@require_POST
 @staff_screen(CALL_TICKET)
+@require_POST
 def desk_choose(request, code: str):
     office = office_of_clerk(code=code, actor=request.principal)
     form = DeskForm(request.POST)
@@ -107,8 +109,8 @@ def desk_choose(request, code: str):
     return redirect("counter-desk", code=office.code)
 
 
-@require_POST
 @staff_screen(CALL_TICKET)
+@require_POST
 def call_next(request, code: str):
     office = office_of_clerk(code=code, actor=request.principal)
     desk_name = request.session.get(_desk_key(office), "")
@@ -130,8 +132,8 @@ def _ticket_step(step):
     says what happened; a refusal (a wrong status, an unknown BSN) is shown on the desk page. Where to
     go next is the desk, unless the step names another page."""
 
-    @require_POST
     @staff_screen(CALL_TICKET)
+    @require_POST
     def view(request, code: str, ticket_id: int):
         office = office_of_clerk(code=code, actor=request.principal)
         ticket = ticket_of_clerk(office=office, ticket_id=ticket_id, actor=request.principal)
@@ -217,8 +219,8 @@ def finish(request, ticket):
 
 
 @never_cache
-@require_GET
 @staff_screen(CALL_TICKET)
+@require_GET
 def summary(request, code: str, ticket_id: int):
     """The printable summary for the visitor: no BSN on it, and opening it is logged."""
     office = office_of_clerk(code=code, actor=request.principal)
