@@ -11,7 +11,7 @@ from contactcentre.interactions.models import ContactMoment, IdentityDocument
 
 class DeskForm(forms.Form):
     desk = forms.CharField(
-        label=_("Uw balie"),
+        label=_("Naam van uw balie"),
         max_length=DESK_MAX,
         help_text=_("Zoals de wachtkamer hem ziet, bijvoorbeeld “Balie 3”."),
     )
