@@ -94,7 +94,9 @@ def desk(request, code: str):
 def queue(request, code: str):
     """The waiting list alone, for the desk page's htmx polling."""
     office = office_of_clerk(code=code, actor=request.principal)
-    return render(request, "counter/desk_queue.html", {"office": office, "waiting": list(tickets_waiting(office=office))})
+    return render(
+        request, "counter/desk_queue.html", {"office": office, "waiting": list(tickets_waiting(office=office))}
+    )
 
 
 @staff_screen(CALL_TICKET)

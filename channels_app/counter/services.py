@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from channels_app.counter.models import Appointment, CounterService, Office, OfficeDayCounter, Ticket
-from channels_app.counter.selectors import CALL_TICKET, is_clerk_of, office_get, tickets_waiting
+from channels_app.counter.selectors import is_clerk_of, office_get, tickets_waiting
 from contactcentre import realtime
 from contactcentre.api.attempt_limits import slot_release, slot_reserve
 from contactcentre.errors import AccessDenied, NotFound, RateLimited, RuleViolation, ValidationFailed
