@@ -10,6 +10,8 @@ the BSN typed to find a visitor travels only in the POST body and is never shown
 the method.
 """
 
+from functools import wraps
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -136,6 +138,7 @@ def _ticket_step(step):
 
     @staff_screen(CALL_TICKET)
     @require_POST
+    @wraps(step)
     def view(request, code: str, ticket_id: int):
         office = office_of_clerk(code=code, actor=request.principal)
         ticket = ticket_of_clerk(office=office, ticket_id=ticket_id, actor=request.principal)
@@ -146,8 +149,6 @@ def _ticket_step(step):
             next_page = None
         return next_page or redirect("counter-desk", code=office.code)
 
-    view.__name__ = step.__name__
-    view.__doc__ = step.__doc__
     return view
 
 

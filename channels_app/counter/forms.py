@@ -13,7 +13,7 @@ class DeskForm(forms.Form):
     desk = forms.CharField(
         label=_("Naam van uw balie"),
         max_length=DESK_MAX,
-        help_text=_("Zoals de wachtkamer hem ziet, bijvoorbeeld “Balie 3”."),
+        help_text=_("Zoals op het wachtkamerscherm, bijvoorbeeld “Balie 3”."),
     )
 
 
