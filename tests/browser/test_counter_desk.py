@@ -69,5 +69,6 @@ def test_a_counter_clerk_serves_a_ticket_with_an_identity_check_and_prints_the_s
 
     page.emulate_media(media="print")  # on paper: the visit only, no menu and no buttons
     expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.get_by_role("status")).to_be_hidden()
     expect(page.get_by_role("button", name="Afdrukken")).to_be_hidden()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
