@@ -44,13 +44,12 @@ def _desk_key(office) -> str:
     return f"counter_desk:{office.code}"
 
 
+def _errors_text(field_errors: dict) -> str:
+    return " ".join(str(text) for texts in field_errors.values() for text in texts)
+
+
 def _refusal_text(error) -> str:
-    texts = [str(text) for texts in error.field_errors.values() for text in texts]
-    return " ".join(texts) or error.message
-
-
-def _form_errors_text(form) -> str:
-    return " ".join(str(text) for texts in form.errors.values() for text in texts)
+    return _errors_text(error.field_errors) or error.message
 
 
 @staff_screen(VIEW_TICKET)
@@ -109,7 +108,7 @@ def desk_choose(request, code: str):
     if form.is_valid():
         request.session[_desk_key(office)] = form.cleaned_data["desk"].strip()
     else:
-        messages.error(request, _form_errors_text(form))
+        messages.error(request, _errors_text(form.errors))
     return redirect("counter-desk", code=office.code)
 
 

@@ -273,3 +273,10 @@ def test_the_desks_page_lists_my_offices_and_leads_straight_to_the_only_one(clie
     assert 'href="/balie/dorpshuis/"' in page and 'href="/balie/stadhuis/"' in page
     client.force_login(UserFactory(role=roles.SUPERVISOR))
     assert "U bent bij geen vestiging baliemedewerker." in client.get("/balie/").content.decode()
+
+
+def test_an_empty_desk_name_is_refused_and_remembers_nothing(client):
+    _clerk_at(client)
+    page = client.post(f"{DESK}mijn-balie/", {"desk": "  "}, follow=True).content.decode()
+    assert "Dit veld is vereist." in page
+    assert "counter_desk:stadhuis" not in client.session
