@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from channels_app.counter.models import Appointment, CounterService, Office, OfficeDayCounter, Ticket
+from channels_app.counter.selectors import is_clerk_of, office_get, tickets_waiting
 from contactcentre import realtime
 from contactcentre.api.attempt_limits import slot_release, slot_reserve
 from contactcentre.errors import AccessDenied, NotFound, RateLimited, RuleViolation, ValidationFailed
@@ -29,7 +30,6 @@ from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
 from contactcentre.processinglog.services import processing_log_record, purpose_grant
 
-CALL_TICKET = "channels_app.call_ticket"
 BOOK_APPOINTMENT = "channels_app.add_appointment"
 BOOKING_HORIZON = timedelta(days=366)
 KIOSK_SCOPE = "counter:kiosk"
@@ -37,29 +37,18 @@ TICKET_CALLED = "ticket.called"
 DESK_MAX = 50
 
 
-def _office(code: str) -> Office:
-    office = Office.objects.filter(code=code, is_active=True).first()
-    if office is None:
-        raise NotFound(_("Vestiging niet gevonden."), code="office_not_found")
-    return office
-
-
 def _check_kiosk_or_clerk(office: Office, actor: Principal) -> None:
     """A kiosk of the organisation that runs the office, or a clerk of the office at the desk."""
     if actor.is_organisation:
         if actor.has_scope(KIOSK_SCOPE) and office.organisation_id == actor.organisation_id:
             return
-    elif _is_clerk_of(office, actor):
+    elif is_clerk_of(office, actor):
         return
     raise AccessDenied(_("Hier kunt u geen nummer trekken."))
 
 
-def _is_clerk_of(office: Office, actor: Principal) -> bool:
-    return actor.has_perm(CALL_TICKET) and office.clerks.filter(pk=actor.user_id).exists()
-
-
 def _check_clerk(office: Office, actor: Principal) -> None:
-    if not _is_clerk_of(office, actor):
+    if not is_clerk_of(office, actor):
         raise AccessDenied(_("Alleen een baliemedewerker van deze vestiging roept nummers op."))
 
 
@@ -86,7 +75,7 @@ def _ticket_new(*, office: Office, service: CounterService, appointment: Appoint
 @transaction.atomic
 def ticket_take(*, office_code: str, service_code: str, actor: Principal) -> Ticket:
     """A walk-in takes a number for a service at the kiosk (or a clerk hands one out)."""
-    office = _office(office_code)
+    office = office_get(code=office_code)
     _check_kiosk_or_clerk(office, actor)
     service = CounterService.objects.filter(office=office, code=service_code, is_active=True).first()
     if service is None:
@@ -123,7 +112,7 @@ def appointment_book(
             purposes=(Purpose.CONTACT,),
         )
     with transaction.atomic():
-        office = _office(office_code)
+        office = office_get(code=office_code)
         service = CounterService.objects.filter(office=office, code=service_code, is_active=True).first()
         if service is None:
             raise ValidationFailed(field_errors={"service": [_("Dit product is hier niet beschikbaar.")]})
@@ -157,7 +146,7 @@ def appointment_check_in(*, office_code: str, code: str, actor: Principal) -> Ti
     Wrong codes are counted per kiosk in the cache (Redis in production, atomically): after
     COUNTER_CHECK_IN_MAX_WRONG in a window of COUNTER_CHECK_IN_LOCKOUT_SECONDS the kiosk is refused,
     also with a right code, until the window ends. Checking in twice gives the same ticket."""
-    office = _office(office_code)
+    office = office_get(code=office_code)
     _check_kiosk_or_clerk(office, actor)
     code = normalise_check_in_code(code or "")
     if not code:
@@ -217,16 +206,17 @@ def ticket_call_next(
     desk = (desk or "").strip()
     if not desk or len(desk) > DESK_MAX:
         raise ValidationFailed(field_errors={"desk": [_("Geef de naam van uw balie (ten hoogste 50 tekens).")]})
-    office = _office(office_code)
+    office = office_get(code=office_code)
     _check_clerk(office, actor)
     services = CounterService.objects.filter(office=office)
     if service_codes:
         services = services.filter(code__in=service_codes)
     service_ids = list(services.values_list("pk", flat=True))
     ticket = (
-        Ticket.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(office=office, day=timezone.localdate(), status=Ticket.Status.WAITING, service_id__in=service_ids)
-        .order_by(F("appointment__starts_at").asc(nulls_last=True), "created_at", "id")
+        tickets_waiting(office=office)
+        .select_related(None)
+        .select_for_update(skip_locked=True, of=("self",))
+        .filter(service_id__in=service_ids)
         .first()
     )
     if ticket is None:

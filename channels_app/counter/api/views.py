@@ -19,9 +19,9 @@ from channels_app.counter.api.serializers import (
     TicketServeSerializer,
     TicketTakeSerializer,
 )
+from channels_app.counter.selectors import CALL_TICKET
 from channels_app.counter.services import (
     BOOK_APPOINTMENT,
-    CALL_TICKET,
     KIOSK_SCOPE,
     appointment_book,
     appointment_check_in,
