@@ -35,7 +35,6 @@ from contactcentre.errors import Conflict, RuleViolation, ValidationFailed
 from contactcentre.firstline.services import identity_resolve
 from contactcentre.interactions.services import contact_identity_document_check
 
-VIEW_TICKET = "channels_app.view_ticket"
 # What a clerk can do wrong or too late (a colleague was quicker, a wrong BSN): said on the desk page.
 _REFUSALS = (ValidationFailed, RuleViolation, Conflict)
 
@@ -52,7 +51,7 @@ def _refusal_text(error) -> str:
     return _errors_text(error.field_errors) or error.message
 
 
-@staff_screen(VIEW_TICKET)
+@staff_screen(CALL_TICKET)  # the clerks' screen: who cannot call a ticket has no desk here
 @require_GET
 def desks(request):
     offices = list(offices_of_clerk(actor=request.principal))

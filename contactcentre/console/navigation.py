@@ -24,7 +24,7 @@ SCREENS = (
     Screen("staff-home", _("Start"), frozenset()),
     # The roles with the work-item permissions (interactions' role_permissions).
     Screen("console-work", _("Werk"), frozenset({roles.AGENT, roles.COUNTER_CLERK, roles.SUPERVISOR})),
-    Screen("counter-desks", _("Balie"), frozenset({roles.COUNTER_CLERK, roles.SUPERVISOR})),
+    Screen("counter-desks", _("Balie"), frozenset({roles.COUNTER_CLERK})),
 )
 
 

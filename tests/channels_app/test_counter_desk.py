@@ -271,8 +271,10 @@ def test_the_desks_page_lists_my_offices_and_leads_straight_to_the_only_one(clie
     make_office("dorpshuis", organisation=office.organisation, clerks=[clerk])
     page = client.get("/balie/").content.decode()
     assert 'href="/balie/dorpshuis/"' in page and 'href="/balie/stadhuis/"' in page
-    client.force_login(UserFactory(role=roles.SUPERVISOR))
+    client.force_login(UserFactory(role=roles.COUNTER_CLERK))
     assert "U bent bij geen vestiging baliemedewerker." in client.get("/balie/").content.decode()
+    client.force_login(UserFactory(role=roles.SUPERVISOR))  # sees tickets in the admin, calls none
+    assert client.get("/balie/").status_code == 403
 
 
 def test_an_empty_desk_name_is_refused_and_remembers_nothing(client):
