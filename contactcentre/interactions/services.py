@@ -369,7 +369,7 @@ def callback_request_update(
             raise NotFound(_("Terugbelverzoek niet gevonden."))
         if status != CallbackRequest.Status.CANCELLED:
             raise AccessDenied(_("U kunt een terugbelverzoek alleen annuleren."))
-        if callback.status != CallbackRequest.Status.OPEN:
+        if callback.status == CallbackRequest.Status.IN_PROGRESS:
             raise RuleViolation(
                 _("Een medewerker is al met dit terugbelverzoek bezig; annuleren kan niet meer."),
                 code="callback_taken",
