@@ -1,7 +1,8 @@
-""" "Did this page help?" at the foot of every public and portal page: one endpoint, anonymous (the page's
-path, the answer and a comment; no session, person or address is stored), limited per client address
-against floods. Without JavaScript a plain post and back to the page with a thank-you; with htmx the
-section is swapped in place. Only a page of this site is accepted, so the way back is never elsewhere."""
+"""The "did this page help?" question at the foot of every public and portal page: one endpoint,
+anonymous (the page's path, the answer and a comment; no session, person or address is stored),
+limited per client address against floods. Without JavaScript a plain post and back to the page with
+a thank-you; with htmx the section is swapped in place. Only a page of this portal is accepted, so the
+way back never leads elsewhere."""
 
 import hashlib
 from urllib.parse import urlencode, urlsplit, urlunsplit
