@@ -541,3 +541,8 @@ LOGGING = {
         "django.channels.server": {"level": "WARNING"},
     },
 }
+
+# The citizen portal: the work queue a callback asked for in "Mijn omgeving" lands in, and how many
+# "did this help?" answers one client address may send per hour (more are refused, nothing stored).
+PORTAL_CALLBACK_QUEUE = os.environ.get("PORTAL_CALLBACK_QUEUE", "kcc-terugbellen")
+PAGE_FEEDBACK_PER_HOUR = int(os.environ.get("PAGE_FEEDBACK_PER_HOUR", "20"))

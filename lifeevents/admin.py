@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from lifeevents import services
-from lifeevents.models import Article, ArticleFeedback, ArticleVersion, LifeEvent
+from lifeevents.models import Article, ArticleFeedback, ArticleVersion, LifeEvent, PageFeedback
 
 
 @admin.register(LifeEvent)
@@ -110,15 +110,27 @@ class ArticleAdmin(admin.ModelAdmin):
         return [*self.readonly_fields, "external_id"] if obj else self.readonly_fields
 
 
-@admin.register(ArticleFeedback)
-class ArticleFeedbackAdmin(admin.ModelAdmin):
-    list_display = ["article", "helpful", "channel", "created_at", "comment"]
-    list_filter = ["helpful", "channel"]
-    list_select_related = ["article"]
-    readonly_fields = ["article", "helpful", "comment", "channel", "created_at"]
+class FeedbackAdmin(admin.ModelAdmin):
+    """What readers said is read, never written, in the admin."""
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ArticleFeedback)
+class ArticleFeedbackAdmin(FeedbackAdmin):
+    list_display = ["article", "helpful", "channel", "created_at", "comment"]
+    list_filter = ["helpful", "channel"]
+    list_select_related = ["article"]
+    readonly_fields = ["article", "helpful", "comment", "channel", "created_at"]
+
+
+@admin.register(PageFeedback)
+class PageFeedbackAdmin(FeedbackAdmin):
+    list_display = ["path", "helpful", "created_on", "comment"]
+    list_filter = ["helpful", "created_on"]
+    search_fields = ["path"]
+    readonly_fields = ["path", "helpful", "comment", "created_on"]

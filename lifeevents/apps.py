@@ -13,10 +13,15 @@ class LifeeventsConfig(AppConfig):
             *(f"lifeevents.{action}_{model}" for model in _content for action in ("add", "change", "view")),
             "lifeevents.view_articleversion",
             "lifeevents.view_articlefeedback",
+            "lifeevents.view_pagefeedback",
         ],
         "agent": [f"lifeevents.view_{model}" for model in _content],
         "counter_clerk": [f"lifeevents.view_{model}" for model in _content],
-        "supervisor": [*(f"lifeevents.view_{model}" for model in _content), "lifeevents.view_articlefeedback"],
+        "supervisor": [
+            *(f"lifeevents.view_{model}" for model in _content),
+            "lifeevents.view_articlefeedback",
+            "lifeevents.view_pagefeedback",
+        ],
     }
 
     def ready(self) -> None:

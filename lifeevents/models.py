@@ -132,3 +132,26 @@ class ArticleFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article.external_id}: {'+' if self.helpful else '-'}"
+
+
+class PageFeedback(models.Model):
+    """Did a page of the public site or the portal help? Anonymous by design: the page's path (never
+    its query, which may hold what someone searched for), the answer, a comment with personal data
+    removed and the day; no session, person, address or time of day that could be matched to a visit."""
+
+    PATH_MAX = 200
+    COMMENT_MAX = 500
+
+    path = models.CharField(_("pagina"), max_length=PATH_MAX)
+    helpful = models.BooleanField(_("behulpzaam"))
+    comment = models.TextField(_("opmerking"), blank=True, max_length=COMMENT_MAX)
+    created_on = models.DateField(_("datum"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_on", "-id"]
+        verbose_name = _("paginafeedback")
+        verbose_name_plural = _("paginafeedback")
+        indexes = [models.Index(fields=["path", "created_on"], name="pagefeedback_path_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.path}: {'+' if self.helpful else '-'}"

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from contactcentre.errors import NotFound, ValidationFailed
 from contactcentre.registry.models import Organisation
-from lifeevents.models import SHORT_ANSWER_MAX, Article, ArticleFeedback, ArticleVersion, LifeEvent
+from lifeevents.models import SHORT_ANSWER_MAX, Article, ArticleFeedback, ArticleVersion, LifeEvent, PageFeedback
 from lifeevents.search import index
 
 CONTENT_FIELDS = ("question", "answer", "short_answer", "keywords", "synonyms", "status")
@@ -291,3 +291,21 @@ def article_feedback_create(
         raise ValidationFailed(field_errors={"channel": [_("Onbekend kanaal.")]})
     comment = redact_personal_data((comment or "").strip())[:1000]
     return ArticleFeedback.objects.create(article=article, helpful=helpful, comment=comment, channel=channel)
+
+
+def page_feedback_create(*, path: str, helpful: bool, comment: str = "") -> PageFeedback:
+    """Record whether a page helped. The comment belongs to a "no" (what was missing) and is stored
+    without personal data; one over the limit is refused rather than cut short."""
+    if not path.startswith("/") or len(path) > PageFeedback.PATH_MAX:
+        raise ValidationFailed(field_errors={"next": [_("Onbekende pagina.")]})
+    comment = (comment or "").strip() if not helpful else ""
+    if len(comment) > PageFeedback.COMMENT_MAX:
+        raise ValidationFailed(
+            field_errors={
+                "comment": [
+                    _("Uw toelichting is %(n)d tekens; gebruik er hoogstens %(max)d.")
+                    % {"n": len(comment), "max": PageFeedback.COMMENT_MAX}
+                ]
+            }
+        )
+    return PageFeedback.objects.create(path=path, helpful=helpful, comment=redact_personal_data(comment))

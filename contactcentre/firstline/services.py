@@ -14,8 +14,8 @@ from casemanagement.policy import Clearance, clearance_of
 from casemanagement.selectors import cases_of_party, cases_present, life_events_ranked, open_case_life_events
 from casemanagement.services import normalise_reference
 from contactcentre.errors import ValidationFailed
-from contactcentre.interactions.models import Channel, ContactMoment, WorkItem
-from contactcentre.interactions.services import contact_moment_record
+from contactcentre.interactions.models import CallbackRequest, Channel, ContactMoment, WorkItem
+from contactcentre.interactions.services import callback_request_create, contact_moment_record, work_queue_get
 from contactcentre.interactions.work_items import work_item_create
 from contactcentre.principal import Principal
 from contactcentre.processinglog.models import ProcessingRecord
@@ -243,3 +243,39 @@ def web_question_submit(*, citizen: Principal, question: str) -> ContactMoment:
         source_key=f"web:{contact.pk}",
     )
     return contact
+
+
+@transaction.atomic
+def web_callback_request_submit(
+    *, citizen: Principal, queue_code: str, phone_number: str, question: str, call_after, call_before
+) -> CallbackRequest:
+    """A signed-in citizen asks to be called back: a web contact of theirs (at their sign-in's
+    assurance), closed as "callback requested", and the callback with its work item in the queue."""
+    if not citizen.is_citizen:
+        raise ValidationFailed(_("Alleen een ingelogde burger vraagt hier een terugbelverzoek aan."))
+    question = question.strip()
+    if not question or len(question) > QUESTION_MAX:
+        raise ValidationFailed(
+            field_errors={"question": [_("Beschrijf uw vraag in hoogstens %(max)s tekens.") % {"max": QUESTION_MAX}]}
+        )
+    queue = work_queue_get(code=queue_code)
+    party = Party.objects.get(pk=citizen.party_id)
+    contact, _created = contact_moment_record(
+        channel=Channel.WEB,
+        actor=citizen,
+        party=party,
+        identified_by=ContactMoment.IdentifiedBy.DIGID,
+        assurance=citizen.assurance,
+        topic=_("Terugbelverzoek via Mijn omgeving"),
+        question=question,
+    )
+    return callback_request_create(
+        queue=queue,
+        phone_number=phone_number,
+        question=question,
+        actor=citizen,
+        party=party,
+        contact_moment=contact,
+        call_after=call_after,
+        call_before=call_before,
+    )

@@ -87,7 +87,10 @@ def contact_moments_of_party(*, party_id: int, principal) -> QuerySet[ContactMom
 
 
 def callback_requests_visible(*, principal: Principal) -> QuerySet[CallbackRequest]:
+    """First-line staff see every callback, a citizen only their own."""
     qs = CallbackRequest.objects.select_related("queue", "assigned_to")
+    if principal.is_citizen:
+        return qs.filter(party_id=principal.party_id)
     if principal.is_organisation:
         return qs.none()  # callbacks are first-line work
     if principal.has_perm(VIEW_CALLBACK):

@@ -291,7 +291,10 @@ def callback_request_create(
     call_after: datetime | None = None,
     call_before: datetime | None = None,
 ) -> CallbackRequest:
-    """Ask a team to call someone back. The originating contact is closed as "callback requested"."""
+    """Ask a team to call someone back. The originating contact is closed as "callback requested".
+    A citizen asks only for themself."""
+    if actor.is_citizen and (party is None or party.pk != actor.party_id):
+        raise AccessDenied(_("U vraagt alleen voor uzelf een terugbelverzoek aan."))
     if not queue.is_active:
         raise RuleViolation(_("Deze werkbak is niet actief."))
     if not question.strip():
@@ -358,8 +361,19 @@ _TRANSITIONS = {
 def callback_request_update(
     *, callback: CallbackRequest, status: str, actor: Principal, result: str = "", assigned_to=None
 ) -> CallbackRequest:
-    """Take a callback (in progress, assigned to the caller), or finish it (done, failed, cancelled)."""
+    """Take a callback (in progress, assigned to the caller), or finish it (done, failed, cancelled).
+    A citizen may only cancel their own callback, and only while nobody has taken it yet."""
     callback = CallbackRequest.objects.select_for_update().get(pk=callback.pk)
+    if actor.is_citizen:
+        if callback.party_id != actor.party_id:
+            raise NotFound(_("Terugbelverzoek niet gevonden."))
+        if status != CallbackRequest.Status.CANCELLED:
+            raise AccessDenied(_("U kunt een terugbelverzoek alleen annuleren."))
+        if callback.status == CallbackRequest.Status.IN_PROGRESS:
+            raise RuleViolation(
+                _("Een medewerker is al met dit terugbelverzoek bezig; annuleren kan niet meer."),
+                code="callback_taken",
+            )
     if status not in _TRANSITIONS.get(callback.status, set()):
         raise RuleViolation(_("Deze statuswijziging is niet toegestaan."), code="invalid_transition")
     callback.status = status

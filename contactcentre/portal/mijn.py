@@ -68,9 +68,26 @@ def login(request):
         person = Party.objects.filter(kind=Party.Kind.PERSON, pk=int(chosen)).first() if valid else None
         if person is not None:
             citizen_session_start(request=request, party_id=person.pk, assurance=AssuranceLevel.SUBSTANTIAL)
-            return redirect(target or reverse("portal-home"))
+            return language_remembered(redirect(target or reverse("portal-home")), person.preferred_language)
         messages.error(request, _("Kies een persoon om mee in te loggen."))
     return render(request, "portal/login_demo.html", {"people": _demo_people(), "next": target})
+
+
+def language_remembered(response, language: str):
+    """The portal speaks the citizen's preferred language from now on, on this device (Django's
+    language cookie, as its set_language view writes it); a language the site has not is left alone."""
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response
 
 
 @require_POST
@@ -92,7 +109,7 @@ def home(request):
     return render(request, "portal/mijn_home.html", {"cases": cases})
 
 
-def _my_data(citizen) -> dict:
+def my_base_data(citizen) -> dict:
     return party_base_data_read(
         party_id=citizen.party_id, viewer=citizen, assurance=citizen.assurance, purpose=SELF, purpose_reference=""
     )
@@ -119,14 +136,14 @@ def my_data(request):
                 purpose=SELF,
             )
         except DomainError as error:
-            errors = {attribute: _messages_of(error)}
+            errors = {attribute: error_messages(error)}
         else:
             request.session[PENDING_KEY] = {"id": challenge.pk, "attribute": attribute}
             return redirect(reverse("portal-verify"))
-    return render(request, "portal/mijn_gegevens.html", {"data": _my_data(citizen), "errors": errors})
+    return render(request, "portal/mijn_gegevens.html", {"data": my_base_data(citizen), "errors": errors})
 
 
-def _messages_of(error: DomainError) -> list[str]:
+def error_messages(error: DomainError) -> list[str]:
     found = [str(message) for messages_ in error.field_errors.values() for message in messages_]
     return found or [error.message]
 
@@ -144,7 +161,7 @@ def verify(request):
                 challenge_id=pending["id"], code=request.POST.get("code", "").strip(), actor=request.citizen
             )
         except DomainError as error:
-            errors = _messages_of(error)
+            errors = error_messages(error)
             if error.status != 400:  # closed (expired or too many attempts): start again
                 request.session.pop(PENDING_KEY, None)
         else:
@@ -250,7 +267,7 @@ def question(request):
             return render(
                 request,
                 "portal/mijn_vraag.html",
-                {"query": request.POST.get("question", "")[:QUESTION_MAX], "errors": _messages_of(error)},
+                {"query": request.POST.get("question", "")[:QUESTION_MAX], "errors": error_messages(error)},
                 status=400,
             )
         messages.success(

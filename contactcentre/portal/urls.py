@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contactcentre.portal import mijn, public
+from contactcentre.portal import callbacks, mijn, page_feedback, preferences, public
 
 urlpatterns = [
     path("", public.home, name="public-home"),
@@ -8,6 +8,7 @@ urlpatterns = [
     path("antwoorden/<slug:external_id>/", public.article, name="public-article"),
     path("antwoorden/<slug:external_id>/reactie/", public.article_feedback, name="public-article-feedback"),
     path("zoeken/", public.search, name="public-search"),
+    path("reactie/", page_feedback.page_feedback, name="public-page-feedback"),
 ]
 
 urlpatterns += [
@@ -19,4 +20,7 @@ urlpatterns += [
     path("mijn/toestemmingen/", mijn.consents, name="portal-consents"),
     path("mijn/inzage/", mijn.processing_log, name="portal-processing-log"),
     path("mijn/vraag/", mijn.question, name="portal-question"),
+    path("mijn/voorkeuren/", preferences.preferences, name="portal-preferences"),
+    path("mijn/terugbellen/", callbacks.callbacks, name="portal-callbacks"),
+    path("mijn/terugbellen/<int:callback_id>/annuleren/", callbacks.callback_cancel, name="portal-callback-cancel"),
 ]
