@@ -9,6 +9,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django_htmx.http import HttpResponseClientRedirect
 
 from contactcentre.api.backends import user_group_names
 from contactcentre.errors import AccessDenied, NotFound
@@ -26,6 +27,9 @@ def staff_screen(*perms: str):
         @wraps(view)
         def guarded(request, *args, **kwargs):
             if not request.user.is_authenticated:
+                if request.htmx:  # a panel's refresh after the session ended: the whole page goes to sign in
+                    back = request.htmx.current_url_abs_path or "/"
+                    return HttpResponseClientRedirect(redirect_to_login(back)["Location"])
                 return redirect_to_login(request.get_full_path())
             principal = staff_principal(request.user)
             if not principal.has_perms(perms):

@@ -71,3 +71,11 @@ def test_anonymous_is_sent_to_sign_in_and_a_role_without_it_is_refused(client):
 def test_an_unknown_contact_is_a_plain_404(client):
     _signed_in(client, roles.AGENT)
     assert client.get("/medewerker/contacten/999999/").status_code == 404
+
+
+def test_a_panel_refreshing_after_the_session_ended_sends_the_whole_page_to_sign_in(client):
+    response = client.get(
+        "/medewerker/contacten/1/",
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/balie/stadhuis/"},
+    )
+    assert (response.status_code, response["HX-Redirect"]) == (200, "/aanmelden/?next=/balie/stadhuis/")
