@@ -41,7 +41,7 @@ from casemanagement.services import case_open, case_status_record
 from casemanagement.tasks import relay_escalation_deliveries
 from contactcentre.errors import Conflict, NotFound, RuleViolation, ValidationFailed
 from contactcentre.interactions.models import ContactMoment
-from contactcentre.interactions.services import notification_enqueue
+from contactcentre.interactions.services import citizen_language, notification_enqueue
 from contactcentre.principal import Principal
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
@@ -286,17 +286,18 @@ def escalation_transition(
         if not resolution_text.strip():
             raise ValidationFailed(field_errors={"resolution_text": [_("Geef de uitkomst voor de burger.")]})
         escalation.resolution_text = resolution_text.strip()
-        _tell_citizen(
-            escalation,
-            key="resolved",
-            subject=_("Uw vraag is afgehandeld"),
-            body=_("Uw vraag met kenmerk %(reference)s is afgehandeld door %(organisation)s: %(text)s")
-            % {
-                "reference": escalation.reference,
-                "organisation": escalation.organisation.name,
-                "text": resolution_text,
-            },
-        )
+        with citizen_language(escalation.party):
+            _tell_citizen(
+                escalation,
+                key="resolved",
+                subject=_("Uw vraag is afgehandeld"),
+                body=_("Uw vraag met kenmerk %(reference)s is afgehandeld door %(organisation)s: %(text)s")
+                % {
+                    "reference": escalation.reference,
+                    "organisation": escalation.organisation.name,
+                    "text": resolution_text,
+                },
+            )
     if to_state == State.FORWARDED:
         return _forward(escalation, forward_to=forward_to, actor=actor, note=note)
     escalation.state = to_state
@@ -327,13 +328,16 @@ def _forward(escalation: Escalation, *, forward_to: Organisation | None, actor: 
     escalation_supervision_close(escalation=escalation)
     reason = note or _("Doorgestuurd van %(from)s naar %(to)s.") % {"from": previous.name, "to": forward_to.name}
     _event(escalation, State.FORWARDED, actor, note=reason)
-    _tell_citizen(
-        escalation,
-        key=f"forwarded-{forward_to.pk}",
-        subject=_("Uw vraag is doorgestuurd"),
-        body=_("%(from)s heeft uw vraag met kenmerk %(reference)s doorgestuurd naar %(to)s, die haar verder behandelt.")
-        % {"from": previous.name, "reference": escalation.reference, "to": forward_to.name},
-    )
+    with citizen_language(escalation.party):
+        _tell_citizen(
+            escalation,
+            key=f"forwarded-{forward_to.pk}",
+            subject=_("Uw vraag is doorgestuurd"),
+            body=_(
+                "%(from)s heeft uw vraag met kenmerk %(reference)s doorgestuurd naar %(to)s, die haar verder behandelt."
+            )
+            % {"from": previous.name, "reference": escalation.reference, "to": forward_to.name},
+        )
     _deliver_to(escalation, forward_to)
     _log(actor=actor, action=ProcessingRecord.Action.UPDATE, escalation=escalation, purpose=Purpose.SECOND_LINE)
     return escalation

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from casemanagement.models import Case, CaseStatus, CaseType, Confidentiality, StatusType
 from contactcentre.errors import Conflict, NotFound, RuleViolation, ValidationFailed
-from contactcentre.interactions.services import notification_enqueue
+from contactcentre.interactions.services import citizen_language, notification_enqueue
 from contactcentre.principal import Principal
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
@@ -147,14 +147,15 @@ def _notify(*, case: Case, entry: CaseStatus, status_type: StatusType) -> None:
     (e.g. an investigation) are never announced."""
     if not status_type.notify_citizen or case.confidentiality == Confidentiality.SECRET:
         return
-    notification_enqueue(
-        party=case.party,
-        subject=_("Nieuws over uw zaak %(reference)s") % {"reference": case.reference},
-        body=f"{case.case_type.name} ({case.reference}): {status_type.citizen_text}",
-        dedupe_key=f"case-status:{entry.pk}",
-        purpose=Purpose.CASE,
-        purpose_reference=case.reference,
-    )
+    with citizen_language(case.party):
+        notification_enqueue(
+            party=case.party,
+            subject=_("Nieuws over uw zaak %(reference)s") % {"reference": case.reference},
+            body=f"{case.case_type.name} ({case.reference}): {status_type.citizen_text}",
+            dedupe_key=f"case-status:{entry.pk}",
+            purpose=Purpose.CASE,
+            purpose_reference=case.reference,
+        )
 
 
 def _recorded_by(actor: Principal) -> dict:

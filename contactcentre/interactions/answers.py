@@ -9,7 +9,12 @@ from django.utils.translation import gettext as _
 from contactcentre.errors import NotFound, RuleViolation, ValidationFailed
 from contactcentre.interactions.models import CallbackRequest, ContactMoment, Notification, WorkItem
 from contactcentre.interactions.selectors import callbacks_of_work_items
-from contactcentre.interactions.services import callback_request_update, contact_moment_close, notification_enqueue
+from contactcentre.interactions.services import (
+    callback_request_update,
+    citizen_language,
+    contact_moment_close,
+    notification_enqueue,
+)
 from contactcentre.interactions.work_items import work_item_complete
 from contactcentre.principal import Principal
 from contactcentre.processinglog.purposes import Purpose
@@ -41,9 +46,11 @@ def work_item_answer(*, principal: Principal, item_id: int, text: str) -> Notifi
         # The outbox writes to a known person's own address; an unknown sender is answered by the door.
         raise RuleViolation(_("De afzender is niet bekend: stel eerst vast wie het is."), code="sender_unknown")
     contact_moment_close(contact=contact, outcome=ContactMoment.Outcome.ANSWERED, actor=principal, answer=text)
+    with citizen_language(contact.party):
+        subject = _("Antwoord op uw vraag")
     notification, _created = notification_enqueue(
         party=contact.party,
-        subject=_("Antwoord op uw vraag"),
+        subject=subject,
         body=text,
         dedupe_key=f"work-item-answer:{item.pk}",
         purpose=Purpose.CONTACT,

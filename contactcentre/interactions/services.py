@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from contactcentre import realtime
@@ -472,6 +472,12 @@ def notification_channel_for(*, party: Party) -> str:
     if purpose is not None and consent_is_granted(party=party, purpose=purpose):
         return preferred
     return Notification.Channel.LETTER
+
+
+def citizen_language(party: Party | None):
+    """Write what goes to a person in their preferred language (the portal sets it; default Dutch):
+    `with citizen_language(party): notification_enqueue(subject=_(...), ...)`."""
+    return translation.override((party.preferred_language if party else "") or settings.LANGUAGE_CODE)
 
 
 def notification_enqueue(

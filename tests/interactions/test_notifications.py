@@ -107,3 +107,11 @@ def test_an_answer_names_its_channel_instead_of_the_preference_and_an_unknown_on
 
     assert (sms.channel, preferred.channel) == ("sms", "portal")
     assert not Notification.objects.filter(dedupe_key="answer:3").exists()
+
+
+@pytest.mark.parametrize(("language", "subject"), [("en", "News about your case Z7"), ("", "Nieuws over uw zaak Z7")])
+def test_the_message_is_written_in_the_citizens_preferred_language(language, subject):
+    party = PersonFactory(preferred_language=language)
+    case = make_case(party=party, case_type=_notifying_type(), reference="Z7")
+    case_status_record(case=case, status_code="besloten", actor=SYSTEM)
+    assert Notification.objects.get().subject == subject
