@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from contactcentre.api import roles
 from tests.browser.conftest import assert_accessible
+from tests.casemanagement.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -43,3 +44,21 @@ def test_the_warning_opens_and_ingelogd_blijven_keeps_the_staff_member_signed_in
     expect(page.get_by_role("heading", level=1)).to_have_text("Aanmelden als medewerker")
     assert_accessible(page)
     assert page.request.get("/medewerker/", max_redirects=0).status == 302
+
+
+def test_a_citizen_is_warned_on_their_own_pages_too(page, settings):
+    settings.DEMO_MODE = True
+    settings.SESSION_COOKIE_AGE = IDLE_SECONDS
+    settings.SESSION_WARNING_SECONDS = IDLE_SECONDS - 2
+    me = PersonFactory(given_names="Fatima", surname="El Amrani")
+    page.goto("/mijn/")
+    page.get_by_label(me.display_name).check()
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mijn zaken")
+
+    dialog = page.get_by_role("alertdialog", name="Uw sessie verloopt bijna")
+    expect(dialog).to_be_visible(timeout=15_000)
+    assert_accessible(page)
+    dialog.get_by_role("button", name="Ingelogd blijven").click()
+    expect(dialog).to_be_hidden()
+    expect(page).to_have_url(re.compile(r"/mijn/$"))
