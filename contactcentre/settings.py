@@ -340,6 +340,11 @@ DIGID_OIDC_AUTHENTICATION_CALLBACK_URL = "portal-digid-callback"
 # The ID token's claims with the BSN and with the level of assurance of the DigiD log-in.
 DIGID_OIDC_BSN_CLAIM = os.environ.get("DIGID_OIDC_BSN_CLAIM", "bsn")
 DIGID_OIDC_ASSURANCE_CLAIM = os.environ.get("DIGID_OIDC_ASSURANCE_CLAIM", "acr")
+for prefix, enabled in (("STAFF_OIDC", STAFF_OIDC_ENABLED), ("DIGID_OIDC", DIGID_OIDC_ENABLED)):
+    needed = ("CLIENT_SECRET", "ISSUER", "AUTHORIZATION_ENDPOINT", "TOKEN_ENDPOINT", "JWKS_ENDPOINT")
+    missing = [f"{prefix}_{name}" for name in needed if enabled and not os.environ.get(f"{prefix}_{name}")]
+    if missing:
+        raise ImproperlyConfigured(f"{prefix}_CLIENT_ID is set, so these must be too: {', '.join(missing)}")
 
 # Sessions: kept in the database and read through the cache (so they outlive the cache, also while
 # Redis is down: Django's cached_db store with cache errors as misses), rotated at login (Django does),

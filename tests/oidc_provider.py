@@ -14,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import rsa
-from josepy import RS256, JWKRSA
+from josepy import JWKRSA, RS256
 from josepy.jws import JWS
 
 CLIENT_ID = "kcc-test-client"
@@ -73,7 +73,11 @@ class FakeProvider:
         now = int(time.time())
         payload = {"iss": self.issuer, "aud": CLIENT_ID, "iat": now, "exp": now + 300, **claims}
         signed = JWS.sign(
-            json.dumps(payload).encode(), key=self.signing_key, alg=RS256, include_jwk=False, kid=KEY_ID,
+            json.dumps(payload).encode(),
+            key=self.signing_key,
+            alg=RS256,
+            include_jwk=False,
+            kid=KEY_ID,
             protect=frozenset({"alg", "kid"}),
         )
         return signed.to_compact().decode()
@@ -89,7 +93,11 @@ class FakeProvider:
             or _s256(form.get("code_verifier", "")) != grant["challenge"]
         ):
             return 400, {"error": "invalid_grant"}
-        return 200, {"access_token": secrets.token_urlsafe(16), "token_type": "Bearer", "id_token": self.id_token(grant["claims"])}
+        return 200, {
+            "access_token": secrets.token_urlsafe(16),
+            "token_type": "Bearer",
+            "id_token": self.id_token(grant["claims"]),
+        }
 
     def jwks(self) -> dict:
         return {"keys": [{**self.key.public_key().to_json(), "kid": KEY_ID, "alg": "RS256", "use": "sig"}]}

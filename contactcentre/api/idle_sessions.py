@@ -15,10 +15,9 @@ import time
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseNotAllowed
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
-from django.views.decorators.http import require_POST
 
 from contactcentre.principal import citizen_from_session
 
@@ -75,11 +74,12 @@ def session_expiry(request) -> dict:
     return {"session_expiry": SimpleLazyObject(lambda: _expiry_warning(request))}
 
 
-@require_POST
 def session_extend(request: HttpRequest) -> HttpResponse:
-    """"Ingelogd blijven": the session of a signed-in staff member or citizen saved now, so it lasts
-    SESSION_COOKIE_AGE again. 403 for anyone else (nothing to extend)."""
+    """POST for "Ingelogd blijven": the session of a signed-in staff member or citizen saved now, so it
+    lasts SESSION_COOKIE_AGE again. 403 for anyone else, whatever the method (nothing to extend)."""
     if not (request.user.is_authenticated or citizen_from_session(request.session) is not None):
         return HttpResponseForbidden()
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     request.session[REFRESHED_AT] = int(time.time())  # changed, so saved with a new expiry
     return HttpResponse(status=204)

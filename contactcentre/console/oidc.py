@@ -37,6 +37,9 @@ class StaffOIDCCallback(OIDCAuthenticationCallbackView):
     def login_failure(self):
         messages.error(
             self.request,
-            _("Aanmelden met uw organisatieaccount is niet gelukt. Probeer het opnieuw of neem contact op met uw beheerder."),
+            _(
+                "Aanmelden met uw organisatieaccount is niet gelukt. "
+                "Probeer het opnieuw of neem contact op met uw beheerder."
+            ),
         )
         return redirect("staff-login")

@@ -81,9 +81,7 @@ def _pending_flow(request) -> dict | None:
 
 
 def _refused(request, heading, explanation, status):
-    return render(
-        request, "portal/login_refused.html", {"heading": heading, "explanation": explanation}, status=status
-    )
+    return render(request, "portal/login_refused.html", {"heading": heading, "explanation": explanation}, status=status)
 
 
 @require_GET

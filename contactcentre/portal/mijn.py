@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from casemanagement.selectors import cases_of_party, cases_present
 from contactcentre.errors import DomainError
-from contactcentre.portal import digid
 from contactcentre.firstline.services import QUESTION_MAX, web_question_submit
+from contactcentre.portal import digid
 from contactcentre.principal import citizen_from_session
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose

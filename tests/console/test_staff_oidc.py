@@ -69,7 +69,10 @@ def test_without_configuration_the_sign_in_page_shows_only_the_form():
 
 def test_when_configured_the_sign_in_page_offers_the_organisation_account(provider):
     page = Client().get(f"{LOGIN}?next=/medewerker/contacten/1/").content.decode()
-    assert f'<a class="button" href="{START}?next=/medewerker/contacten/1/">Aanmelden met uw organisatieaccount</a>' in page
+    assert (
+        f'<a class="button" href="{START}?next=/medewerker/contacten/1/">Aanmelden met uw organisatieaccount</a>'
+        in page
+    )
     assert 'name="username"' in page  # the form stays
 
 
@@ -215,6 +218,7 @@ def test_after_sign_in_the_provider_sends_back_to_the_page_asked_for_and_never_o
         "/medewerker/?x=1"
     )
     other = Client()
-    assert provider_sign_in(other, provider, {**ANNA, "roles": ["agent"]}, next="https://elders.example/")[
-        "Location"
-    ] == HOME
+    assert (
+        provider_sign_in(other, provider, {**ANNA, "roles": ["agent"]}, next="https://elders.example/")["Location"]
+        == HOME
+    )

@@ -75,11 +75,17 @@ def test_the_person_signs_in_at_the_level_of_the_claim_and_the_lookup_is_logged(
     assert citizen_session(client) == {"party_id": person.pk, "assurance": assurance}
     assert person.bsn not in back
     record = ProcessingRecord.objects.get(object_type="party", action=ProcessingRecord.Action.SEARCH)
-    assert (record.actor_type, record.purpose, record.subject) == ("system", "self_service", subject_pseudonym(person.pk))
+    assert (record.actor_type, record.purpose, record.subject) == (
+        "system",
+        "self_service",
+        subject_pseudonym(person.pk),
+    )
     assert client.get("/mijn/").status_code == 200
 
 
-@pytest.mark.parametrize("acr", [f"{SAML}PasswordProtectedTransport", "basis", "http://eidas.europa.eu/LoA/low", "urn:anders", None])
+@pytest.mark.parametrize(
+    "acr", [f"{SAML}PasswordProtectedTransport", "basis", "http://eidas.europa.eu/LoA/low", "urn:anders", None]
+)
 def test_a_log_in_below_substantial_or_of_an_unknown_level_starts_no_session(client, broker, acr):
     person = PersonFactory()
     claims = {"sub": "s-1", "bsn": person.bsn} | ({"acr": acr} if acr else {})
