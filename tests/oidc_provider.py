@@ -30,6 +30,7 @@ class FakeProvider:
     def __init__(self):
         self.key = new_key()
         self.signing_key = self.key  # a test may sign with another key under the same key id
+        self.garbled_id_token: str | None = None  # or send this instead of an ID token
         self.codes: dict[str, dict] = {}
         self.token_requests = 0
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -96,7 +97,7 @@ class FakeProvider:
         return 200, {
             "access_token": secrets.token_urlsafe(16),
             "token_type": "Bearer",
-            "id_token": self.id_token(grant["claims"]),
+            "id_token": self.garbled_id_token or self.id_token(grant["claims"]),
         }
 
     def jwks(self) -> dict:

@@ -11,6 +11,7 @@ not expired. A provider that is down, answers an error or sends a bad token ends
 import logging
 import time
 
+import josepy
 import requests
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import SuspiciousOperation
@@ -34,7 +35,8 @@ class ProviderChecks:
             return super().authenticate(request, **kwargs)
         except SuspiciousOperation as error:  # the library's and ours: fixed texts, no claims
             logger.warning("OpenID Connect sign-in refused: %s", error)
-        except (requests.RequestException, ValueError) as error:  # down, an error answer, no JSON
+        except (requests.RequestException, ValueError, KeyError, josepy.errors.Error) as error:
+            # down, an error answer, no JSON, a JWKS or token that is no JWKS or token
             logger.warning("OpenID Connect provider failed: %s", type(error).__name__)
         return None
 

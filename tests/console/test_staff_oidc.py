@@ -165,6 +165,14 @@ def test_an_id_token_for_another_client_issuer_expired_replayed_or_nameless_is_r
     assert get_user_model().objects.count() == 0
 
 
+@pytest.mark.parametrize("garbled", ["not-a-token", "a.b.c", "eyJhbGciOiJub25lIn0.e30."])
+def test_a_garbled_id_token_is_refused(provider, garbled):
+    provider.garbled_id_token = garbled
+    client = Client()
+    assert refused(client, provider_sign_in(client, provider, {**ANNA, "roles": ["agent"]}))
+    assert get_user_model().objects.count() == 0
+
+
 def test_a_disabled_account_is_refused(provider):
     UserFactory(username="anna.devries", role=roles.AGENT, is_active=False)
     client = Client()
