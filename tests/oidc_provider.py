@@ -1,8 +1,9 @@
 """A small OpenID Connect provider for tests, faked only at the network boundary: a real HTTP server on
-127.0.0.1 in a thread with a token endpoint (authorization code + PKCE, client secret) and a JWKS endpoint,
-signing ID tokens with an RSA key made per provider. Django's side (mozilla-django-oidc's code exchange
-and ID token check, ours on top) runs as in production. The browser's visit to the authorize endpoint is
-simulated by `authorize`: it takes the app's redirect, checks it and answers with the return URL."""
+127.0.0.1 in a thread with a token endpoint (authorization code + PKCE, client secret), a JWKS endpoint
+and a userinfo endpoint; ID tokens are signed with an RSA key made per provider. Django's side
+(mozilla-django-oidc's code exchange and ID token check, ours on top) runs as in production. The
+browser's visit to the authorize endpoint is simulated by `authorize`: it takes the app's redirect,
+checks it and answers with the return URL."""
 
 import base64
 import hashlib
@@ -32,6 +33,7 @@ class FakeProvider:
         self.signing_key = self.key  # a test may sign with another key under the same key id
         self.garbled_id_token: str | None = None  # or send this instead of an ID token
         self.codes: dict[str, dict] = {}
+        self.userinfo: dict[str, dict] = {}  # by access token
         self.token_requests = 0
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.issuer = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -53,9 +55,9 @@ class FakeProvider:
         }
         return {f"{prefix}{name}": value for name, value in values.items()}
 
-    def authorize(self, location: str, claims: dict) -> str:
-        """The provider's authorize step for the app's redirect `location`: the user is `claims`. Returns
-        the path and query the browser is sent back to."""
+    def authorize(self, location: str, claims: dict, userinfo: dict | None = None) -> str:
+        """The provider's authorize step for the app's redirect `location`: the user is `claims` (in the ID
+        token; `userinfo` at the userinfo endpoint). Returns the path and query the browser is sent back to."""
         url = urlsplit(location)
         assert f"{url.scheme}://{url.netloc}{url.path}" == f"{self.issuer}/authorize"
         query = {name: values[0] for name, values in parse_qs(url.query).items()}
@@ -66,6 +68,7 @@ class FakeProvider:
             "claims": {"nonce": query["nonce"], **claims},
             "challenge": query["code_challenge"],
             "redirect_uri": query["redirect_uri"],
+            "userinfo": userinfo or {},
         }
         back = urlsplit(query["redirect_uri"])
         return f"{back.path}?{urlencode({'code': code, 'state': query['state']})}"
@@ -94,8 +97,10 @@ class FakeProvider:
             or _s256(form.get("code_verifier", "")) != grant["challenge"]
         ):
             return 400, {"error": "invalid_grant"}
+        access_token = secrets.token_urlsafe(16)
+        self.userinfo[access_token] = grant["userinfo"]
         return 200, {
-            "access_token": secrets.token_urlsafe(16),
+            "access_token": access_token,
             "token_type": "Bearer",
             "id_token": self.garbled_id_token or self.id_token(grant["claims"]),
         }
@@ -111,8 +116,11 @@ def _s256(verifier: str) -> str:
 def _handler(provider: FakeProvider):
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
+            bearer = self.headers.get("Authorization", "").removeprefix("Bearer ")
             if self.path == "/jwks":
                 self._answer(200, provider.jwks())
+            elif self.path == "/userinfo" and bearer in provider.userinfo:
+                self._answer(200, provider.userinfo[bearer])
             else:
                 self._answer(404, {})
 

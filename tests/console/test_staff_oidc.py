@@ -44,10 +44,10 @@ def provider(settings):
     fake.close()
 
 
-def provider_sign_in(client: Client, provider: FakeProvider, claims: dict, **query):
+def provider_sign_in(client: Client, provider: FakeProvider, claims: dict, userinfo=None, **query):
     start = client.get(START, query, REMOTE_ADDR=OFFICE_IP)
     assert start.status_code == 302
-    return client.get(provider.authorize(start["Location"], claims), REMOTE_ADDR=OFFICE_IP)
+    return client.get(provider.authorize(start["Location"], claims, userinfo), REMOTE_ADDR=OFFICE_IP)
 
 
 def role_names(user) -> set[str]:
@@ -109,6 +109,22 @@ def test_the_roles_follow_the_claim_at_every_sign_in_and_other_groups_stay(provi
     user.refresh_from_db()
     assert role_names(user) == {roles.COUNTER_CLERK, "nieuwsbrief"}
     assert not user.is_staff
+
+
+def test_with_a_userinfo_endpoint_its_claims_count_for_the_same_subject_only(provider, settings):
+    settings.OIDC_OP_USER_ENDPOINT = f"{provider.issuer}/userinfo"
+    client = Client()
+    id_token = {"sub": ANNA["sub"], "preferred_username": "anna.devries"}
+    response = provider_sign_in(client, provider, id_token, userinfo={**ANNA, "roles": ["post_room"]})
+    assert response["Location"] == HOME
+    user = get_user_model().objects.get(username="anna.devries")
+    assert (role_names(user), user.last_name) == ({roles.POST_ROOM}, "de Vries")
+
+    other = Client()
+    another_subject = {**ANNA, "sub": "someone-else", "preferred_username": "mallory", "roles": ["supervisor"]}
+    assert refused(other, provider_sign_in(other, provider, id_token, userinfo=another_subject))
+    assert role_names(user) == {roles.POST_ROOM}
+    assert not get_user_model().objects.filter(username="mallory").exists()
 
 
 @pytest.mark.parametrize("claimed", [{"roles": ["beheer", "root"]}, {"roles": 7}, {}])
