@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "contactcentre.console.navigation.staff_navigation",
+                "contactcentre.api.idle_sessions.session_expiry",
             ],
         },
     },
@@ -297,6 +298,54 @@ LOGIN_URL = "staff-login"
 LOGIN_REDIRECT_URL = "staff-home"
 LOGOUT_REDIRECT_URL = "staff-login"
 
+# Staff sign-in through the organisation's identity provider (OpenID Connect, mozilla-django-oidc), off
+# until STAFF_OIDC_CLIENT_ID is set; then the sign-in page also offers "Aanmelden met uw organisatieaccount"
+# and the users come and go with their roles from the provider's claims (contactcentre/api/oidc.py). The
+# STAFF_OIDC_* variables fill mozilla-django-oidc's own OIDC_* settings.
+STAFF_OIDC_ENABLED = bool(os.environ.get("STAFF_OIDC_CLIENT_ID"))
+OIDC_RP_CLIENT_ID = os.environ.get("STAFF_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("STAFF_OIDC_CLIENT_SECRET", "")
+OIDC_OP_ISSUER = os.environ.get("STAFF_OIDC_ISSUER", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("STAFF_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("STAFF_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("STAFF_OIDC_JWKS_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("STAFF_OIDC_USERINFO_ENDPOINT", "")  # empty: the ID token's claims only
+OIDC_RP_SIGN_ALGO = os.environ.get("STAFF_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("STAFF_OIDC_SCOPES", "openid email profile")
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "staff-oidc-callback"
+# The claim that names the staff member's account (unique and unchangeable at the provider) and the claim
+# that lists their roles (names from contactcentre.api.roles; other values are ignored).
+STAFF_OIDC_USERNAME_CLAIM = os.environ.get("STAFF_OIDC_USERNAME_CLAIM", "preferred_username")
+STAFF_OIDC_ROLES_CLAIM = os.environ.get("STAFF_OIDC_ROLES_CLAIM", "roles")
+# Connect and read timeout of every call to an identity provider or DigiD broker, in seconds.
+OIDC_TIMEOUT = float(os.environ.get("OIDC_TIMEOUT_SECONDS", "10"))
+
+# Citizens sign in with DigiD through an OpenID Connect broker, off until DIGID_OIDC_CLIENT_ID is set
+# (contactcentre/portal/digid.py reads these as mozilla-django-oidc's OIDC_* settings, DIGID_ before them).
+# Without it, DEMO_MODE offers the simulated DigiD, and otherwise signing in is unavailable.
+DIGID_OIDC_ENABLED = bool(os.environ.get("DIGID_OIDC_CLIENT_ID"))
+DIGID_OIDC_RP_CLIENT_ID = os.environ.get("DIGID_OIDC_CLIENT_ID", "")
+DIGID_OIDC_RP_CLIENT_SECRET = os.environ.get("DIGID_OIDC_CLIENT_SECRET", "")
+DIGID_OIDC_OP_ISSUER = os.environ.get("DIGID_OIDC_ISSUER", "")
+DIGID_OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("DIGID_OIDC_AUTHORIZATION_ENDPOINT", "")
+DIGID_OIDC_OP_TOKEN_ENDPOINT = os.environ.get("DIGID_OIDC_TOKEN_ENDPOINT", "")
+DIGID_OIDC_OP_JWKS_ENDPOINT = os.environ.get("DIGID_OIDC_JWKS_ENDPOINT", "")
+DIGID_OIDC_OP_USER_ENDPOINT = ""  # the BSN and level come from the ID token
+DIGID_OIDC_RP_SIGN_ALGO = os.environ.get("DIGID_OIDC_SIGN_ALGO", "RS256")
+DIGID_OIDC_RP_SCOPES = os.environ.get("DIGID_OIDC_SCOPES", "openid")
+DIGID_OIDC_USE_PKCE = True
+DIGID_OIDC_TIMEOUT = OIDC_TIMEOUT
+DIGID_OIDC_AUTHENTICATION_CALLBACK_URL = "portal-digid-callback"
+# The ID token's claims with the BSN and with the level of assurance of the DigiD log-in.
+DIGID_OIDC_BSN_CLAIM = os.environ.get("DIGID_OIDC_BSN_CLAIM", "bsn")
+DIGID_OIDC_ASSURANCE_CLAIM = os.environ.get("DIGID_OIDC_ASSURANCE_CLAIM", "acr")
+for prefix, enabled in (("STAFF_OIDC", STAFF_OIDC_ENABLED), ("DIGID_OIDC", DIGID_OIDC_ENABLED)):
+    needed = ("CLIENT_SECRET", "ISSUER", "AUTHORIZATION_ENDPOINT", "TOKEN_ENDPOINT", "JWKS_ENDPOINT")
+    missing = [f"{prefix}_{name}" for name in needed if enabled and not os.environ.get(f"{prefix}_{name}")]
+    if missing:
+        raise ImproperlyConfigured(f"{prefix}_CLIENT_ID is set, so these must be too: {', '.join(missing)}")
+
 # Sessions: kept in the database and read through the cache (so they outlive the cache, also while
 # Redis is down: Django's cached_db store with cache errors as misses), rotated at login (Django does),
 # ended SESSION_COOKIE_AGE seconds after the last request; the cookie lasts as long as the browser, the
@@ -305,6 +354,8 @@ SESSION_ENGINE = "contactcentre.api.resilient_sessions"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", "1800"))
 # Not SESSION_SAVE_EVERY_REQUEST (a database write a request): IdleSessionExpiryMiddleware saves once a minute.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Seconds before an idle session ends that staff and citizens are warned, with "Ingelogd blijven".
+SESSION_WARNING_SECONDS = int(os.environ.get("SESSION_WARNING_SECONDS", "120"))
 # An open websocket re-reads its session and permission before an event once this many seconds have
 # passed since its last check (channels_app.consumers): an ended session stops receiving within it.
 WEBSOCKET_SESSION_CHECK_SECONDS = float(os.environ.get("WEBSOCKET_SESSION_CHECK_SECONDS", "15"))
@@ -482,6 +533,8 @@ IMAP_BATCH = int(os.environ.get("IMAP_BATCH", "100"))
 # ModelBackend (the user read from the database on every request) with each person's permission set and
 # roles kept in the cache (contactcentre/api/backends.py).
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "contactcentre.api.backends.CachedPermissionBackend"]
+if STAFF_OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("contactcentre.api.oidc.StaffOIDCBackend")
 # Seconds a permission set is kept at most: the bound for changes to groups and permissions that send no
 # signal (a queryset update()); the others take effect at the next request.
 PERMISSION_CACHE_SECONDS = int(os.environ.get("PERMISSION_CACHE_SECONDS", "60"))
@@ -495,6 +548,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # A locked-out sign-in (staff page and admin alike) gets a page that says so in the user's language, 429.
 AXES_LOCKOUT_CALLABLE = "contactcentre.console.views.locked_out"
+# A sign-in through the identity provider guesses no password: it is neither counted nor locked out (the
+# provider has its own lock-out), so failed returns from it never lock an office's address.
+AXES_WHITELIST_CALLABLE = "contactcentre.api.oidc.is_provider_sign_in"
 
 # Case status by reference + second factor (phone, SMS): wrong attempts per reference and per caller
 # before the lookup is refused, and for how long (counted in the cache: Redis in production).

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from contactcentre.api import health
+from contactcentre.api import health, idle_sessions
 
 # Django tries the patterns in order (no two apps share a path): the first line's busiest calls first.
 api_v1 = [
@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include(api_v1)),
+    path("sessie/verlengen/", idle_sessions.session_extend, name="session-extend"),
     path("admin/", admin.site.urls),
     path("twilio/", include("channels_app.urls")),
     path("demo/twilio/", include("channels_app.simulator.urls")),

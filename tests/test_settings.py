@@ -45,3 +45,25 @@ def test_seed_demo_is_refused_without_demo_mode():
     result = manage("seed_demo", DEMO_MODE="0")
     assert result.returncode != 0
     assert "DEMO_MODE" in result.stderr
+
+
+def test_a_half_configured_identity_provider_refuses_to_start():
+    result = manage("check", DIGID_OIDC_CLIENT_ID="kcc", DIGID_OIDC_ISSUER="https://broker.example")
+    assert result.returncode != 0
+    assert (
+        "DIGID_OIDC_CLIENT_ID is set, so these must be too: DIGID_OIDC_CLIENT_SECRET, "
+        "DIGID_OIDC_AUTHORIZATION_ENDPOINT, DIGID_OIDC_TOKEN_ENDPOINT, DIGID_OIDC_JWKS_ENDPOINT"
+    ) in result.stderr
+
+
+def test_a_configured_identity_provider_passes_the_deploy_check():
+    staff = {
+        "STAFF_OIDC_CLIENT_ID": "kcc",
+        "STAFF_OIDC_CLIENT_SECRET": "secret",
+        "STAFF_OIDC_ISSUER": "https://login.voorbeeldstad.nl",
+        "STAFF_OIDC_AUTHORIZATION_ENDPOINT": "https://login.voorbeeldstad.nl/authorize",
+        "STAFF_OIDC_TOKEN_ENDPOINT": "https://login.voorbeeldstad.nl/token",
+        "STAFF_OIDC_JWKS_ENDPOINT": "https://login.voorbeeldstad.nl/jwks",
+    }
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV, **staff)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -2,7 +2,8 @@
 
 Sign-in is Django's LoginView behind django-axes' lock-out (AUTHENTICATION_BACKENDS): a username that
 fails AXES_FAILURE_LIMIT times from one address is refused for AXES_COOLOFF_TIME with `locked_out`'s
-page, while colleagues on the same office address can still sign in.
+page, while colleagues on the same office address can still sign in. Where STAFF_OIDC_* is configured,
+the page also offers the organisation's identity provider (oidc.py).
 """
 
 import math
@@ -31,6 +32,9 @@ ROLE_NAMES = {
 class StaffLoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, organisation_sign_in=settings.STAFF_OIDC_ENABLED)
 
 
 class StaffLogoutView(auth_views.LogoutView):

@@ -1,4 +1,4 @@
-"""The citizen's own pages ("Mijn omgeving"): sign in (a simulated DigiD in the demo), my cases, my
+"""The citizen's own pages ("Mijn omgeving"): sign in (DigiD, or a simulated DigiD in the demo), my cases, my
 data with a new phone number or e-mail address verified by code, my consents, and who looked at my
 data and why. Every page reads as the citizen themself (purpose: self service), through the same
 selectors and services as the API, so the same rules and the same processing log apply."""
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from casemanagement.selectors import cases_of_party, cases_present
 from contactcentre.errors import DomainError
 from contactcentre.firstline.services import QUESTION_MAX, web_question_submit
+from contactcentre.portal import digid
 from contactcentre.principal import citizen_from_session
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
@@ -55,8 +56,10 @@ def _demo_people():
 
 @require_http_methods(["GET", "POST"])
 def login(request):
-    """DigiD through an OpenID Connect broker is not connected yet; the demo has a clearly marked
-    simulated DigiD that signs in as a demo person at level "substantial"."""
+    """DigiD through the OpenID Connect broker where one is configured (digid.py); else, in the demo, a
+    clearly marked simulated DigiD that signs in as a demo person at level "substantial"."""
+    if settings.DIGID_OIDC_ENABLED:
+        return digid.DigidStart.as_view()(request)
     if not settings.DEMO_MODE:
         return render(request, "portal/login_unavailable.html", status=503)
     target = request.POST.get("next") or request.GET.get("next") or ""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contactcentre.portal import callbacks, mijn, page_feedback, preferences, public
+from contactcentre.portal import callbacks, digid, mijn, page_feedback, preferences, public
 
 urlpatterns = [
     path("", public.home, name="public-home"),
@@ -13,6 +13,7 @@ urlpatterns = [
 
 urlpatterns += [
     path("mijn/inloggen/", mijn.login, name="portal-login"),
+    path("mijn/inloggen/digid/", digid.callback, name="portal-digid-callback"),
     path("mijn/uitloggen/", mijn.logout, name="portal-logout"),
     path("mijn/", mijn.home, name="portal-home"),
     path("mijn/gegevens/", mijn.my_data, name="portal-data"),

@@ -20,6 +20,9 @@ PUBLIC = {
     "staff-logout": "staff sign-out (POST only; anonymously it ends no session)",
     "portal-login": "the citizen's sign-in page (DigiD)",
     "portal-logout": "the citizen's sign-out (POST only; anonymously it ends no session)",
+    "staff-oidc-start": "staff sign-in through the identity provider (404 unless configured)",
+    "staff-oidc-callback": "the return from the identity provider (its state, code and token checked)",
+    "portal-digid-callback": "the return from the DigiD broker (its state, code and token checked)",
 }
 # Public by design, named in their own app's tests: knowledge base search/read/feedback, life events,
 # the public pages (tests/portal/test_public_pages.py), Twilio webhooks (signature-checked).
