@@ -57,9 +57,7 @@ def test_a_case_worker_resolves_an_escalation_and_the_citizen_gets_the_outcome(
     escalation = _permit_question(person)
 
     page = staff_page(roles.CASE_WORKER, username="bram")
-    CaseWorker.objects.create(
-        user=get_user_model().objects.get(username="bram"), organisation=escalation.organisation
-    )
+    CaseWorker.objects.create(user=get_user_model().objects.get(username="bram"), organisation=escalation.organisation)
     page.get_by_role("link", name="Werklijst").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Werklijst")
     row = page.get_by_role("row").filter(has_text=escalation.reference)
