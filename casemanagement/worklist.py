@@ -96,8 +96,8 @@ def case_worker_screen(view):
     return as_case_worker
 
 
+@case_worker_screen  # first: an anonymous caller is sent to sign in, whatever the method
 @require_GET
-@case_worker_screen
 def worklist(request):
     state = request.GET.get("state", "")
     state = state if state in State.values else ""
@@ -111,8 +111,8 @@ def worklist(request):
     return render(request, "worklist/list.html", context)
 
 
+@case_worker_screen  # first: an anonymous caller is sent to sign in, whatever the method
 @require_GET
-@case_worker_screen
 def escalation(request, reference: str):
     return _escalation_page(request, reference)
 
@@ -137,8 +137,8 @@ def _escalation_page(request, reference: str, *, bound: forms.Form | None = None
     return render(request, "worklist/escalation.html", context, status=400 if bound is not None else 200)
 
 
+@case_worker_screen  # first: an anonymous caller is sent to sign in, whatever the method
 @require_POST
-@case_worker_screen
 def escalation_move(request, reference: str, move: str):
     if move not in MOVES:
         raise Http404
@@ -167,7 +167,7 @@ def escalation_move(request, reference: str, move: str):
     return redirect("worklist-escalation", reference=moved.reference)
 
 
+@case_worker_screen  # first: an anonymous caller is sent to sign in, whatever the method
 @require_GET
-@case_worker_screen
 def attachment(request, reference: str, key):
     return attachment_download(escalation_attachment_get(reference=reference, key=key, principal=request.principal))
