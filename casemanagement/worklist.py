@@ -29,6 +29,7 @@ from casemanagement.selectors import (
 )
 from contactcentre.api.screens import staff_screen
 from contactcentre.errors import RuleViolation, ValidationFailed
+from contactcentre.interactions.models import Channel
 from contactcentre.processinglog.purposes import Purpose
 from contactcentre.registry.models import Organisation
 
@@ -127,6 +128,8 @@ def _escalation_page(request, reference: str, *, bound: forms.Form | None = None
         purpose=Purpose.SECOND_LINE,
         purpose_reference=escalation.reference,
     )
+    for contact in shown.shown_contact_history or ():
+        contact["channel_label"] = Channel(contact["channel"]).label
     allowed = TRANSITIONS.get(escalation.state, set())
     moves = {
         move: bound if bound is not None and bound.prefix == move else _form(move, escalation)

@@ -139,6 +139,7 @@ def test_the_detail_shows_question_articles_attachments_timeline_and_the_shared_
     assert "Artikel over dakkapellen voorgelezen" in page
     assert "tekening.pdf" in page and "Standaardregel &#x27;Alles naar de omgevingsdienst&#x27;" in page
     assert "niet ingestemd" not in page  # the history is shared: the contact that escalated is in it
+    assert ", Telefoon: —</li>" in page  # the contact itself recorded no question
     history = ProcessingRecord.objects.filter(object_type="contact_history", outcome="success").get()
     assert (history.purpose, history.purpose_reference) == ("second_line", escalation.reference)
 
@@ -193,6 +194,7 @@ def test_resolve_needs_a_text_and_tells_the_citizen(client, world):
 
     refused = _move(client, escalation, "resolve", resolution_text="  ")
     assert refused.status_code == 400
+    assert 'aria-describedby="id_resolve-resolution_text_error"' in refused.content.decode()
     assert "Dit veld is vereist." in refused.content.decode()
     escalation.refresh_from_db()
     assert escalation.state == Escalation.State.ACCEPTED and not Notification.objects.exists()
