@@ -7,6 +7,7 @@ from casemanagement.models import (
     Case,
     CaseStatus,
     CaseType,
+    CaseWorker,
     Escalation,
     EscalationAttachment,
     EscalationDelivery,
@@ -180,3 +181,14 @@ class EscalationDeliveryAdmin(admin.ModelAdmin):
     def resend(self, request, queryset):
         count = deliveries_resend(ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, _("%(count)d bezorging(en) opnieuw in de wachtrij.") % {"count": count})
+
+
+@admin.register(CaseWorker)
+class CaseWorkerAdmin(admin.ModelAdmin):
+    """Who works which organisation's escalations in the built-in worklist (with the role Behandelaar)."""
+
+    list_display = ("user", "organisation")
+    list_filter = ("organisation",)
+    search_fields = ("user__username",)
+    list_select_related = ("user", "organisation")
+    raw_id_fields = ("user",)

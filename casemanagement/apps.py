@@ -46,7 +46,14 @@ class CasemanagementConfig(AppConfig):
             "casemanagement.change_secondlineendpoint",
             "casemanagement.view_escalationdelivery",
             "casemanagement.change_escalationdelivery",
+            # Who works which organisation's escalations in the built-in worklist.
+            "casemanagement.view_caseworker",
+            "casemanagement.add_caseworker",
+            "casemanagement.change_caseworker",
+            "casemanagement.delete_caseworker",
         ],
+        # A second-line organisation's people: its escalations, acting for it (casemanagement/worklist.py).
+        "case_worker": ["casemanagement.work_worklist"],
     }
     # The processing log's check of a reference to what this app owns (contactcentre.processinglog.services).
     purpose_checkers = {

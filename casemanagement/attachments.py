@@ -19,6 +19,7 @@ import filetype
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
+from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -169,3 +170,17 @@ def attachment_summary(attachment: EscalationAttachment, reference: str) -> dict
         "created_at": attachment.created_at.isoformat(),
         "download_url": attachment_download_url(attachment, reference),
     }
+
+
+def attachment_download(attachment: EscalationAttachment) -> FileResponse:
+    """The file as a download under its original name and sniffed type, never shown inline (the API's
+    and the worklist's download: the caller has opened it with escalation_attachment_get)."""
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

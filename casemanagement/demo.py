@@ -1,14 +1,17 @@
 """Demo data for cases: the case types of the shared kennisbank, and demo cases in various states
 (open, overdue, suspended, extended, closed, confidential, secret) for the registry's demo people,
 with a few contact moments and an open callback so the customer view has something to show, and
-routing rules that send what the first line cannot resolve to the demo organisations.
+routing rules that send what the first line cannot resolve to the demo organisations, and the demo
+case worker (`behandelaar`, made by contactcentre.api.demo) working the permit authority's worklist.
 Idempotent: demo cases have fixed references and are skipped when they exist."""
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from casemanagement.models import Case, CaseType, Confidentiality, RoutingRule
+from casemanagement.escalations import escalation_create
+from casemanagement.models import Case, CaseType, CaseWorker, Confidentiality, RoutingRule
 from casemanagement.services import (
     case_extend,
     case_open,
@@ -17,6 +20,7 @@ from casemanagement.services import (
     case_types_import,
 )
 from contactcentre import kennisbank
+from contactcentre.api.screens import staff_principal
 from contactcentre.interactions.models import ContactMoment, WorkQueue
 from contactcentre.interactions.services import callback_request_create, contact_moment_record
 from contactcentre.principal import SYSTEM
@@ -79,6 +83,7 @@ def seed() -> list[str]:
     return [
         f"Zaken: {len(types)} zaaktypen, {made} nieuwe demozaken, {contacts} nieuwe contactmomenten.",
         f"Tweede lijn: {rules} nieuwe routeringsregels.",
+        *_case_worker(people),
     ]
 
 
@@ -148,4 +153,49 @@ def _contacts(people: list[Party], now) -> int:
                 party=party,
                 actor=SYSTEM,
             )
+    return made
+
+
+CASE_WORKER = ("behandelaar", "omgevingsdienst")  # the demo log-in, and the organisation he works for
+# Permit questions the demo agent could not answer: routed to the permit authority (rule "Verbouwen").
+PERMIT_QUESTIONS = [
+    ("Mag ik een dakkapel plaatsen aan de voorkant van mijn woning?", True),
+    ("Heb ik een vergunning nodig om een draagmuur weg te halen?", False),
+]
+
+
+def _case_worker(people: list[Party]) -> list[str]:
+    """The demo case worker works the permit authority's escalations in the built-in worklist, where
+    the demo agent sent a few permit questions."""
+    username, code = CASE_WORKER
+    users = {user.username: user for user in get_user_model().objects.filter(username__in=[username, "agent"])}
+    organisation = Organisation.objects.filter(code=code).first()
+    if username not in users or organisation is None:
+        return []
+    CaseWorker.objects.update_or_create(user=users[username], defaults={"organisation": organisation})
+    made = _permit_escalations(users.get("agent"), people)
+    return [f"Werklijst: {username} behandelt de doorverwijzingen van {organisation.name} ({made} nieuwe)."]
+
+
+def _permit_escalations(agent, people: list[Party]) -> int:
+    renovating = LifeEvent.objects.filter(slug="verbouwen-bouwen").first()
+    if agent is None or renovating is None:
+        return 0
+    actor = staff_principal(agent)
+    made = 0
+    for index, (question, share_history) in enumerate(PERMIT_QUESTIONS[: len(people)]):
+        contact, created = contact_moment_record(
+            channel="phone",
+            actor=actor,
+            agent=agent,
+            party=people[index],
+            identified_by="bsn",
+            assurance="low",
+            life_event=renovating,
+            question=question,
+            external_id=f"demo-permit-question-{index}",
+        )
+        if created:
+            escalation_create(contact=contact, actor=actor, question=question, share_history=share_history)
+            made += 1
     return made

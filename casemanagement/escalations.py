@@ -65,8 +65,8 @@ SOURCE_RESOLUTION_DAYS = 10
 def _actor_label(actor: Principal) -> str:
     if actor.is_staff:
         return actor.user.get_username()
-    if actor.is_organisation:
-        return f"{actor.client.name} ({actor.organisation_code})"
+    if actor.is_organisation:  # its system or one of its case workers
+        return f"{actor.name} ({actor.organisation_code})"
     return "systeem"
 
 

@@ -434,3 +434,23 @@ class EscalationAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class CaseWorker(models.Model):
+    """A staff member who works one second-line organisation's escalations in the built-in worklist,
+    acting for that organisation as its API client would (casemanagement/worklist.py)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_worker", verbose_name=_("gebruiker")
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="case_workers", verbose_name=_("organisatie")
+    )
+
+    class Meta:
+        verbose_name = _("behandelaar")
+        verbose_name_plural = _("behandelaars")
+        permissions = [("work_worklist", _("Doorverwijzingen van de eigen organisatie behandelen in de werklijst"))]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.organisation})"

@@ -16,6 +16,7 @@ from casemanagement.models import (
     Case,
     CaseStatus,
     CaseType,
+    CaseWorker,
     Confidentiality,
     Escalation,
     EscalationAttachment,
@@ -425,6 +426,14 @@ def escalations_list(*, principal: Principal, state: str = "", party_id: int | N
     return qs
 
 
+def escalations_worklist(*, principal: Principal, state: str = "") -> QuerySet[Escalation]:
+    """The worklist: the open escalations the principal may see (or those in `state`), the nearest
+    deadline first, with the life event their contact was about (one query)."""
+    qs = escalations_visible(principal=principal).select_related("contact_moment__life_event")
+    qs = qs.filter(state=state) if state else qs.filter(state__in=Escalation.OPEN_STATES)
+    return qs.order_by("resolution_due", "id")
+
+
 def escalations_hand_out(
     *, escalations: Iterable[Escalation], principal: Principal, purpose: str, purpose_reference: str
 ) -> list[Escalation]:
@@ -541,3 +550,17 @@ def escalation_attachment_get(*, reference: str, key, principal: Principal) -> E
             actor=principal, purpose=Purpose.SECOND_LINE, purpose_reference=escalation.reference, **opened
         )
     return attachment
+
+
+# --- case workers: an organisation's people working its escalations in the built-in worklist -------
+
+# What a case worker may do for their organisation: what its API client does with escalations.
+CASE_WORKER_SCOPES = frozenset({"escalations:read", "escalations:write"})
+
+
+def case_worker_principal(*, user) -> Principal | None:
+    """The staff member as a case worker acting for their organisation, or None without a membership."""
+    membership = CaseWorker.objects.select_related("organisation").filter(user=user).first()
+    if membership is None:
+        return None
+    return Principal.case_worker(user, organisation=membership.organisation, scopes=CASE_WORKER_SCOPES)

@@ -159,8 +159,8 @@ def _notify(*, case: Case, entry: CaseStatus, status_type: StatusType) -> None:
 
 
 def _recorded_by(actor: Principal) -> dict:
-    if actor.is_organisation:
-        return {"recorded_by": f"{actor.client.name} ({actor.organisation_code})"}
+    if actor.is_organisation:  # its system or one of its case workers
+        return {"recorded_by": f"{actor.name} ({actor.organisation_code})"}
     if actor.is_staff:
         return {"recorded_by": actor.user.get_username(), "recorded_by_user": actor.user}
     return {"recorded_by": "systeem"}

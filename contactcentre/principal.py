@@ -14,18 +14,18 @@ from typing import Any
 class PrincipalKind(StrEnum):
     STAFF = "staff"  # an agent, counter clerk, supervisor or administrator (a Django user)
     CITIZEN = "citizen"  # a person signed in with DigiD, acting on their own data
-    ORGANISATION = "organisation"  # an organisation's system, through its API client token
+    ORGANISATION = "organisation"  # an organisation's system (API client token) or case worker (worklist)
     SYSTEM = "system"  # the system itself (tasks, commands, imports)
 
 
 @dataclass(frozen=True)
 class Principal:
     kind: PrincipalKind
-    user: Any = None  # STAFF: the Django user
+    user: Any = None  # STAFF, and a case worker (ORGANISATION): the Django user
     roles: frozenset[str] = frozenset()  # STAFF: the names of the user's groups
     party_id: int | None = None  # CITIZEN: the person they are
     assurance: str = ""  # CITIZEN: the level the sign-in reached
-    client: Any = None  # ORGANISATION: the ApiClient
+    client: Any = None  # ORGANISATION through the API: the ApiClient
     organisation_id: int | None = None  # ORGANISATION
     organisation_code: str = ""  # ORGANISATION
     scopes: frozenset[str] = field(default=frozenset())  # ORGANISATION
@@ -52,6 +52,19 @@ class Principal:
             scopes=frozenset(client.scopes),
         )
 
+    @classmethod
+    def case_worker(cls, user, *, organisation, scopes) -> Principal:
+        """A person of a second-line organisation working its escalations in the built-in worklist:
+        acts for the organisation exactly as its API client would (so every organisation-scoped read
+        and write applies unchanged), and is recorded as that person."""
+        return cls(
+            kind=PrincipalKind.ORGANISATION,
+            user=user,
+            organisation_id=organisation.pk,
+            organisation_code=organisation.code,
+            scopes=frozenset(scopes),
+        )
+
     @property
     def is_staff(self) -> bool:
         return self.kind is PrincipalKind.STAFF
@@ -69,6 +82,19 @@ class Principal:
         return self.kind is PrincipalKind.SYSTEM
 
     @property
+    def is_case_worker(self) -> bool:
+        return self.kind is PrincipalKind.ORGANISATION and self.user is not None
+
+    @property
+    def name(self) -> str:
+        """Who acts, by name: the person (staff, case worker) or the organisation's system."""
+        if self.user is not None:
+            return self.user.get_username()
+        if self.client is not None:
+            return self.client.name
+        return ""
+
+    @property
     def user_id(self) -> int | None:
         return self.user.pk if self.user is not None else None
 
@@ -76,7 +102,7 @@ class Principal:
     def key(self) -> str:
         """A stable key for throttles and lock-outs; not personal data (a citizen is keyed by party id
         only inside the cache, never in a log)."""
-        if self.kind is PrincipalKind.STAFF:
+        if self.user is not None:  # staff, or a case worker acting for their organisation
             return f"user:{self.user.pk}"
         if self.kind is PrincipalKind.ORGANISATION:
             return f"client:{self.client.pk}"

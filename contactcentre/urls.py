@@ -29,6 +29,7 @@ urlpatterns = [
     path("twilio/", include("channels_app.urls")),
     path("demo/twilio/", include("channels_app.simulator.urls")),
     path("", include("contactcentre.console.urls")),
+    path("", include("casemanagement.urls")),
     path("", include("contactcentre.portal.urls")),
     path("", include("channels_app.counter.urls")),
 ]

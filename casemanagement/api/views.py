@@ -6,7 +6,6 @@ base-data request and first-line completion."""
 import hashlib
 
 from django.conf import settings
-from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -44,7 +43,7 @@ from casemanagement.api.serializers import (
     FirstLineCompletionSerializer,
     RoutePreviewSerializer,
 )
-from casemanagement.attachments import attachment_summary
+from casemanagement.attachments import attachment_download, attachment_summary
 from casemanagement.delivery import delivery_acknowledge
 from casemanagement.escalations import (
     base_data_request_escalate,
@@ -569,15 +568,7 @@ class EscalationAttachmentDownloadView(APIView):
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request, reference: str, key):
         attachment = escalation_attachment_get(reference=reference, key=key, principal=request.user)
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type,
-        )
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return attachment_download(attachment)
 
 
 class EscalationTransitionView(APIView):

@@ -12,6 +12,7 @@ DEMO_USERS = [
     ("teamleider", roles.SUPERVISOR, "Tessa", "Teamleider"),
     ("beheerder", roles.FUNCTIONAL_ADMIN, "Bart", "Beheerder"),
     ("postkamer", roles.POST_ROOM, "Petra", "Postkamer"),
+    ("behandelaar", roles.CASE_WORKER, "Bram", "Behandelaar"),  # his organisation: casemanagement.demo
 ]
 
 

@@ -13,6 +13,7 @@ COUNTER_CLERK = "counter_clerk"
 SUPERVISOR = "supervisor"
 FUNCTIONAL_ADMIN = "functional_admin"
 POST_ROOM = "post_room"
+CASE_WORKER = "case_worker"  # a second-line organisation's person working its escalations in the worklist
 
 ROLE_LABELS = {
     AGENT: "Klantcontactmedewerker",
@@ -20,6 +21,7 @@ ROLE_LABELS = {
     SUPERVISOR: "Teamleider",
     FUNCTIONAL_ADMIN: "Functioneel beheerder",
     POST_ROOM: "Postkamermedewerker",
+    CASE_WORKER: "Behandelaar",
 }
 
 

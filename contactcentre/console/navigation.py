@@ -25,6 +25,7 @@ SCREENS = (
     # The roles with the work-item permissions (interactions' role_permissions).
     Screen("console-work", _("Werk"), frozenset({roles.AGENT, roles.COUNTER_CLERK, roles.SUPERVISOR})),
     Screen("counter-desks", _("Balie"), frozenset({roles.COUNTER_CLERK})),
+    Screen("worklist", _("Werklijst"), frozenset({roles.CASE_WORKER})),
 )
 
 

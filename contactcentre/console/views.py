@@ -26,6 +26,7 @@ ROLE_NAMES = {
     roles.SUPERVISOR: _("Teamleider"),
     roles.FUNCTIONAL_ADMIN: _("Functioneel beheerder"),
     roles.POST_ROOM: _("Postkamermedewerker"),
+    roles.CASE_WORKER: _("Behandelaar"),
 }
 
 

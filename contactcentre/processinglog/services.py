@@ -50,10 +50,11 @@ def actor_fields(principal: Principal) -> dict:
     fields = {"actor_type": _ACTOR_TYPES[principal.kind]}
     if principal.is_staff:
         return fields | {"actor_id": f"user:{principal.user.pk}", "actor_label": principal.user.get_username()}
-    if principal.is_organisation:
+    if principal.is_organisation:  # its system, or a case worker: a person of that organisation
         return fields | {
-            "actor_id": f"client:{principal.client.pk}",
-            "actor_label": principal.client.name,
+            "actor_type": ProcessingRecord.ActorType.USER if principal.is_case_worker else fields["actor_type"],
+            "actor_id": principal.key,
+            "actor_label": principal.name,
             "organisation_code": principal.organisation_code,
         }
     if principal.is_citizen:  # a pseudonym: the log holds no party id or BSN
