@@ -186,6 +186,10 @@ def work_items_open(*, principal: Principal, queue_code: str | None = None) -> Q
     return items.order_by("priority", "created_at", "id")
 
 
+def work_queues_active() -> QuerySet[WorkQueue]:
+    return WorkQueue.objects.filter(is_active=True).order_by("name")
+
+
 def work_queue_overview(*, now=None) -> list[dict]:
     """Per active queue: waiting, in progress, the oldest waiting item's age in seconds (the boards)."""
     now = now or timezone.now()
