@@ -33,3 +33,11 @@ def person_with_phone(phone=PHONE, **kwargs):
 
 def action_url(name: str, contact) -> str:
     return reverse(f"console-contact-{name}", args=[contact.pk])
+
+
+SENT_CODES: list[dict] = []
+
+
+def fake_sender(*, challenge, channel, recipient, body):
+    """REGISTRY_VERIFICATION_SENDER for tests: the code the message carries, kept here."""
+    SENT_CODES.append({"recipient": recipient, "code": "".join(ch for ch in body if ch.isdigit())[-6:]})
