@@ -25,6 +25,7 @@ from contactcentre.interactions.services import (
     contact_moment_knowledge_link,
 )
 from contactcentre.processinglog.purposes import Purpose
+from contactcentre.registry.assurance import AssuranceLevel
 from contactcentre.registry.models import BaseDataChange
 from contactcentre.registry.services import base_data_change, masked_value, verification_confirm
 from lifeevents.search.analysis import MAX_QUERY_LENGTH
@@ -161,7 +162,7 @@ def base_data(request, contact_id: int):
             attribute=data["attribute"],
             value=data["value"],
             actor=request.principal,
-            assurance=contact.assurance,
+            assurance=contact.assurance or AssuranceLevel.LOW,  # a contact recorded without one: the floor
             channel=forms.CHANGE_CHANNEL.get(contact.channel, contact.channel),
             reason=data["reason"],
             contact_reference=str(contact.pk),

@@ -42,15 +42,19 @@ def workspace_context(request, contact, **panels) -> dict:
         context.update(
             search_form=forms.PersonSearchForm(),
             outcome_form=forms.OutcomeForm(initial={"outcome": contact.outcome or "answered"}),
-            base_data_form=forms.BaseDataForm(),
-            escalation_form=forms.EscalationForm(
+        )
+        may = request.principal.has_perm  # each action's panel only for who may take it
+        if view is not None and may("registry.change_base_data"):
+            context["base_data_form"] = forms.BaseDataForm()
+        if may("casemanagement.add_escalation"):
+            context["escalation_form"] = forms.EscalationForm(
                 initial={"question": contact.question, "life_event": contact.life_event_id},
                 life_events=life_event_list(),
-            ),
-            callback_form=forms.CallbackForm(
+            )
+        if may("interactions.add_callbackrequest"):
+            context["callback_form"] = forms.CallbackForm(
                 initial={"question": contact.question, "phone_number": phones[0] if phones else ""}
-            ),
-        )
+            )
     context.update(panels)
     return context
 
