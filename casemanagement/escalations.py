@@ -97,7 +97,7 @@ def escalation_route_preview(
     attribute: str = "",
 ) -> Route:
     """Where an escalation of this contact would go, and why, before it is sent: the routing decision
-    with its deadlines. Writes nothing but the read's log record; only for who handles the contact."""
+    with its deadlines. Writes nothing (a refusal's record only); only for who handles the contact."""
     purpose_grant(
         principal=actor,
         purpose=Purpose.CONTACT,
