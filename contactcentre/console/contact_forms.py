@@ -105,7 +105,10 @@ class PersonSearchForm(PanelForm):
 class ContactNewForm(PersonSearchForm):
     panel = "nieuw"
     channel = forms.ChoiceField(
-        label=_("Kanaal"), choices=[(channel.value, channel.label) for channel in CONTACT_CHANNELS], initial="phone"
+        label=_("Kanaal"),
+        choices=[(channel.value, channel.label) for channel in CONTACT_CHANNELS],
+        initial="phone",
+        widget=forms.Select(attrs={"autofocus": True}),  # the page is this form: start typing at once
     )
     question = forms.CharField(
         label=_("Vraag (kort)"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
