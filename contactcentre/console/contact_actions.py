@@ -52,7 +52,9 @@ def _panel(request, contact, partial: str, **context):
     if request.htmx:
         return render(request, f"console/panels/{partial}.html", {"contact": contact, "at_hand": True, **context})
     invalid = any(getattr(value, "errors", None) for value in context.values())
-    return render(request, "console/contact.html", workspace_context(request, contact, **context), status=400 if invalid else 200)
+    return render(
+        request, "console/contact.html", workspace_context(request, contact, **context), status=400 if invalid else 200
+    )
 
 
 def _done(request, contact, message: str):
@@ -99,7 +101,7 @@ def knowledge_search(request, contact_id: int):
 @staff_screen(*KNOWLEDGE)
 @_closed
 def knowledge_link(request, contact_id: int):
-    """"Dit beantwoordde de vraag": the article, and its life event when the contact has none yet."""
+    """ "Dit beantwoordde de vraag": the article, and its life event when the contact has none yet."""
     contact = _contact(request, contact_id)
     article = article_get_published(external_id=request.POST.get("article", "")[:32])
     life_event = None if contact.life_event_id else next(iter(article.life_events.all()), None)
@@ -133,7 +135,9 @@ def outcome(request, contact_id: int):
         except REFUSALS as error:
             forms.errors_onto(form, error)
         else:
-            return _done(request, contact, _("Contact afgesloten: %(outcome)s.") % {"outcome": contact.get_outcome_display()})
+            return _done(
+                request, contact, _("Contact afgesloten: %(outcome)s.") % {"outcome": contact.get_outcome_display()}
+            )
     return _panel(request, contact, "outcome", outcome_form=form)
 
 
@@ -200,7 +204,9 @@ def base_data_confirm(request, contact_id: int):
                 return _panel(request, contact, "base_data", base_data_form=forms.BaseDataForm(), code_form=form)
             return _panel(request, contact, "base_data", base_data_form=forms.BaseDataForm(), refusal=error.message)
         return _done(
-            request, contact, _("%(attribute)s gewijzigd en geverifieerd.") % {"attribute": change.get_attribute_display()}
+            request,
+            contact,
+            _("%(attribute)s gewijzigd en geverifieerd.") % {"attribute": change.get_attribute_display()},
         )
     return _panel(request, contact, "base_data", base_data_form=forms.BaseDataForm(), code_form=form)
 

@@ -144,7 +144,9 @@ class OutcomeForm(PanelForm):
 class BaseDataForm(PanelForm):
     panel = "gegevens"
     attribute = forms.ChoiceField(
-        label=_("Gegeven"), choices=[(item.value, item.label) for item in CHANGEABLE], widget=shortcut("w", forms.Select)
+        label=_("Gegeven"),
+        choices=[(item.value, item.label) for item in CHANGEABLE],
+        widget=shortcut("w", forms.Select),
     )
     value = forms.CharField(label=_("Nieuwe waarde"), max_length=300)
     reason = forms.CharField(label=_("Toelichting (optioneel)"), required=False, max_length=300)
@@ -154,7 +156,9 @@ class CodeForm(PanelForm):
     panel = "code"
     challenge = forms.IntegerField(widget=forms.HiddenInput)
     code = forms.CharField(
-        label=_("Code"), max_length=12, widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "data-focus": ""})
+        label=_("Code"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "data-focus": ""}),
     )
 
 

@@ -38,7 +38,9 @@ def workspace_context(request, contact, **panels) -> dict:
     context = {"contact": contact, "view": view, "at_hand": at_hand}
     if at_hand:
         # The default phone number to call back on, when the agent may see it in full (a masked one has '*').
-        phones = [phone["value"] for phone in (view.party.get("phones") or []) if "*" not in phone["value"]] if view else []
+        phones = (
+            [phone["value"] for phone in (view.party.get("phones") or []) if "*" not in phone["value"]] if view else []
+        )
         context.update(
             search_form=forms.PersonSearchForm(),
             outcome_form=forms.OutcomeForm(initial={"outcome": contact.outcome or "answered"}),
@@ -116,7 +118,9 @@ def _identify(request, contact, search: dict, *, party_id: int | None = None):
     if party is not None:
         messages.success(request, _("Vastgesteld: %(name)s.") % {"name": party.display_name})
     elif matches:
-        choices = [{"party": match, "form": forms.ChooseForm(initial={**search, "party": match.pk})} for match in matches]
+        choices = [
+            {"party": match, "form": forms.ChooseForm(initial={**search, "party": match.pk})} for match in matches
+        ]
         return render(request, "console/contact_choose.html", {"contact": contact, "choices": choices})
     else:
         _nobody(request, ambiguous=False)

@@ -75,9 +75,14 @@ def test_an_agent_changes_a_phone_number_by_code_and_escalates_a_permit_question
     data_source_rules_seed()
     building = LifeEvent.objects.get(slug="verbouwen-bouwen")
     permits = Organisation.objects.get(code="omgevingsdienst")
-    RoutingRule.objects.create(name="Verbouwen", order=50, life_event=building, organisation=permits, queue="vergunningen")
     RoutingRule.objects.create(
-        name="Alles wat overblijft", order=70, is_default=True, organisation=Organisation.objects.get(code="gem-voorbeeldstad")
+        name="Verbouwen", order=50, life_event=building, organisation=permits, queue="vergunningen"
+    )
+    RoutingRule.objects.create(
+        name="Alles wat overblijft",
+        order=70,
+        is_default=True,
+        organisation=Organisation.objects.get(code="gem-voorbeeldstad"),
     )
     person = _caller()
     page = staff_page("agent")

@@ -136,8 +136,12 @@ def test_another_agents_contact_is_a_404(client):
     contact = contact_of(colleague, person)
     signed_in(client, roles.AGENT, username="ik")
 
-    assert client.post(action_url("base-data", contact), {"attribute": "phone", "value": "0623456789"}).status_code == 404
-    assert client.post(action_url("base-data-request", contact), {"attribute": "phone", "value": "x"}).status_code == 404
+    assert (
+        client.post(action_url("base-data", contact), {"attribute": "phone", "value": "0623456789"}).status_code == 404
+    )
+    assert (
+        client.post(action_url("base-data-request", contact), {"attribute": "phone", "value": "x"}).status_code == 404
+    )
     assert not VerificationChallenge.objects.exists() and not Escalation.objects.exists()
 
 

@@ -103,7 +103,12 @@ def test_a_callback_with_bad_input_is_shown_and_nothing_is_scheduled(client, tea
     bad_number = client.post(action_url("callback", contact), form, **HTMX)
     bad_window = client.post(
         action_url("callback", contact),
-        {**form, "phone_number": PHONE, "call_after": f"{tomorrow:%Y-%m-%dT%H:%M}", "call_before": f"{tomorrow:%Y-%m-%dT09:00}"},
+        {
+            **form,
+            "phone_number": PHONE,
+            "call_after": f"{tomorrow:%Y-%m-%dT%H:%M}",
+            "call_before": f"{tomorrow:%Y-%m-%dT09:00}",
+        },
         **HTMX,
     )
 
