@@ -71,3 +71,25 @@ def test_anonymous_is_sent_to_sign_in_and_a_role_without_it_is_refused(client):
 def test_an_unknown_contact_is_a_plain_404(client):
     _signed_in(client, roles.AGENT)
     assert client.get("/medewerker/contacten/999999/").status_code == 404
+
+
+def test_an_anonymous_contact_at_hand_offers_the_search_and_the_shortcuts(client):
+    clerk = _signed_in(client, roles.COUNTER_CLERK)
+    contact, _ = contact_moment_record(channel=Channel.COUNTER, actor=staff(clerk), agent=clerk)
+
+    page = client.get(f"/medewerker/contacten/{contact.pk}/").content.decode()
+
+    assert "Wie is het?" in page and 'action="/medewerker/contacten/%d/persoon/"' % contact.pk in page
+    assert "<kbd>Alt</kbd>+<kbd>Z</kbd>" in page and 'data-shortcut="z"' in page
+    assert 'src="/static/console/contact.js"' in page and "<script>" not in page
+    assert "Gegevens wijzigen" not in page  # nobody to change data of yet
+
+
+def test_another_agents_contact_shows_no_actions(client):
+    colleague = UserFactory(role=roles.AGENT)
+    contact, _ = contact_moment_record(channel=Channel.PHONE, actor=staff(colleague), agent=colleague)
+    _signed_in(client, roles.AGENT)
+
+    page = client.get(f"/medewerker/contacten/{contact.pk}/").content.decode()
+
+    assert "Kennisbank" not in page and "Contact afsluiten" not in page
