@@ -4,6 +4,8 @@ where the rules ask one, a refusal sent on to the datum's source), escalate afte
 preview, schedule a callback. Each view parses its form, calls one service and renders its panel
 (htmx) or the whole workspace (without script); only the contact at hand is acted on (404 else)."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -67,6 +69,7 @@ def _done(request, contact, message: str):
 def _closed(handler):
     """A closed contact refused by `_contact` is said on the workspace, not as an error page."""
 
+    @wraps(handler)
     def guarded(request, contact_id: int):
         try:
             return handler(request, contact_id)
@@ -77,15 +80,14 @@ def _closed(handler):
             url = reverse("console-contact", args=[contact_id])
             return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
-    guarded.__name__ = handler.__name__
     return guarded
 
 
 # --- knowledge ------------------------------------------------------------------------------------
 
 
-@require_GET
 @staff_screen(*KNOWLEDGE)
+@require_GET
 @_closed
 def knowledge_search(request, contact_id: int):
     contact = _contact(request, contact_id)
@@ -97,8 +99,8 @@ def knowledge_search(request, contact_id: int):
     return _panel(request, contact, "knowledge_results", query=query, hits=hits, knowledge_error=error)
 
 
-@require_POST
 @staff_screen(*KNOWLEDGE)
+@require_POST
 @_closed
 def knowledge_link(request, contact_id: int):
     """ "Dit beantwoordde de vraag": the article, and its life event when the contact has none yet."""
@@ -118,8 +120,8 @@ def knowledge_link(request, contact_id: int):
 # --- outcome --------------------------------------------------------------------------------------
 
 
-@require_POST
 @staff_screen(*HANDLE)
+@require_POST
 @_closed
 def outcome(request, contact_id: int):
     contact = _contact(request, contact_id)
@@ -150,8 +152,8 @@ def _identified(contact, form) -> bool:
     return contact.party_id is not None
 
 
-@require_POST
 @staff_screen(*CHANGE_BASE_DATA)
+@require_POST
 @_closed
 def base_data(request, contact_id: int):
     """Change one datum within the single-source rules; a code first where the rules ask one."""
@@ -183,8 +185,8 @@ def base_data(request, contact_id: int):
     return _panel(request, contact, "base_data", base_data_form=form, code_form=code_form, sent_to=sent_to)
 
 
-@require_POST
 @staff_screen(*CHANGE_BASE_DATA)
+@require_POST
 @_closed
 def base_data_confirm(request, contact_id: int):
     contact = _contact(request, contact_id)
@@ -211,8 +213,8 @@ def base_data_confirm(request, contact_id: int):
     return _panel(request, contact, "base_data", base_data_form=forms.BaseDataForm(), code_form=form)
 
 
-@require_POST
 @staff_screen(*CHANGE_BASE_DATA, "casemanagement.add_escalation")
+@require_POST
 @_closed
 def base_data_request(request, contact_id: int):
     """The refused change, sent on as a request to the organisation that holds the datum."""
@@ -241,8 +243,8 @@ def base_data_request(request, contact_id: int):
 # --- escalation -----------------------------------------------------------------------------------
 
 
-@require_POST
 @staff_screen(*ESCALATE)
+@require_POST
 @_closed
 def escalate(request, contact_id: int):
     """First the routing preview (which organisation, queue and deadlines the rules pick), then, on
@@ -288,8 +290,8 @@ def escalate(request, contact_id: int):
 # --- callback -------------------------------------------------------------------------------------
 
 
-@require_POST
 @staff_screen(*CALLBACK)
+@require_POST
 @_closed
 def callback(request, contact_id: int):
     """A callback for a team; the service closes the contact as "callback requested"."""

@@ -61,8 +61,8 @@ def workspace_context(request, contact, **panels) -> dict:
     return context
 
 
-@require_GET
 @staff_screen(*VIEW_CUSTOMER)
+@require_GET
 def workspace(request, contact_id: int):
     contact = contact_moments_visible(principal=request.principal).filter(pk=contact_id).first()
     if contact is None:
@@ -70,8 +70,8 @@ def workspace(request, contact_id: int):
     return render(request, "console/contact.html", workspace_context(request, contact))
 
 
-@require_http_methods(["GET", "POST"])
 @staff_screen(*OPEN_CONTACT)
+@require_http_methods(["GET", "POST"])
 def contact_new(request):
     """Open a contact (phone by default) and, when a search field is filled in, find the person."""
     form = forms.ContactNewForm(request.POST or None)
@@ -95,8 +95,8 @@ def contact_new(request):
     return render(request, "console/contact_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@require_POST
 @staff_screen(*VIEW_CUSTOMER)
+@require_POST
 def identify(request, contact_id: int):
     """Find the person of an anonymous contact, or take the one the agent chose from several."""
     contact = contact_at_hand(contact_id=contact_id, principal=request.principal)
