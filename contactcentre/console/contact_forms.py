@@ -39,12 +39,19 @@ def errors_onto(form: forms.Form, error: DomainError, fields: dict[str, str] | N
     for name, messages in error.field_errors.items():
         target = (fields or {}).get(name, name)
         if target in form.fields:
-            flat = messages if isinstance(messages, list) else [str(messages)]
-            for message in flat:
-                form.add_error(target, str(message) if not isinstance(message, dict) else str(error.message))
+            for message in messages if isinstance(messages, list) else [error.message]:
+                form.add_error(target, str(message))
             placed = True
     if not placed:
         form.add_error(None, error.message)
+
+
+def first_message(error: DomainError) -> str:
+    """One line for a message: the first field error, else the error's own message."""
+    for messages in error.field_errors.values():
+        if isinstance(messages, list) and messages:
+            return str(messages[0])
+    return error.message
 
 
 class PanelForm(forms.Form):

@@ -113,7 +113,7 @@ def _identify(request, contact, search: dict, *, party_id: int | None = None):
     try:
         party, matches = contact_identify(contact=contact, actor=request.principal, search=search, party_id=party_id)
     except (ValidationFailed, RuleViolation, Conflict) as error:
-        messages.error(request, error.message if not error.field_errors else _("Kies een van de gevonden personen."))
+        messages.error(request, forms.first_message(error))
         return redirect("console-contact", contact_id=contact.pk)
     if party is not None:
         messages.success(request, _("Vastgesteld: %(name)s.") % {"name": party.display_name})

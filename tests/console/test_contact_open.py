@@ -147,3 +147,15 @@ def test_the_menu_offers_a_new_contact_to_who_handles_contacts(client, role):
     signed_in(client, role)
 
     assert 'href="/medewerker/contacten/nieuw/"' in client.get("/medewerker/").content.decode()
+
+
+def test_a_malformed_search_in_the_workspace_is_said_plainly(client):
+    agent = signed_in(client, roles.AGENT)
+    contact = contact_of(agent)
+
+    response = client.post(action_url("identify", contact), {"phone": "12"}, follow=True)
+
+    page = response.content.decode()
+    assert 'class="message-error"' in page and "Kies een van de gevonden personen" not in page
+    contact.refresh_from_db()
+    assert contact.party_id is None

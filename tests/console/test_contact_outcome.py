@@ -135,3 +135,15 @@ def test_a_role_without_callbacks_is_refused(client, team):
     response = client.post(action_url("callback", contact), {"queue": team.pk, "phone_number": PHONE, "question": "x"})
 
     assert response.status_code == 403 and not CallbackRequest.objects.exists()
+
+
+def test_without_script_the_whole_workspace_answers_with_the_error(client):
+    agent = signed_in(client, roles.AGENT)
+    contact = contact_of(agent, person_with_phone())
+
+    response = client.post(action_url("outcome", contact), {"outcome": "opgelost"})
+
+    page = response.content.decode()
+    assert response.status_code == 400 and "<h1>" in page and 'id="uitkomst-outcome_error"' in page
+    contact.refresh_from_db()
+    assert contact.ended_at is None
