@@ -31,7 +31,7 @@ from contactcentre.registry.assurance import AssuranceLevel
 from contactcentre.registry.models import BaseDataChange
 from contactcentre.registry.services import base_data_change, masked_value, verification_confirm
 from lifeevents.search.analysis import MAX_QUERY_LENGTH
-from lifeevents.selectors import article_get_published, life_event_list, search_articles
+from lifeevents.selectors import article_get_published, life_event_choices, search_articles
 
 HANDLE = ("interactions.view_contactmoment", "interactions.change_contactmoment")
 KNOWLEDGE = (*HANDLE, "lifeevents.view_article")
@@ -250,7 +250,7 @@ def escalate(request, contact_id: int):
     """First the routing preview (which organisation, queue and deadlines the rules pick), then, on
     the agent's confirmation, the escalation itself."""
     contact = _contact(request, contact_id)
-    form = forms.EscalationForm(request.POST, life_events=life_event_list())
+    form = forms.EscalationForm(request.POST, life_events=life_event_choices())
     if not form.is_valid():
         return _panel(request, contact, "escalate", escalation_form=form)
     data, articles = form.cleaned_data, list(contact.articles.all())

@@ -14,10 +14,11 @@ from contactcentre.console import contact_forms as forms
 from contactcentre.errors import Conflict, RuleViolation, ValidationFailed
 from contactcentre.firstline.selectors import customer_view
 from contactcentre.firstline.services import contact_identify, contact_open
+from contactcentre.interactions.models import ContactMoment
 from contactcentre.interactions.selectors import contact_at_hand, contact_moments_visible
 from contactcentre.processinglog.purposes import Purpose
 from contactcentre.registry.selectors import party_not_found
-from lifeevents.selectors import life_event_list
+from lifeevents.selectors import life_event_choices
 
 VIEW_CUSTOMER = ("registry.view_party", "casemanagement.view_case", "interactions.view_contactmoment")
 OPEN_CONTACT = ("interactions.add_contactmoment", "registry.view_party")
@@ -37,13 +38,9 @@ def workspace_context(request, contact, **panels) -> dict:
     at_hand = contact.ended_at is None and contact.agent_id in (None, request.user.pk)
     context = {"contact": contact, "view": view, "at_hand": at_hand}
     if at_hand:
-        # The default phone number to call back on, when the agent may see it in full (a masked one has '*').
-        phones = (
-            [phone["value"] for phone in (view.party.get("phones") or []) if "*" not in phone["value"]] if view else []
-        )
         context.update(
             search_form=forms.PersonSearchForm(),
-            outcome_form=forms.OutcomeForm(initial={"outcome": contact.outcome or "answered"}),
+            outcome_form=forms.OutcomeForm(initial={"outcome": ContactMoment.Outcome.ANSWERED}),
         )
         may = request.principal.has_perm  # each action's panel only for who may take it
         if view is not None and may("registry.change_base_data"):
@@ -51,14 +48,21 @@ def workspace_context(request, contact, **panels) -> dict:
         if may("casemanagement.add_escalation"):
             context["escalation_form"] = forms.EscalationForm(
                 initial={"question": contact.question, "life_event": contact.life_event_id},
-                life_events=life_event_list(),
+                life_events=life_event_choices(),
             )
         if may("interactions.add_callbackrequest"):
             context["callback_form"] = forms.CallbackForm(
-                initial={"question": contact.question, "phone_number": phones[0] if phones else ""}
+                initial={"question": contact.question, "phone_number": _callback_number(view)}
             )
     context.update(panels)
     return context
+
+
+def _callback_number(view) -> str:
+    """The person's default phone number to call back on, when the agent sees it in full (a masked
+    one has '*')."""
+    phones = sorted(view.party.get("phones") or [], key=lambda phone: not phone["is_default"]) if view else []
+    return next((phone["value"] for phone in phones if "*" not in phone["value"]), "")
 
 
 @staff_screen(*VIEW_CUSTOMER)
