@@ -86,6 +86,40 @@ def _contact_in_hand(contact: ContactMoment, actor: Principal) -> None:
     )
 
 
+def escalation_route_preview(
+    *,
+    contact: ContactMoment,
+    actor: Principal,
+    question: str,
+    life_event_id: int | None = None,
+    case_type: CaseType | None = None,
+    articles: Sequence[Article] = (),
+    attribute: str = "",
+) -> Route:
+    """Where an escalation of this contact would go, and why, before it is sent: the routing decision
+    with its deadlines. Writes nothing (a refusal's record only); only for who handles the contact."""
+    purpose_grant(
+        principal=actor,
+        purpose=Purpose.CONTACT,
+        reference=str(contact.pk),
+        action=ProcessingRecord.Action.READ,
+        object_type="routing_preview",
+        party_ids=[contact.party_id] if contact.party_id else [],
+        object_id=str(contact.party_id or ""),
+    )
+    return route_find(
+        routing_context_for(
+            question=question,
+            channel=contact.channel,
+            party_id=contact.party_id,
+            life_event_id=life_event_id or contact.life_event_id,
+            case_type=case_type,
+            article_ids=[article.pk for article in articles],
+            attribute=attribute,
+        )
+    )
+
+
 def escalation_create(
     *,
     contact: ContactMoment,

@@ -13,6 +13,7 @@ __all__ = [
     "life_event_list",
     "life_events_for_query",
     "article_get_published",
+    "life_event_choices",
     "articles_overdue",
 ]
 
@@ -31,6 +32,11 @@ def life_event_list() -> QuerySet[LifeEvent]:
             to_attr="published_articles",
         ),
     )
+
+
+def life_event_choices() -> QuerySet[LifeEvent]:
+    """Life events to choose from (a form's list): their names only."""
+    return LifeEvent.objects.only("pk", "name").order_by("ordering", "name")
 
 
 def article_get_published(*, external_id: str) -> Article:

@@ -50,10 +50,10 @@ from casemanagement.escalations import (
     case_complete_at_first_line,
     escalation_attachments_add,
     escalation_create,
+    escalation_route_preview,
     escalation_transition,
 )
 from casemanagement.models import Case, CaseType, Escalation
-from casemanagement.routing import route_find, routing_context_for
 from casemanagement.selectors import (
     case_by_reference,
     case_get,
@@ -489,23 +489,13 @@ class EscalationPreviewView(APIView):
         body = EscalationPreviewSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        contact = _contact_for(request, data["contact_moment"])
-        request_grant(
-            request,
-            party_id=contact.party_id or 0,
-            object_type="routing_preview",
-            source={"purpose": Purpose.CONTACT, "purpose_reference": str(contact.pk)},
-        )
-        route = route_find(
-            routing_context_for(
-                question=data["question"],
-                channel=contact.channel,
-                party_id=contact.party_id,
-                life_event_id=contact.life_event_id,
-                case_type=_case_type(data.get("case_type")),
-                article_ids=[article.pk for article in _articles(data["articles"])],
-                attribute=data["attribute"],
-            )
+        route = escalation_route_preview(
+            contact=_contact_for(request, data["contact_moment"]),
+            actor=request.user,
+            question=data["question"],
+            case_type=_case_type(data.get("case_type")),
+            articles=_articles(data["articles"]),
+            attribute=data["attribute"],
         )
         shown = {
             "organisation": route.organisation,

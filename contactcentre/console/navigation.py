@@ -22,6 +22,7 @@ class Screen:
 
 SCREENS = (
     Screen("staff-home", _("Start"), frozenset()),
+    Screen("console-contact-new", _("Nieuw contact"), frozenset({roles.AGENT, roles.COUNTER_CLERK, roles.SUPERVISOR})),
     # The roles with the work-item permissions (interactions' role_permissions).
     Screen("console-work", _("Werk"), frozenset({roles.AGENT, roles.COUNTER_CLERK, roles.SUPERVISOR})),
     Screen("counter-desks", _("Balie"), frozenset({roles.COUNTER_CLERK})),

@@ -15,7 +15,12 @@ from casemanagement.selectors import cases_of_party, cases_present, life_events_
 from casemanagement.services import normalise_reference
 from contactcentre.errors import ValidationFailed
 from contactcentre.interactions.models import CallbackRequest, Channel, ContactMoment, WorkItem
-from contactcentre.interactions.services import callback_request_create, contact_moment_record, work_queue_get
+from contactcentre.interactions.services import (
+    callback_request_create,
+    contact_moment_identify,
+    contact_moment_record,
+    work_queue_get,
+)
 from contactcentre.interactions.work_items import work_item_create
 from contactcentre.principal import Principal
 from contactcentre.processinglog.models import ProcessingRecord
@@ -23,7 +28,7 @@ from contactcentre.processinglog.purposes import Purpose
 from contactcentre.processinglog.services import processing_log_record
 from contactcentre.registry.assurance import AssuranceLevel, assurance_rank
 from contactcentre.registry.models import Party
-from contactcentre.registry.selectors import party_lookup
+from contactcentre.registry.selectors import party_find, party_lookup
 from lifeevents.search import search_articles
 from lifeevents.selectors import life_events_for_query
 
@@ -187,6 +192,36 @@ def contact_open(
             offer.life_events = life_events_ranked(rows, case_type_ids=open_types)
     offer.articles = _articles_for(text=text, channel=channel, life_events=offer.life_events)
     return offer
+
+
+# What a search criterion of `party_find` says about how the person was identified.
+_IDENTIFIED_BY = {
+    "bsn": ContactMoment.IdentifiedBy.BSN,
+    "phone": ContactMoment.IdentifiedBy.PHONE,
+    "email": ContactMoment.IdentifiedBy.EMAIL,
+    "kvk_number": ContactMoment.IdentifiedBy.KVK,
+    "surname": ContactMoment.IdentifiedBy.AGENT,
+}
+
+
+def contact_identify(
+    *, contact: ContactMoment, actor: Principal, search: dict, party_id: int | None = None
+) -> tuple[Party | None, list[Party]]:
+    """Find the person of an anonymous contact at hand by one criterion of `party_find` (bsn, phone,
+    email, kvk_number, or surname with date_of_birth); the search is logged with the contact as its
+    purpose. The one match, or `party_id` chosen from several (only from what this search found, so no
+    id can be guessed), becomes the contact's person. Returns (that person or None, the matches)."""
+    matches = party_find(actor=actor, purpose=Purpose.CONTACT, purpose_reference=str(contact.pk), **search)
+    if party_id is not None:
+        chosen = next((party for party in matches if party.pk == party_id), None)
+        if chosen is None:
+            raise ValidationFailed(field_errors={"party": [_("Kies een van de gevonden personen.")]})
+    else:
+        chosen = matches[0] if len(matches) == 1 else None
+    if chosen is not None:
+        kind = next(key for key in _IDENTIFIED_BY if search.get(key))
+        contact_moment_identify(contact=contact, party=chosen, identified_by=_IDENTIFIED_BY[kind], actor=actor)
+    return chosen, matches
 
 
 def life_event_classify(*, text: str):

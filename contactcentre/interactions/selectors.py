@@ -7,7 +7,7 @@ from django.db.models import Count, F, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from contactcentre.errors import AccessDenied
+from contactcentre.errors import AccessDenied, NotFound
 from contactcentre.interactions.models import CallbackRequest, Channel, ContactMoment, WorkItem, WorkQueue
 from contactcentre.principal import Principal
 from contactcentre.processinglog.models import ProcessingRecord
@@ -32,6 +32,20 @@ def contact_moments_visible(*, principal: Principal) -> QuerySet[ContactMoment]:
     """First-line people see every contact; an organisation's system only those it recorded itself."""
     qs = ContactMoment.objects.select_related("agent", "organisation", "life_event").prefetch_related("articles")
     return _contacts_in_scope(qs, principal)
+
+
+def contact_at_hand(*, contact_id: int, principal: Principal) -> ContactMoment:
+    """The contact this staff member handles (or one not yet taken), for acting on it; NotFound for
+    another's or an unknown one, so a guessed id tells nothing."""
+    contact = (
+        contact_moments_visible(principal=principal)
+        .filter(pk=contact_id)
+        .filter(Q(agent__isnull=True) | Q(agent_id=principal.user_id))
+        .first()
+    )
+    if contact is None or not principal.is_staff:
+        raise NotFound(_("Dit contact is niet bekend."))
+    return contact
 
 
 CONTACT_SUMMARY_FIELDS = (
@@ -173,6 +187,10 @@ def work_items_open(*, principal: Principal, queue_code: str | None = None) -> Q
     if queue_code is not None:
         items = items.filter(queue__code=queue_code)
     return items.order_by("priority", "created_at", "id")
+
+
+def work_queues_active() -> QuerySet[WorkQueue]:
+    return WorkQueue.objects.filter(is_active=True).order_by("name")
 
 
 CALLBACK_SOURCE = "callback:"  # a callback's work item is known by "callback:<id>" (callback_request_create)

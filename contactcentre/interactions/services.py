@@ -203,6 +203,29 @@ def contact_moment_connect(*, contact: ContactMoment, agent, actor: Principal) -
     return contact
 
 
+@transaction.atomic
+def contact_moment_identify(
+    *, contact: ContactMoment, party: Party, identified_by: str, actor: Principal
+) -> ContactMoment:
+    """The person of an anonymous contact, found by who handles it: the contact becomes theirs, at the
+    assurance a recognition gives (low). The search that found them is the caller's to log."""
+    if identified_by not in ContactMoment.IdentifiedBy.values or not identified_by:
+        raise ValidationFailed(field_errors={"identified_by": [_("Onbekende manier van identificeren.")]})
+    contact = ContactMoment.objects.select_for_update().get(pk=contact.pk)
+    if contact.agent_id not in (None, actor.user_id):
+        raise AccessDenied(_("Alleen wie dit contact afhandelt, stelt vast wie het is."))
+    if contact.ended_at is not None:
+        raise RuleViolation(_("Dit contactmoment is al afgesloten."), code="contact_closed")
+    if contact.party_id is not None:
+        raise Conflict(_("Van dit contact is al vastgesteld wie het is."), code="contact_identified")
+    contact.party = party
+    contact.identified_by = identified_by
+    contact.assurance = assurance_capped(AssuranceLevel.LOW, _door_ceiling(actor))
+    contact.save(update_fields=["party", "identified_by", "assurance"])
+    _log_contact(actor=actor, action=ProcessingRecord.Action.UPDATE, contact=contact)
+    return contact
+
+
 def _link_knowledge(contact: ContactMoment, *, life_event=None, articles=()) -> None:
     """The life event the contact was about and the articles used to answer it."""
     if life_event is not None and contact.life_event_id != life_event.pk:

@@ -79,3 +79,25 @@ def test_a_panel_refreshing_after_the_session_ended_sends_the_whole_page_to_sign
         headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/balie/stadhuis/"},
     )
     assert (response.status_code, response["HX-Redirect"]) == (200, "/aanmelden/?next=/balie/stadhuis/")
+
+
+def test_an_anonymous_contact_at_hand_offers_the_search_and_the_shortcuts(client):
+    clerk = _signed_in(client, roles.COUNTER_CLERK)
+    contact, _ = contact_moment_record(channel=Channel.COUNTER, actor=staff(clerk), agent=clerk)
+
+    page = client.get(f"/medewerker/contacten/{contact.pk}/").content.decode()
+
+    assert "Wie is het?" in page and f'action="/medewerker/contacten/{contact.pk}/persoon/"' in page
+    assert "<kbd>Alt</kbd>+<kbd>Z</kbd>" in page and 'data-shortcut="z"' in page
+    assert 'src="/static/console/contact.js"' in page and "<script>" not in page
+    assert "Gegevens wijzigen" not in page  # nobody to change data of yet
+
+
+def test_another_agents_contact_shows_no_actions(client):
+    colleague = UserFactory(role=roles.AGENT)
+    contact, _ = contact_moment_record(channel=Channel.PHONE, actor=staff(colleague), agent=colleague)
+    _signed_in(client, roles.AGENT)
+
+    page = client.get(f"/medewerker/contacten/{contact.pk}/").content.decode()
+
+    assert "Kennisbank" not in page and "Contact afsluiten" not in page
