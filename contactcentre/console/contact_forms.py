@@ -66,7 +66,7 @@ class PanelForm(forms.Form):
 
 
 def shortcut(letter: str, widget_class=forms.TextInput, **attrs):
-    """A widget that Alt+`letter` focuses (static/console/contact.js)."""
+    """A widget that Alt+`letter` focuses (static/console/keyboard.js)."""
     return widget_class(attrs={"data-shortcut": letter, **attrs})
 
 

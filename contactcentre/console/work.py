@@ -3,7 +3,7 @@ contact's workspace), the queues I work with their count and oldest item, and th
 next (from all my queues or one), take a waiting item, give it back, finish it, answer it in writing
 on its own channel, record a callback's outcome. Every action is a form post answered with a redirect
 to the page (its result as a message), so the page works without script; keyboard shortcuts are
-static/console/shortcuts.js. staff_screen comes before the method check: an anonymous caller is sent
+static/console/keyboard.js. staff_screen comes before the method check: an anonymous caller is sent
 to sign in whatever the method."""
 
 from django.contrib import messages

@@ -89,7 +89,7 @@ def test_an_anonymous_contact_at_hand_offers_the_search_and_the_shortcuts(client
 
     assert "Wie is het?" in page and f'action="/medewerker/contacten/{contact.pk}/persoon/"' in page
     assert "<kbd>Alt</kbd>+<kbd>Z</kbd>" in page and 'data-shortcut="z"' in page
-    assert 'src="/static/console/contact.js"' in page and "<script>" not in page
+    assert 'src="/static/console/keyboard.js"' in page and "<script>" not in page
     assert "Gegevens wijzigen" not in page  # nobody to change data of yet
 
 
