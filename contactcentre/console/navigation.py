@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from contactcentre.api import roles
 from contactcentre.api.backends import user_group_names
 
 
@@ -19,7 +20,10 @@ class Screen:
     roles: frozenset[str]  # empty: every signed-in staff member
 
 
-SCREENS = (Screen("staff-home", _("Start"), frozenset()),)
+SCREENS = (
+    Screen("staff-home", _("Start"), frozenset()),
+    Screen("console-board", _("Bord"), frozenset({roles.SUPERVISOR})),
+)
 
 
 def screens_for(user) -> list[dict]:

@@ -15,7 +15,7 @@ from casemanagement.selectors import articles_tried_before_escalation, escalatio
 from contactcentre.interactions.selectors import contact_figures, waiting_calls_overview, work_queue_overview
 
 VIEW_BOARD = "interactions.view_live_board"
-QUEUE_FIELDS = ("code", "name", "waiting", "in_progress", "longest_wait_seconds")
+QUEUE_FIELDS = ("code", "name", "waiting", "in_progress", "agents", "longest_wait_seconds")
 
 
 def start_of_day(now: datetime) -> datetime:

@@ -176,17 +176,20 @@ def work_items_open(*, principal: Principal, queue_code: str | None = None) -> Q
 
 
 def work_queue_overview(*, now=None) -> list[dict]:
-    """Per active queue: waiting, in progress, the oldest waiting item's age in seconds (the boards)."""
+    """Per active queue: waiting, in progress, the staff members holding its items now (agents), the
+    oldest waiting item's age in seconds (the boards)."""
     now = now or timezone.now()
+    claimed = Q(work_items__status=WorkItem.Status.CLAIMED)
     rows = (
         WorkQueue.objects.filter(is_active=True)
         .annotate(
             waiting=Count("work_items", filter=Q(work_items__status=WorkItem.Status.OPEN)),
-            in_progress=Count("work_items", filter=Q(work_items__status=WorkItem.Status.CLAIMED)),
+            in_progress=Count("work_items", filter=claimed),
+            agents=Count("work_items__claimed_by", filter=claimed, distinct=True),
             oldest=Min("work_items__created_at", filter=Q(work_items__status=WorkItem.Status.OPEN)),
         )
         .order_by("name")
-        .values("id", "code", "name", "waiting", "in_progress", "oldest")
+        .values("id", "code", "name", "waiting", "in_progress", "agents", "oldest")
     )
     return [{**row, "longest_wait_seconds": _seconds_since(row["oldest"], now)} for row in rows]
 

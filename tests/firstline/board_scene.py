@@ -37,8 +37,11 @@ def board_scene(now: datetime) -> Scene:
         WorkQueue.objects.get_or_create(code=code, defaults={"name": name, "is_active": active})[0]
         for code, (name, active) in mine.items()
     )
-    for status, created in (("open", 90), ("open", 30), ("claimed", 600), ("done", 900)):
-        WorkItem.objects.create(queue=post, kind="scan", title="Brief", status=status, created_at=ago(created))
+    for status, created in (("open", 90), ("open", 30), ("claimed", 600), ("claimed", 700), ("done", 900)):
+        holder = line.agent if status == "claimed" else None  # one agent holds both claimed items
+        WorkItem.objects.create(
+            queue=post, kind="scan", title="Brief", status=status, created_at=ago(created), claimed_by=holder
+        )
     WorkItem.objects.create(queue=sms, kind="sms", title="Sms", status="cancelled", created_at=ago(50))
 
     for started in (120, 45):  # waiting in the phone queue

@@ -25,8 +25,8 @@ def test_the_board_counts_what_waits_and_what_is_due(scene):
         "at": NOW,
         "calls": {"waiting": 2, "longest_wait_seconds": 120},
         "queues": [
-            {"code": "post", "name": "Post", "waiting": 2, "in_progress": 1, "longest_wait_seconds": 90},
-            {"code": "sms", "name": "Sms", "waiting": 0, "in_progress": 0, "longest_wait_seconds": 0},
+            {"code": "post", "name": "Post", "waiting": 2, "in_progress": 2, "agents": 1, "longest_wait_seconds": 90},
+            {"code": "sms", "name": "Sms", "waiting": 0, "in_progress": 0, "agents": 0, "longest_wait_seconds": 0},
         ],
         "escalations": {
             "past_deadline": 1,

@@ -1,0 +1,14 @@
+"""How the board shows a figure; static/console/board.js formats its live updates the same way."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def duration(seconds) -> str:
+    """Seconds as minutes:seconds ("4:05"); none (nothing ended yet) as a dash."""
+    if seconds is None or seconds == "":
+        return "–"
+    minutes, rest = divmod(int(seconds), 60)
+    return f"{minutes}:{rest:02d}"
