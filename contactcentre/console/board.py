@@ -6,6 +6,7 @@ rows by data-field), so the page and the script read one shape. The same permiss
 import json
 
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from casemanagement.models import Escalation
@@ -27,7 +28,8 @@ def board(request):
             "board": figures,
             "channel_rows": [(code, label, today["channels"][code]) for code, label in Channel.choices],
             "door_rows": [(code, label, today["doors"][code]) for code, label in Door.choices],
-            # The script names a row's state as the page does.
+            # The script shows times and states as the page does.
+            "time_zone": timezone.get_current_timezone_name(),
             "state_labels": json.dumps({code: str(label) for code, label in Escalation.State.choices}),
         },
     )

@@ -2,6 +2,8 @@
 
 from django import template
 
+from casemanagement.models import Escalation
+
 register = template.Library()
 
 
@@ -12,3 +14,8 @@ def duration(seconds) -> str:
         return "–"
     minutes, rest = divmod(int(seconds), 60)
     return f"{minutes}:{rest:02d}"
+
+
+@register.filter
+def escalation_state(code: str) -> str:
+    return Escalation.State(code).label
