@@ -2,10 +2,22 @@
 out a person's contacts write the processing-log record."""
 
 from collections.abc import Iterable
-
 from datetime import datetime, timedelta
 
-from django.db.models import Case, Count, DurationField, ExpressionWrapper, F, Min, Q, QuerySet, Sum, TextChoices, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+    TextChoices,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
