@@ -15,6 +15,7 @@
   var timeZone = board.dataset.timeZone;
   var delay = 1000;
   var lost = false;
+  var pending = [];
 
   function at(data, path) {
     return path.split(".").reduce(function (value, key) {
@@ -80,15 +81,22 @@
     return element ? parseInt(element.textContent, 10) || 0 : 0;
   }
 
+  // What happens together is said together (the connection back and the callers waiting, say), once.
   function announce(key, number) {
-    announcer.textContent = announcer.dataset[key].replace("{n}", number);
+    if (!pending.length) {
+      window.setTimeout(function () {
+        announcer.textContent = pending.join(" ");
+        pending = [];
+      }, 100);
+    }
+    pending.push(announcer.dataset[key].replace("{n}", number));
   }
 
   function fill(data) {
     var overdue = at(data, "escalations.past_deadline");
     var callers = at(data, "calls.waiting");
     if (overdue > shown("escalations.past_deadline")) announce("textOverdue", overdue);
-    else if (callers > 0 && shown("calls.waiting") === 0) announce("textCalls", callers);
+    if (callers > 0 && shown("calls.waiting") === 0) announce("textCalls", callers);
     board.querySelectorAll("[data-board]").forEach(function (element) {
       show(element, at(data, element.dataset.board));
     });
