@@ -16,8 +16,8 @@ from contactcentre.interactions.models import Channel
 from contactcentre.interactions.selectors import Door
 
 
+@staff_screen(VIEW_BOARD)  # first: an anonymous visitor is sent to sign in whatever the method
 @require_GET
-@staff_screen(VIEW_BOARD)
 def board(request):
     figures = supervisor_board()
     today = figures["today"]

@@ -92,11 +92,13 @@ def test_queues_and_escalations_past_their_deadline_are_on_the_page(client, sett
 
 def test_only_supervisors_open_the_board(client):
     assert client.get(URL)["Location"].startswith("/aanmelden/?next=")
+    assert client.post(URL)["Location"].startswith("/aanmelden/?next=")
     for role in (roles.AGENT, roles.COUNTER_CLERK, roles.POST_ROOM):
         signed_in(client, role)
         assert client.get(URL).status_code == 403, role
     signed_in(client, roles.SUPERVISOR)
     assert client.get(URL).status_code == 200
+    assert client.post(URL).status_code == 405  # a page to read; nothing is written here
 
 
 def test_the_menu_offers_the_board_to_supervisors_only(client):
