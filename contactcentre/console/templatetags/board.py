@@ -10,7 +10,7 @@ register = template.Library()
 @register.filter
 def duration(seconds) -> str:
     """Seconds as minutes:seconds ("4:05"); none (nothing ended yet) as a dash."""
-    if seconds is None or seconds == "":
+    if seconds is None:
         return "–"
     minutes, rest = divmod(int(seconds), 60)
     return f"{minutes}:{rest:02d}"
@@ -18,4 +18,5 @@ def duration(seconds) -> str:
 
 @register.filter
 def escalation_state(code: str) -> str:
+    """An escalation's state as the page names it (the script has the same names, data-state-labels)."""
     return Escalation.State(code).label
