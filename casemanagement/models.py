@@ -326,6 +326,8 @@ class Escalation(models.Model):
         indexes = [
             models.Index(fields=["organisation", "state", "-created_at"], name="escalation_org_state_idx"),
             models.Index(fields=["party", "-created_at"], name="escalation_party_idx"),
+            # The day's escalations (the supervisors' board: the articles tried before escalating).
+            models.Index(fields=["created_at"], name="escalation_created_idx"),
             # The breach sweep: open escalations by their deadline.
             models.Index(
                 fields=["resolution_due"],

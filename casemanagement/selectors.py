@@ -415,6 +415,23 @@ def escalations_due_overview(*, now=None, limit: int = ESCALATIONS_DUE_LIMIT) ->
     return {**counts, "nearest": list(nearest[:limit])}
 
 
+FAILED_ARTICLES_LIMIT = 10
+
+
+def articles_tried_before_escalation(*, since, limit: int = FAILED_ARTICLES_LIMIT) -> list[dict]:
+    """The knowledge articles the first line tried before escalating, in escalations made since
+    `since`, most often first (the supervisors' board: what the knowledge base does not answer yet, a
+    signal for product development). Article ids, questions and counts only; one query on the index of
+    escalations by creation."""
+    tried = Escalation.articles_tried.through.objects.filter(escalation__created_at__gte=since)
+    rows = (
+        tried.values("article_id", title=F("article__question"))
+        .annotate(times=Count("escalation_id"))
+        .order_by("-times", "title", "article_id")
+    )
+    return list(rows[:limit])
+
+
 def escalations_list(*, principal: Principal, state: str = "", party_id: int | None = None) -> QuerySet[Escalation]:
     """Newest first, optionally one state or one person's; the page is handed out with
     escalations_hand_out (which logs it)."""

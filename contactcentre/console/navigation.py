@@ -27,6 +27,7 @@ SCREENS = (
     Screen("console-work", _("Werk"), frozenset({roles.AGENT, roles.COUNTER_CLERK, roles.SUPERVISOR})),
     Screen("counter-desks", _("Balie"), frozenset({roles.COUNTER_CLERK})),
     Screen("worklist", _("Werklijst"), frozenset({roles.CASE_WORKER})),
+    Screen("console-board", _("Bord"), frozenset({roles.SUPERVISOR})),
 )
 
 

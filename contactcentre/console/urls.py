@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contactcentre.console import contact_actions, contacts, oidc, views, work
+from contactcentre.console import board, contact_actions, contacts, oidc, views, work
 
 CONTACT = "medewerker/contacten/<int:contact_id>/"
 
@@ -28,4 +28,5 @@ urlpatterns = [
     path("medewerker/werk/<int:item_id>/afronden/", work.complete, name="console-work-complete"),
     path("medewerker/werk/<int:item_id>/antwoorden/", work.answer, name="console-work-answer"),
     path("medewerker/werk/<int:item_id>/terugbellen/", work.callback_outcome, name="console-work-callback"),
+    path("medewerker/bord/", board.board, name="console-board"),
 ]

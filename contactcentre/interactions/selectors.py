@@ -2,10 +2,25 @@
 out a person's contacts write the processing-log record."""
 
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
-from django.db.models import Count, F, Min, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+    TextChoices,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from contactcentre.errors import AccessDenied, NotFound
 from contactcentre.interactions.models import CallbackRequest, Channel, ContactMoment, WorkItem, WorkQueue
@@ -220,20 +235,23 @@ def work_items_at_hand(*, principal: Principal) -> list[WorkItem]:
 
 
 def work_queue_overview(*, now=None, principal: Principal | None = None) -> list[dict]:
-    """Per active queue: waiting, in progress, the oldest waiting item's age in seconds (the boards);
-    with a `principal`, only the queues they work (a supervisor: all)."""
+    """Per active queue: waiting, in progress, the staff members holding its items now (agents), the
+    oldest waiting item's age in seconds (the boards); with a `principal`, only the queues they work
+    (a supervisor: all)."""
     now = now or timezone.now()
+    claimed = Q(work_items__status=WorkItem.Status.CLAIMED)
     queues = WorkQueue.objects.filter(is_active=True)
     if principal is not None and not principal.has_perm("interactions.reassign_workitem"):
         queues = queues.filter(skilled__user_id=principal.user_id)
     rows = (
         queues.annotate(
             waiting=Count("work_items", filter=Q(work_items__status=WorkItem.Status.OPEN)),
-            in_progress=Count("work_items", filter=Q(work_items__status=WorkItem.Status.CLAIMED)),
+            in_progress=Count("work_items", filter=claimed),
+            agents=Count("work_items__claimed_by", filter=claimed, distinct=True),
             oldest=Min("work_items__created_at", filter=Q(work_items__status=WorkItem.Status.OPEN)),
         )
         .order_by("name")
-        .values("id", "code", "name", "waiting", "in_progress", "oldest")
+        .values("id", "code", "name", "waiting", "in_progress", "agents", "oldest")
     )
     return [{**row, "longest_wait_seconds": _seconds_since(row["oldest"], now)} for row in rows]
 
@@ -251,3 +269,69 @@ def waiting_calls_overview(*, now=None) -> dict:
         channel=Channel.PHONE, direction=ContactMoment.Direction.INBOUND, agent__isnull=True, ended_at__isnull=True
     ).aggregate(waiting=Count("id"), oldest=Min("started_at"))
     return {"waiting": row["waiting"], "longest_wait_seconds": _seconds_since(row["oldest"], now)}
+
+
+class Door(TextChoices):
+    """Who served a contact: a staff member (the console, the counter), the door itself without one (the
+    phone menu, the SMS answers, the portal, and what still waits in a queue), or an organisation's
+    own system that recorded it."""
+
+    STAFF = "staff", gettext_lazy("Medewerker")
+    SELF_SERVICE = "self_service", gettext_lazy("Zonder medewerker")
+    ORGANISATION = "organisation", gettext_lazy("Systeem van een organisatie")
+
+
+# Resolved without the second line: an answer, a status, a change of base data.
+ANSWERED_AT_FIRST_LINE = (
+    ContactMoment.Outcome.ANSWERED,
+    ContactMoment.Outcome.STATUS_GIVEN,
+    ContactMoment.Outcome.DATA_CHANGED,
+)
+
+_DOOR = Case(
+    When(organisation__isnull=False, then=Value(Door.ORGANISATION)),
+    When(agent__isnull=False, then=Value(Door.STAFF)),
+    default=Value(Door.SELF_SERVICE),
+)
+_HANDLED = Q(ended_at__isnull=False)
+
+
+def _figures(rows: list[dict]) -> dict:
+    """contacts, answered at the first line, escalated, and the average handling time in whole seconds
+    (None without an ended contact) of some (channel, door) rows together."""
+    handled = sum(row["handled"] for row in rows)
+    handling = sum((row["handling"] for row in rows if row["handling"]), timedelta())
+    return {
+        "contacts": sum(row["contacts"] for row in rows),
+        "answered": sum(row["answered"] for row in rows),
+        "escalated": sum(row["escalated"] for row in rows),
+        "average_handling_seconds": round(handling.total_seconds() / handled) if handled else None,
+    }
+
+
+def contact_figures(*, since: datetime, until: datetime) -> dict:
+    """The incoming contacts that started in [since, until) (the boards' figures of the day) per
+    channel, per door and in total, every channel and door present (zeros included). One aggregate
+    query on the index of contacts by start, whatever the number of contacts; counts only."""
+    rows = list(
+        ContactMoment.objects.filter(
+            direction=ContactMoment.Direction.INBOUND, started_at__gte=since, started_at__lt=until
+        )
+        .annotate(door=_DOOR)
+        .values("channel", "door")
+        .annotate(
+            contacts=Count("id"),
+            answered=Count("id", filter=Q(outcome__in=ANSWERED_AT_FIRST_LINE)),
+            escalated=Count("id", filter=Q(outcome=ContactMoment.Outcome.ESCALATED)),
+            handled=Count("id", filter=_HANDLED),
+            handling=Sum(
+                ExpressionWrapper(F("ended_at") - F("started_at"), output_field=DurationField()), filter=_HANDLED
+            ),
+        )
+        .order_by()
+    )
+    return {
+        "channels": {code: _figures([row for row in rows if row["channel"] == code]) for code in Channel.values},
+        "doors": {code: _figures([row for row in rows if row["door"] == code]) for code in Door.values},
+        "total": _figures(rows),
+    }

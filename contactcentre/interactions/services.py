@@ -84,6 +84,14 @@ def _log_contact(*, actor: Principal, action: str, contact: ContactMoment) -> No
     )
 
 
+def _board_tell(event: str, contact: ContactMoment) -> None:
+    """The board's figures of the day move with every contact recorded or closed (after commit)."""
+    data = {"contact_moment": contact.pk, "channel": contact.channel}
+    if contact.outcome:
+        data["outcome"] = contact.outcome
+    realtime.publish(realtime.BOARD_GROUP, event, data)
+
+
 def contact_moment_record(
     *,
     channel: str,
@@ -143,6 +151,7 @@ def contact_moment_record(
             if life_event is not None or articles:
                 _link_knowledge(contact, life_event=life_event, articles=articles)
             _log_contact(actor=actor, action=ProcessingRecord.Action.CREATE, contact=contact)
+            _board_tell("contact.recorded", contact)
     except IntegrityError:
         if not external_id:
             raise
@@ -291,6 +300,7 @@ def contact_moment_close(
     if life_event is not None or articles:
         _link_knowledge(contact, life_event=life_event, articles=articles)
     _log_contact(actor=actor, action=ProcessingRecord.Action.UPDATE, contact=contact)
+    _board_tell("contact.closed", contact)
     return contact
 
 

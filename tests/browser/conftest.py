@@ -1,12 +1,17 @@
 """Screen tests in a real browser: Debian's chromium driven by Playwright (never a downloaded browser),
-against pytest-django's live server, with axe-core checking each page visited. They run in CI's
-PostgreSQL + Redis pass (and wherever DATABASE_URL points at PostgreSQL)."""
+against pytest-django's live server (or, for pages with a websocket, `asgi_live_server`), with axe-core
+checking each page visited. They run in CI's PostgreSQL + Redis pass (and wherever DATABASE_URL points
+at PostgreSQL)."""
 
+import concurrent.futures
 import os
 import shutil
+import socket
+import threading
+import time
 
 import pytest
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from contactcentre import kennisbank
 from contactcentre.registry.services import organisations_import
@@ -55,9 +60,72 @@ def browser():
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
+class AsgiLiveServer:
+    """The project's ASGI application (HTTP, static files and websockets) served by uvicorn in a thread
+    of this process, on one free port for its whole life; stop() and start() again drop and restore
+    every connection (a server that went away and came back)."""
+
+    def __init__(self):
+        from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+
+        from contactcentre.asgi import application
+
+        self.app = ASGIStaticFilesHandler(application)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = None
+
+    def start(self) -> None:
+        import uvicorn
+
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, name="asgi-live-server", daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            assert self.thread.is_alive() and time.monotonic() < deadline, "the ASGI live server did not start"
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+def elsewhere(function, /, **kwargs):
+    """`function(**kwargs)` run and committed in a thread of its own, as a door or another screen would
+    (a request of another process): Playwright's event loop in the test's thread makes realtime's
+    publishing after commit impossible there. Returns what it returns, raises what it raises."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        try:
+            return pool.submit(function, **kwargs).result()
+        finally:
+            pool.submit(connections.close_all).result()
+
+
 @pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="nl-NL")
+def asgi_live_server(transactional_db):
+    """Like pytest-django's live_server (`.url`, the test database, committed data), but serving the
+    ASGI application, so pages can open their websockets (live_server speaks WSGI only). Requested by a
+    test, it is also the server the `page` (and so `staff_page`) fixture browses. Its requests' database
+    connections close when each request ends (CONN_MAX_AGE 0 meanwhile), so none outlives the test."""
+    database = connections.settings[DEFAULT_DB_ALIAS]  # the dict every new connection is made from
+    kept = database["CONN_MAX_AGE"]
+    database["CONN_MAX_AGE"] = 0
+    server = AsgiLiveServer()
+    server.start()
+    yield server
+    server.stop()
+    database["CONN_MAX_AGE"] = kept
+
+
+@pytest.fixture
+def page(browser, request):
+    server_name = "asgi_live_server" if "asgi_live_server" in request.fixturenames else "live_server"
+    server = request.getfixturevalue(server_name)
+    context = browser.new_context(base_url=server.url, locale="nl-NL")
     context.set_default_timeout(10_000)
     yield context.new_page()
     context.close()

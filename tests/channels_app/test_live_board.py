@@ -68,7 +68,7 @@ async def test_the_board_opens_with_the_figures_of_the_board_selector(scene):
     assert snapshot["data"] == as_sent(expected)
     assert snapshot["data"]["calls"]["waiting"] == 2
     assert [(row["code"], row["waiting"], row["in_progress"]) for row in snapshot["data"]["queues"]] == [
-        ("post", 2, 1),
+        ("post", 2, 2),
         ("sms", 0, 0),
     ]
     assert [row["reference"] for row in snapshot["data"]["escalations"]["nearest"]] == [

@@ -201,7 +201,12 @@ def test_the_status_callback_records_duration_and_outcome_once(signed_twilio, se
     call = VoiceCall.objects.get()
     assert (call.call_status, call.duration_seconds, call.ended_at is not None) == ("completed", 95, True)
     assert events(sent) == [
-        (realtime.BOARD_GROUP, "call.ended", {"contact_moment": contact.pk, "queue": "", "status": "completed"})
+        (
+            realtime.BOARD_GROUP,
+            "contact.closed",
+            {"contact_moment": contact.pk, "channel": "phone", "outcome": "status_given"},
+        ),
+        (realtime.BOARD_GROUP, "call.ended", {"contact_moment": contact.pk, "queue": "", "status": "completed"}),
     ]
     records = ProcessingRecord.objects.count()
     sent.clear()

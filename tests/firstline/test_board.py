@@ -19,12 +19,14 @@ def scene(settings):
 
 
 def test_the_board_counts_what_waits_and_what_is_due(scene):
-    assert supervisor_board(now=NOW) == {
+    board = supervisor_board(now=NOW)
+    # Today's figures: tests/firstline/test_board_figures.py.
+    assert {key: board[key] for key in ("at", "calls", "queues", "escalations")} == {
         "at": NOW,
         "calls": {"waiting": 2, "longest_wait_seconds": 120},
         "queues": [
-            {"code": "post", "name": "Post", "waiting": 2, "in_progress": 1, "longest_wait_seconds": 90},
-            {"code": "sms", "name": "Sms", "waiting": 0, "in_progress": 0, "longest_wait_seconds": 0},
+            {"code": "post", "name": "Post", "waiting": 2, "in_progress": 2, "agents": 1, "longest_wait_seconds": 90},
+            {"code": "sms", "name": "Sms", "waiting": 0, "in_progress": 0, "agents": 0, "longest_wait_seconds": 0},
         ],
         "escalations": {
             "past_deadline": 1,
@@ -64,10 +66,10 @@ def test_an_empty_centre_has_zero_figures(settings):
     assert board["escalations"] == {"past_deadline": 0, "near_deadline": 0, "nearest": []}
 
 
-def test_four_queries_and_no_processing_log_whatever_the_volume(scene, django_assert_num_queries):
+def test_six_queries_and_no_processing_log_whatever_the_volume(scene, django_assert_num_queries):
     board_scene(NOW)  # twice the calls, items and escalations
     logged = ProcessingRecord.objects.count()
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         board = supervisor_board(now=NOW)
     assert board["calls"]["waiting"] == 4
     assert ProcessingRecord.objects.count() == logged  # counts and references only: nobody's data read

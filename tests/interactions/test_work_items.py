@@ -182,7 +182,7 @@ def test_the_overview_counts_per_queue_in_one_query(queues):
     with CaptureQueriesContext(connection) as queries:
         rows = {row["code"]: row for row in work_queue_overview()}
     assert len(queries) == 1
-    assert (rows["email"]["waiting"], rows["email"]["in_progress"]) == (2, 1)
+    assert (rows["email"]["waiting"], rows["email"]["in_progress"], rows["email"]["agents"]) == (2, 1, 1)
     assert (rows["post"]["waiting"], rows["post"]["longest_wait_seconds"]) == (0, 0)
 
 
