@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('casemanagement', '0005_escalation_attachments'),
+        ('casemanagement', '0006_case_workers'),
         ('interactions', '0007_live_board'),
         ('lifeevents', '0003_gin_fastupdate_off'),
         ('registry', '0004_verification_message_code_seed'),
