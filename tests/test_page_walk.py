@@ -8,10 +8,11 @@ The API (its own authorisation tests per endpoint), the admin (Django's) and Twi
 import pytest
 from django.urls import reverse
 
+from casemanagement.models import CaseWorker
 from contactcentre.api import roles
 from contactcentre.console.navigation import SCREENS
 from tests.casemanagement.factories import PersonFactory, make_case
-from tests.factories import UserFactory
+from tests.factories import OrganisationFactory, UserFactory
 from tests.url_walk import all_routes, parameterised_names
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +21,17 @@ OUTSIDE = ("/api/", "/admin/", "/twilio/", "/static/")
 PAGES = [(name, path) for path, name in all_routes() if name and not path.startswith(OUTSIDE)]
 WITH_IDS = parameterised_names()
 # Public by design (tests/api/test_url_access.py walks every route anonymously against its allowlist).
-PUBLIC_PREFIXES = ("public-", "portal-log", "staff-log", "healthz", "readyz", "demo-", "counter-waiting-room")
+PUBLIC_PREFIXES = (
+    "public-",
+    "portal-log",
+    "portal-digid-",
+    "staff-log",
+    "staff-oidc-",
+    "healthz",
+    "readyz",
+    "demo-",
+    "counter-waiting-room",
+)
 PRIVATE = [(name, path) for name, path in PAGES if not name.startswith(PUBLIC_PREFIXES)]
 STAFF_PAGES = [(name, path) for name, path in PRIVATE if not path.startswith("/mijn/")]
 CITIZEN_PAGES = [(name, path) for name, path in PRIVATE if path.startswith("/mijn/")]
@@ -37,7 +48,10 @@ ROLES = sorted(roles.ROLE_LABELS)
 
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_sees_the_screens_of_its_menu_and_no_other(client, role):
-    client.force_login(UserFactory(role=role))
+    user = UserFactory(role=role)
+    if role == roles.CASE_WORKER:  # a case worker works for an organisation (without one: a 403 that says so)
+        CaseWorker.objects.create(user=user, organisation=OrganisationFactory())
+    client.force_login(user)
     for screen in SCREENS:
         response = client.get(reverse(screen.url_name))
         allowed = not screen.roles or role in screen.roles
