@@ -100,6 +100,19 @@ def logout(request):
     return redirect(reverse("public-home"))
 
 
+# Where my question to an organisation stands, as a citizen would say it.
+_STATE = Escalation.State
+ESCALATION_STATE_TEXT = {
+    _STATE.NEW: _lazy("Wordt doorgestuurd"),
+    _STATE.DELIVERED: _lazy("Ontvangen door de organisatie"),
+    _STATE.ACCEPTED: _lazy("In behandeling"),
+    _STATE.IN_PROGRESS: _lazy("In behandeling"),
+    _STATE.RESOLVED: _lazy("Afgehandeld"),
+    _STATE.RETURNED: _lazy("Terug bij het contactcentrum"),
+    _STATE.FORWARDED: _lazy("Doorgestuurd naar een andere organisatie"),
+}
+
+
 @citizen_required  # first: an anonymous visitor is sent to sign in, whatever the method
 @require_GET
 def home(request):
@@ -115,19 +128,6 @@ def home(request):
         for row in escalations_of_citizen(principal=citizen)
     ]
     return render(request, "portal/mijn_home.html", {"cases": cases, "escalations": escalations})
-
-
-# Where my question to an organisation stands, as a citizen would say it.
-_STATE = Escalation.State
-ESCALATION_STATE_TEXT = {
-    _STATE.NEW: _lazy("Wordt doorgestuurd"),
-    _STATE.DELIVERED: _lazy("Ontvangen door de organisatie"),
-    _STATE.ACCEPTED: _lazy("In behandeling"),
-    _STATE.IN_PROGRESS: _lazy("In behandeling"),
-    _STATE.RESOLVED: _lazy("Afgehandeld"),
-    _STATE.RETURNED: _lazy("Terug bij het contactcentrum"),
-    _STATE.FORWARDED: _lazy("Doorgestuurd naar een andere organisatie"),
-}
 
 
 def my_base_data(citizen) -> dict:
