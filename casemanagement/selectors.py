@@ -469,6 +469,50 @@ def escalations_hand_out(
     return escalations
 
 
+CITIZEN_ESCALATIONS_LIMIT = 50
+
+
+def escalations_of_citizen(*, principal: Principal, limit: int = CITIZEN_ESCALATIONS_LIMIT) -> list[dict]:
+    """The signed-in citizen's own questions to second-line organisations, newest first, as what they
+    may read of them: never the first line's context, the routing, the queue nor the timeline's notes.
+    One query; the read logged as self service. Nobody but a citizen reads them here."""
+    if not principal.is_citizen:
+        return []
+    escalations = (
+        Escalation.objects.filter(party_id=principal.party_id)
+        .select_related("organisation", "contact_moment__life_event")
+        .only(
+            "reference",
+            "party_id",
+            "question",
+            "state",
+            "resolution_due",
+            "resolution_text",
+            "created_at",
+            "organisation__name",
+            "contact_moment__life_event__name",
+        )
+        .order_by("-created_at", "-id")[:limit]
+    )
+    shown = escalations_hand_out(
+        escalations=escalations, principal=principal, purpose=Purpose.SELF_SERVICE, purpose_reference=""
+    )
+    return [
+        {
+            "reference": escalation.reference,
+            "organisation": escalation.organisation.name,
+            "question": escalation.question,
+            "life_event": escalation.contact_moment.life_event.name if escalation.contact_moment.life_event else "",
+            "state": escalation.state,
+            "is_open": escalation.is_open,
+            "resolution_due": escalation.resolution_due,
+            "resolution_text": escalation.resolution_text if escalation.state == Escalation.State.RESOLVED else "",
+            "created_at": escalation.created_at,
+        }
+        for escalation in shown
+    ]
+
+
 def escalation_get(*, reference: str, principal: Principal) -> Escalation:
     """One escalation the principal may see, with its timeline, deliveries and the articles tried
     (prefetched); NotFound for anything else, also another organisation's (it does not exist for them)."""

@@ -23,7 +23,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contactcentre.errors import AccessDenied, NotFound
-from contactcentre.interactions.models import CallbackRequest, Channel, ContactMoment, WorkItem, WorkQueue
+from contactcentre.interactions.models import (
+    CallbackRequest,
+    Channel,
+    ContactMoment,
+    Notification,
+    WorkItem,
+    WorkQueue,
+)
 from contactcentre.principal import Principal
 from contactcentre.processinglog.models import ProcessingRecord
 from contactcentre.processinglog.purposes import Purpose
@@ -183,6 +190,18 @@ def rows_read_log(
             purpose_reference=purpose_reference,
         )
     return rows
+
+
+def notifications_of_citizen(*, principal: Principal) -> QuerySet[Notification]:
+    """The signed-in citizen's own messages, newest first (nobody else reads them here); hand a page
+    out with rows_read_log (object type "notification"), which logs the read."""
+    if not principal.is_citizen:
+        return Notification.objects.none()
+    return (
+        Notification.objects.filter(party_id=principal.party_id)
+        .only("id", "party_id", "channel", "subject", "body", "status", "created_at", "sent_at")
+        .order_by("-created_at", "-id")
+    )
 
 
 def work_items_of_agent(*, principal: Principal) -> QuerySet[WorkItem]:

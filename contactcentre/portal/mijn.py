@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from casemanagement.selectors import cases_of_party, cases_present
+from casemanagement.models import Escalation
+from casemanagement.selectors import cases_of_party, cases_present, escalations_of_citizen
 from contactcentre.errors import DomainError
 from contactcentre.firstline.services import QUESTION_MAX, web_question_submit
 from contactcentre.portal import digid
@@ -99,6 +100,19 @@ def logout(request):
     return redirect(reverse("public-home"))
 
 
+# Where my question to an organisation stands, as a citizen would say it.
+_STATE = Escalation.State
+ESCALATION_STATE_TEXT = {
+    _STATE.NEW: _lazy("Wordt doorgestuurd"),
+    _STATE.DELIVERED: _lazy("Ontvangen door de organisatie"),
+    _STATE.ACCEPTED: _lazy("In behandeling"),
+    _STATE.IN_PROGRESS: _lazy("In behandeling"),
+    _STATE.RESOLVED: _lazy("Afgehandeld"),
+    _STATE.RETURNED: _lazy("Terug bij het contactcentrum"),
+    _STATE.FORWARDED: _lazy("Doorgestuurd naar een andere organisatie"),
+}
+
+
 @citizen_required  # first: an anonymous visitor is sent to sign in, whatever the method
 @require_GET
 def home(request):
@@ -109,7 +123,11 @@ def home(request):
         assurance=citizen.assurance,
         purpose=SELF,
     )
-    return render(request, "portal/mijn_home.html", {"cases": cases})
+    escalations = [
+        {**row, "state_text": ESCALATION_STATE_TEXT.get(row["state"], "")}
+        for row in escalations_of_citizen(principal=citizen)
+    ]
+    return render(request, "portal/mijn_home.html", {"cases": cases, "escalations": escalations})
 
 
 def my_base_data(citizen) -> dict:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contactcentre.portal import callbacks, digid, mijn, page_feedback, preferences, public
+from contactcentre.portal import callbacks, digid, mijn, my_messages, page_feedback, preferences, public
 
 urlpatterns = [
     path("", public.home, name="public-home"),
@@ -16,6 +16,7 @@ urlpatterns += [
     path("mijn/inloggen/digid/", digid.callback, name="portal-digid-callback"),
     path("mijn/uitloggen/", mijn.logout, name="portal-logout"),
     path("mijn/", mijn.home, name="portal-home"),
+    path("mijn/berichten/", my_messages.my_messages, name="portal-messages"),
     path("mijn/gegevens/", mijn.my_data, name="portal-data"),
     path("mijn/gegevens/controle/", mijn.verify, name="portal-verify"),
     path("mijn/toestemmingen/", mijn.consents, name="portal-consents"),

@@ -1,7 +1,7 @@
 """A case worker of the permit authority signs in, opens an escalation on the worklist, accepts it and
 resolves it with a text for the citizen; the citizen gets the outcome by SMS (their preferred channel)
-and, signed in to the portal, reads in "Wie zag mijn gegevens" that the organisation handled their
-question. The portal has no page of escalations yet: the outcome reaches the citizen as the message.
+and, signed in to the portal, sees the outcome on "Mijn zaken", the message (sent by SMS) on "Mijn
+berichten", and in "Wie zag mijn gegevens" that the organisation handled their question.
 axe-core on every page."""
 
 import json
@@ -91,6 +91,19 @@ def test_a_case_worker_resolves_an_escalation_and_the_citizen_gets_the_outcome(
     citizen.get_by_label(person.display_name).check()
     citizen.get_by_role("button", name="Inloggen").click()
     expect(citizen.get_by_role("heading", level=1)).to_have_text("Mijn zaken")
+    question = citizen.get_by_role("row").filter(has_text=escalation.reference)
+    expect(question).to_contain_text("Mag ik een dakkapel aan de voorkant plaatsen?")
+    expect(question).to_contain_text("Omgevingsdienst Regio Voorbeeldstad")
+    expect(question.get_by_role("cell").nth(1)).to_have_text(f"AfgehandeldUitkomst: {OUTCOME}")  # a <br> between
+    expect(question).not_to_contain_text("Het artikel over dakkapellen")  # the first line's own context
+    assert_accessible(citizen)
+
+    citizen.get_by_role("link", name="Mijn berichten").click()
+    expect(citizen.get_by_role("heading", level=1)).to_have_text("Mijn berichten")
+    outcome = citizen.get_by_role("article").filter(has=citizen.get_by_role("heading", name="Uw vraag is afgehandeld"))
+    expect(outcome).to_contain_text("Per sms")
+    expect(outcome).to_contain_text(f"Uw vraag met kenmerk {escalation.reference} is afgehandeld")
+    expect(outcome).to_contain_text(OUTCOME)
     assert_accessible(citizen)
     citizen.get_by_role("link", name="Wie zag mijn gegevens").click()
     handled = citizen.get_by_role("row").filter(has_text="Medewerker (omgevingsdienst)")
