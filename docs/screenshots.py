@@ -30,14 +30,25 @@ PUBLIC = [
 ]
 CITIZEN = [
     ("portal-my-cases.png", "/mijn/"),
+    ("portal-my-messages.png", "/mijn/berichten/"),
     ("portal-my-data.png", "/mijn/gegevens/"),
     ("portal-consents.png", "/mijn/toestemmingen/"),
+    ("portal-callback.png", "/mijn/terugbellen/"),
     ("portal-who-saw-my-data.png", "/mijn/inzage/"),
 ]
-STAFF = [
-    ("staff-home.png", "/medewerker/"),
-    ("twilio-simulator.png", "/demo/twilio/"),
-]
+# Per demo log-in, its screens.
+STAFF = {
+    "agent": [
+        ("staff-home.png", "/medewerker/"),
+        ("console-work.png", "/medewerker/werk/"),
+        ("console-new-contact.png", "/medewerker/contacten/nieuw/"),
+        ("twilio-simulator.png", "/demo/twilio/"),
+    ],
+    "balie": [("counter-desk.png", "/balie/stadhuis/")],
+    "behandelaar": [("worklist.png", "/behandelaar/")],
+    "teamleider": [("supervisor-board.png", "/medewerker/bord/")],
+}
+DEMO_CASE = "DEMO0000"  # a demo case (casemanagement/demo.py): the agent opens its person's workspace
 
 
 def shoot(page, base: str, name: str, path: str) -> None:
@@ -66,13 +77,25 @@ def main() -> None:
             shoot(page, base, name, path)
         page.close()
 
-        page = browser.new_page(viewport=viewport, locale="nl-NL")
-        page.goto(base + "/aanmelden/")
-        page.get_by_label("Gebruikersnaam").fill("agent")
-        page.get_by_label("Wachtwoord").fill(STAFF_PASSWORD)
-        page.get_by_role("button", name="Aanmelden").click()
-        for name, path in STAFF:
-            shoot(page, base, name, path)
+        for username, screens in STAFF.items():
+            page = browser.new_page(viewport=viewport, locale="nl-NL")
+            page.goto(base + "/aanmelden/")
+            page.get_by_label("Gebruikersnaam").fill(username)
+            page.get_by_label("Wachtwoord").fill(STAFF_PASSWORD)
+            page.get_by_role("button", name="Aanmelden").click()
+            for name, path in screens:
+                shoot(page, base, name, path)
+            if username == "agent":
+                page.goto(base + "/medewerker/contacten/nieuw/")
+                page.get_by_label("Vraag (kort)").fill("Wanneer hoor ik iets over mijn aanvraag?")
+                page.get_by_label("Zaaknummer").fill(DEMO_CASE)
+                page.get_by_role("button", name="Contact openen").click()
+                page.get_by_label("Zoek in de kennisbank").fill("status van mijn aanvraag")
+                page.get_by_role("button", name="Zoeken").click()
+                page.wait_for_selector("#kennis-aantal")
+                page.screenshot(path=str(HERE / "console-contact.png"), full_page=True)
+                print(f"{'console-contact.png':32} (a contact opened by case reference)")
+            page.close()
         browser.close()
 
 
