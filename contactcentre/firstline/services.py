@@ -248,28 +248,33 @@ def _articles_for(*, text: str, channel: str, life_events: list) -> list:
 QUESTION_MAX = 2000
 
 
-@transaction.atomic
-def web_question_submit(*, citizen: Principal, question: str) -> ContactMoment:
-    """A signed-in citizen's question that the search did not answer: a web contact of theirs (at their
-    sign-in's assurance), classified to a life event where the search is sure, and a work item in the
-    "web" queue for an agent to answer."""
+def _citizen_web_contact(*, citizen: Principal, question: str, **recorded) -> ContactMoment:
+    """A web contact of the signed-in citizen (at their sign-in's assurance) with their question."""
     question = question.strip()
     if not citizen.is_citizen:
-        raise ValidationFailed(_("Alleen een ingelogde burger stelt hier een vraag."))
+        raise ValidationFailed(_("Alleen een ingelogde burger kan dit hier doen."))
     if not question or len(question) > QUESTION_MAX:
         raise ValidationFailed(
             field_errors={"question": [_("Stel uw vraag in hoogstens %(max)s tekens.") % {"max": QUESTION_MAX}]}
         )
-    party = Party.objects.get(pk=citizen.party_id)
     contact, _created = contact_moment_record(
         channel=Channel.WEB,
         actor=citizen,
-        party=party,
+        party=Party.objects.get(pk=citizen.party_id),
         identified_by=ContactMoment.IdentifiedBy.DIGID,
         assurance=citizen.assurance,
         question=question,
-        life_event=life_event_classify(text=question),
+        **recorded,
     )
+    return contact
+
+
+@transaction.atomic
+def web_question_submit(*, citizen: Principal, question: str) -> ContactMoment:
+    """A signed-in citizen's question that the search did not answer: a web contact of theirs,
+    classified to a life event where the search is sure, and a work item in the "web" queue for an
+    agent to answer."""
+    contact = _citizen_web_contact(citizen=citizen, question=question, life_event=life_event_classify(text=question))
     work_item_create(
         queue_code="web",
         kind=WorkItem.Kind.WEB,
@@ -284,32 +289,16 @@ def web_question_submit(*, citizen: Principal, question: str) -> ContactMoment:
 def web_callback_request_submit(
     *, citizen: Principal, queue_code: str, phone_number: str, question: str, call_after, call_before
 ) -> CallbackRequest:
-    """A signed-in citizen asks to be called back: a web contact of theirs (at their sign-in's
-    assurance), closed as "callback requested", and the callback with its work item in the queue."""
-    if not citizen.is_citizen:
-        raise ValidationFailed(_("Alleen een ingelogde burger vraagt hier een terugbelverzoek aan."))
-    question = question.strip()
-    if not question or len(question) > QUESTION_MAX:
-        raise ValidationFailed(
-            field_errors={"question": [_("Beschrijf uw vraag in hoogstens %(max)s tekens.") % {"max": QUESTION_MAX}]}
-        )
+    """A signed-in citizen asks to be called back: a web contact of theirs, closed as "callback
+    requested", and the callback with its work item in the queue."""
     queue = work_queue_get(code=queue_code)
-    party = Party.objects.get(pk=citizen.party_id)
-    contact, _created = contact_moment_record(
-        channel=Channel.WEB,
-        actor=citizen,
-        party=party,
-        identified_by=ContactMoment.IdentifiedBy.DIGID,
-        assurance=citizen.assurance,
-        topic=_("Terugbelverzoek via Mijn omgeving"),
-        question=question,
-    )
+    contact = _citizen_web_contact(citizen=citizen, question=question, topic=_("Terugbelverzoek via Mijn omgeving"))
     return callback_request_create(
         queue=queue,
         phone_number=phone_number,
-        question=question,
+        question=contact.question,
         actor=citizen,
-        party=party,
+        party=contact.party,
         contact_moment=contact,
         call_after=call_after,
         call_before=call_before,
