@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from redis.exceptions import RedisError
 
 from lifeevents.search import analysis
 
@@ -262,11 +263,16 @@ def _fingerprint() -> str:
 
 
 def current_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = _fingerprint()
-        if not cache.add(VERSION_KEY, version, timeout=None):
-            version = cache.get(VERSION_KEY) or version
+    """The index version shared through the cache; with the cache down (Redis refusing or silent), the
+    published articles' fingerprint itself, one query: the search keeps answering from the database."""
+    try:
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            version = _fingerprint()
+            if not cache.add(VERSION_KEY, version, timeout=None):
+                version = cache.get(VERSION_KEY) or version
+    except RedisError:
+        return _fingerprint()
     return version
 
 
@@ -296,5 +302,8 @@ def get_vocabulary() -> Vocabulary:
 
 def index_invalidate() -> None:
     """Called by the services (and the cache-invalidation signal) after articles change."""
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
     _local.clear()
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    except RedisError:  # the other processes see the change by its fingerprint within LOCAL_TTL_SECONDS
+        pass

@@ -339,3 +339,13 @@ def test_a_stopped_redis_gives_503s_and_keeps_the_agent_signed_in(serve, redis_s
     answers = _storm(base, scene)
     _report("stopped Redis (connection refused)", answers)
     _assert_degraded_but_answering(answers)
+
+
+@pytest.mark.django_db
+def test_the_knowledge_search_inside_a_contact_answers_while_the_cache_refuses(refused_cache, kb):
+    from lifeevents.search import search_articles
+    from lifeevents.search.index import index_invalidate
+
+    index_invalidate()  # an article changed meanwhile: no error either
+    hits = search_articles("ik ga verhuizen, hoe geef ik mijn nieuwe adres door", limit=3)
+    assert hits and all(hit.article.status == "published" for hit in hits)
