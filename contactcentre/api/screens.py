@@ -2,17 +2,19 @@
 worklist, board). Anonymous -> the sign-in page; signed in without the permissions -> 403 page;
 else the view runs with `request.principal`, the staff member as the one typed Principal the
 services and selectors take (DESIGN.md rule 12). The domain's NotFound and AccessDenied become the
-404 and 403 pages; the view maps its own validation errors to its form."""
+404 and 403 pages, RateLimited and ServiceUnavailable a page that says so (429/503, Retry-After); the
+view maps its own validation errors to its form."""
 
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import render
 from django_htmx.http import HttpResponseClientRedirect
 
 from contactcentre.api.backends import user_group_names
-from contactcentre.errors import AccessDenied, NotFound
+from contactcentre.errors import AccessDenied, NotFound, RateLimited, ServiceUnavailable
 from contactcentre.principal import Principal
 
 
@@ -41,6 +43,11 @@ def staff_screen(*perms: str):
                 raise Http404(str(error)) from error
             except AccessDenied as error:  # e.g. no purpose for this person: the 403 page
                 raise PermissionDenied(str(error)) from error
+            except (RateLimited, ServiceUnavailable) as error:  # refused for now (Redis down, too many tries)
+                response = render(request, "staff/refused.html", {"message": str(error)}, status=error.status)
+                if isinstance(error, ServiceUnavailable):
+                    response["Retry-After"] = str(error.retry_after)
+                return response
 
         return guarded
 

@@ -11,6 +11,7 @@ Django cache (Redis in production) so every process sees a change; writes bump i
 from __future__ import annotations
 
 import bisect
+import contextlib
 import itertools
 import math
 import threading
@@ -303,7 +304,6 @@ def get_vocabulary() -> Vocabulary:
 def index_invalidate() -> None:
     """Called by the services (and the cache-invalidation signal) after articles change."""
     _local.clear()
-    try:
+    # With the cache down the other processes see the change by its fingerprint within LOCAL_TTL_SECONDS.
+    with contextlib.suppress(RedisError):
         cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    except RedisError:  # the other processes see the change by its fingerprint within LOCAL_TTL_SECONDS
-        pass

@@ -349,3 +349,17 @@ def test_the_knowledge_search_inside_a_contact_answers_while_the_cache_refuses(r
     index_invalidate()  # an article changed meanwhile: no error either
     hits = search_articles("ik ga verhuizen, hoe geef ik mijn nieuwe adres door", limit=3)
     assert hits and all(hit.article.status == "published" for hit in hits)
+
+
+@pytest.mark.django_db
+def test_a_staff_page_refused_for_now_says_so_with_503_and_retry_after(refused_cache, client):
+    """A contact that is not the clerk's own is a wrong purpose, which must be counted; with the cache
+    refusing it cannot be, so the read is refused for now (never waved through): a page, not a 500."""
+    agent = UserFactory(role="agent")
+    contact, _ = contact_moment_record(channel="phone", actor=SYSTEM, party=PersonFactory(), agent=agent)
+    client.force_login(UserFactory(role="counter_clerk"))
+
+    response = client.get(f"/medewerker/contacten/{contact.pk}/")
+
+    assert (response.status_code, response["Retry-After"]) == (503, "5")
+    assert "De dienst is tijdelijk niet beschikbaar." in response.content.decode()
