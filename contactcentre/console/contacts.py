@@ -8,10 +8,12 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from rest_framework.throttling import SimpleRateThrottle
 
+from contactcentre.api.attempt_limits import counter_add
 from contactcentre.api.screens import staff_screen
 from contactcentre.console import contact_forms as forms
-from contactcentre.errors import Conflict, RuleViolation, ValidationFailed
+from contactcentre.errors import Conflict, RateLimited, RuleViolation, ValidationFailed
 from contactcentre.firstline.selectors import customer_view
 from contactcentre.firstline.services import contact_identify, contact_open
 from contactcentre.interactions.models import ContactMoment
@@ -74,12 +76,29 @@ def workspace(request, contact_id: int):
     return render(request, "console/contact.html", workspace_context(request, contact))
 
 
+class _BsnSearchRate(SimpleRateThrottle):
+    """The API's rate for sensitive searches (THROTTLE_SENSITIVE): its number and window, read by DRF."""
+
+    scope = "sensitive"
+
+
+def _bsn_search_count(request, form) -> None:
+    """A search by BSN counts per staff member, at the API's rate for its BSN search: a guessed series
+    of BSNs is stopped here as there (429 page), whatever screen it comes from."""
+    if not form.cleaned_data.get("bsn"):
+        return
+    rate = _BsnSearchRate()
+    if counter_add(f"console:bsn-search:{request.principal.key}", 1, timeout=rate.duration) > rate.num_requests:
+        raise RateLimited(_("Te veel zoekopdrachten op BSN. Probeer het over een minuut opnieuw."))
+
+
 @staff_screen(*OPEN_CONTACT)
 @require_http_methods(["GET", "POST"])
 def contact_new(request):
     """Open a contact (phone by default) and, when a search field is filled in, find the person."""
     form = forms.ContactNewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        _bsn_search_count(request, form)
         try:
             offer = contact_open(
                 channel=form.cleaned_data["channel"],
@@ -110,6 +129,7 @@ def identify(request, contact_id: int):
     if not form.is_valid():
         context = workspace_context(request, contact, search_form=form)
         return render(request, "console/contact.html", context, status=400)
+    _bsn_search_count(request, form)
     return _identify(request, contact, form.party_search(), party_id=form.cleaned_data.get("party"))
 
 

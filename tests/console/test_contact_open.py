@@ -41,6 +41,21 @@ def test_a_bsn_never_goes_into_a_url(client):
     assert ContactMoment.objects.count() == 1
 
 
+def test_searches_by_bsn_stop_at_the_apis_rate_with_a_429_page(client):
+    from contactcentre.console.contacts import _BsnSearchRate
+
+    signed_in(client, roles.AGENT)
+    limit = _BsnSearchRate().num_requests
+    for _ in range(limit):
+        assert client.post(NEW, {"channel": "phone", "bsn": "111222333"}).status_code == 302
+    assert client.post(NEW, {"channel": "phone", "phone": PHONE}).status_code == 302  # not by BSN: not counted
+
+    refused = client.post(NEW, {"channel": "phone", "bsn": "111222333"})
+
+    assert refused.status_code == 429 and "Te veel zoekopdrachten op BSN" in refused.content.decode()
+    assert ContactMoment.objects.count() == limit + 1  # the refused search opened nothing
+
+
 def test_several_matches_give_a_choice_and_the_choice_identifies(client):
     signed_in(client, roles.AGENT)
     first, second = person_with_phone(surname="Bakker"), person_with_phone(surname="Visser")
