@@ -59,6 +59,7 @@ from bench.load import (  # noqa: E402
     server_times,
     start_gunicorn,
     stop_gunicorn,
+    wait_for_quiet,
     write_targets,
 )
 
@@ -79,6 +80,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--targets", type=int, default=2000, help="people per endpoint (default 2000)")
     parser.add_argument("--query-samples", type=int, default=20)
+    parser.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=10,
+        help="before each point, wait up to this many seconds for other processes to use < 0.5 core",
+    )
     parser.add_argument("--no-prewarm", action="store_true", help="leave PostgreSQL's buffers as they are")
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="cProfile N requests per endpoint, stop")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE one request's SELECTs, stop")
@@ -234,6 +241,7 @@ def explain(statements: list[str]) -> None:
 
 
 def measure(wrk: str, port: int, meter: CpuMeter, log_path: Path, name: str, route: str, file: Path, clients: int):
+    waited = wait_for_quiet(ARGS.quiet_wait)
     log_start = log_path.stat().st_size
     result = measure_load(wrk, port, file, meter, clients, ARGS.duration)
     time.sleep(0.5)  # the last access-log lines
@@ -253,11 +261,13 @@ def measure(wrk: str, port: int, meter: CpuMeter, log_path: Path, name: str, rou
         "cpu_ms_per_request": result["cpu_ms_per_request"],
         "cpu": result["cpu"],
         "connections_per_worker": result["connections_per_worker"],
+        "waited_for_quiet_s": waited,
     }
     log(
         f"{name:17s} c={clients:2d}: {point['rps']:7.1f} req/s, server p50 {point['server_p50_ms']} "
         f"p95 {point['server_p95_ms']} p99 {point['server_p99_ms']} ms, wrk p95 {point['wrk_p95_ms']} ms, "
-        f"cpu {point['cpu_ms_per_request']['total']} ms/req, errors {point['errors']}"
+        f"cpu {point['cpu_ms_per_request']['total']} ms/req, errors {point['errors']}, "
+        f"other processes {point['cpu']['other_cores']} cores, connections {point['connections_per_worker']}"
     )
     return point
 
@@ -377,16 +387,19 @@ def print_table(points: list[dict], queries: dict, data: dict) -> None:
     )
     print(
         f"{'endpoint':17s} {'users':>5s} {'req/s':>7s} {'p50':>7s} {'p95':>7s} {'p99':>7s} {'max':>7s} "
-        f"{'wrk p95':>7s} {'cpu/req':>7s} {'queries':>7s} {'p50 x':>6s} {'p95 x':>6s} {'rps x':>6s} {'errors':>6s}"
+        f"{'wrk p95':>7s} {'cpu/req':>7s} {'queries':>7s} {'p50 x':>6s} {'p95 x':>6s} {'rps x':>6s} "
+        f"{'errors':>6s} {'others':>6s}"
     )
     for p in sorted(points, key=lambda p: (ENDPOINTS.index(p["endpoint"]), p["clients"])):
         print(
             f"{p['endpoint']:17s} {p['clients']:5d} {p['rps']:7.1f} {p['server_p50_ms']:7.2f} "
             f"{p['server_p95_ms']:7.2f} {p['server_p99_ms']:7.2f} {p['server_max_ms']:7.2f} {p['wrk_p95_ms']:7.2f} "
             f"{p['cpu_ms_per_request']['total']:7.2f} {queries[p['endpoint']]['median']:7} "
-            f"{p['p50_vs_baseline']:6} {p['p95_vs_baseline']:6} {p['rps_vs_baseline']:6} {p['errors']:6d}"
+            f"{p['p50_vs_baseline']:6} {p['p95_vs_baseline']:6} {p['rps_vs_baseline']:6} "
+            f"{p['errors']:6d} {p['cpu']['other_cores']:6.2f}"
         )
-    print("cpu/req: gunicorn + PostgreSQL + Redis CPU ms per request; queries: SQL statements per request")
+    print("cpu/req: gunicorn + PostgreSQL + Redis CPU ms per request; queries: SQL statements per request;")
+    print(f"others: cores of this {os.cpu_count()}-core machine used by other processes meanwhile (not this benchmark)")
     top = max(ARGS.clients)
     for p in points:
         if p["clients"] == top and p["endpoint"] != BASELINE:
