@@ -107,6 +107,7 @@ def main() -> None:
         logging.getLogger("contactcentre.access").setLevel(logging.WARNING)
         call_command("migrate", verbosity=0)
 
+        from bench.database import backend_pids
         from bench.sessions import signed_in_headers
         from casemanagement.escalations import escalation_create
         from casemanagement.models import EscalationDelivery, SecondLineEndpoint
@@ -283,16 +284,6 @@ def delivery_cpu(worker_pid: int) -> dict[str, float]:
     """CPU seconds so far of the Celery worker and of this process (the receiver's threads)."""
     own = resource.getrusage(resource.RUSAGE_SELF)
     return {"worker": proc_cpu(worker_pid), "receiver": own.ru_utime + own.ru_stime}
-
-
-def backend_pids() -> list[int]:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-        return [row[0] for row in cursor.fetchall()]
 
 
 def print_table(points: list[dict], args) -> None:

@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections import Counter
 from collections.abc import Callable
@@ -210,6 +211,50 @@ def children_of(pid: int) -> list[int]:
             except (FileNotFoundError, ProcessLookupError, IndexError):
                 continue
     return found
+
+
+def server_times(log_path: Path, start: int, route: str) -> list[float]:
+    """duration_ms of the access-log lines (contactcentre.api.middleware) of `route` answered 200, written
+    since byte `start`: the server time, from the first middleware to the response."""
+    times = []
+    with log_path.open() as lines:
+        lines.seek(start)
+        for line in lines:
+            if '"route"' not in line:
+                continue
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if entry.get("route") == route and entry.get("status") == 200:
+                times.append(float(entry["duration_ms"]))
+    return times
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))], 2) if ordered else 0.0
+
+
+def check_targets(port: int, name: str, targets: list[Target]) -> None:
+    """Every target must answer 2xx before it is measured (a 403/404 is fast and would flatter)."""
+    bad = 0
+    for method, path, body, headers in targets[:50]:
+        request = urllib.request.Request(  # noqa: S310
+            f"http://127.0.0.1:{port}{path}",
+            data=body.encode() if body else None,
+            method=method,
+            headers={**headers, **({"Content-Type": "application/json"} if body else {})},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                response.read()
+        except urllib.error.HTTPError as error:
+            bad += 1
+            if bad == 1:
+                log(f"{name}: {method} {path} -> {error.code} {error.read()[:300]!r}")
+    if bad:
+        raise SystemExit(f"{name}: {bad} of {min(len(targets), 50)} sample requests failed; not measuring")
 
 
 def machine_ticks() -> list[int]:

@@ -39,7 +39,6 @@ import statistics
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -49,6 +48,7 @@ from bench.load import (  # noqa: E402
     PRODUCTION_ENV,
     CpuMeter,
     Target,
+    check_targets,
     ensure_tool,
     free_port,
     gunicorn_command,
@@ -158,9 +158,9 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
-from bench.sessions import signed_in_headers  # noqa: E402
+from bench.database import backend_pids, prewarm  # noqa: E402
+from bench.sessions import agent_sessions, contacts_at_hand  # noqa: E402
 
 SAMPLING_SEED = secrets.randbelow(1000)  # a new draw from the data for every run
 # The in-process query count runs would print an access-log line per request; the server logs its own.
@@ -168,15 +168,6 @@ logging.getLogger("contactcentre.access").setLevel(logging.WARNING)
 
 
 # --- principals and targets ----------------------------------------------------------------------
-
-
-def agent_sessions(count: int) -> list[tuple[User, dict[str, str]]]:
-    """Logged-in agents, one per simulated client (16 clients are 16 agents at their desks): a real
-    session each (as the login view would make) and a CSRF secret."""
-    users = list(User.objects.filter(username__startswith="bench-agent-", groups__name="agent").order_by("id")[:count])
-    if not users:
-        raise SystemExit("No bench agents: run bench/generate_scale_data.py first.")
-    return [(user, signed_in_headers(user)) for user in users]
 
 
 def seed_sampling(cursor) -> None:
@@ -187,8 +178,6 @@ def seed_sampling(cursor) -> None:
 def customer_view_targets(agents: list[tuple[User, dict[str, str]]], count: int) -> list[Target]:
     """Parties as they call in (drawn from contact history, so frequent callers come up more), each
     with an open phone contact taken by the agent: the purpose the customer view requires."""
-    from contactcentre.interactions.models import ContactMoment
-
     with connection.cursor() as cursor:
         seed_sampling(cursor)
         cursor.execute(
@@ -201,30 +190,8 @@ def customer_view_targets(agents: list[tuple[User, dict[str, str]]], count: int)
             [SAMPLING_SEED, count],
         )
         party_ids = [row[0] for row in cursor.fetchall()]
-    # An open contact the run before left for the same party and agent is taken again: the parties'
-    # histories stay as they are, run after run, and so does what their customer view costs.
     wanted = [(pid, agents[i % len(agents)][0]) for i, pid in enumerate(party_ids)]
-    open_contacts = {
-        (party_id, agent_id): pk
-        for party_id, agent_id, pk in ContactMoment.objects.filter(
-            topic="bench", ended_at=None, party_id__in=party_ids
-        ).values_list("party_id", "agent_id", "pk")
-    }
-    now = timezone.now()
-    created = ContactMoment.objects.bulk_create(
-        ContactMoment(
-            channel="phone",
-            party_id=pid,
-            identified_by="bsn",
-            assurance="substantial",
-            topic="bench",
-            agent=agent,
-            started_at=now,
-        )
-        for pid, agent in wanted
-        if (pid, agent.pk) not in open_contacts
-    )
-    open_contacts |= {(c.party_id, c.agent_id): c.pk for c in created}
+    open_contacts = contacts_at_hand(wanted)
     return [
         (
             "GET",
@@ -367,38 +334,6 @@ def profile(targets: list[Target], count: int) -> None:
     stats.sort_stats("cumulative").print_stats(45)
 
 
-def prewarm() -> dict:
-    """Load every table and index of the database into PostgreSQL's shared buffers (pg_prewarm), as
-    a server that has been answering for a while holds what it serves. Without it each point's first
-    reads of a party copy pages in from the OS cache, which costs PostgreSQL more CPU than the query
-    (bench/README.md). Says when shared_buffers is too small to hold the database."""
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
-        cursor.execute(
-            "SELECT current_setting('shared_buffers'), pg_database_size(current_database()),"
-            " pg_size_bytes(current_setting('shared_buffers'))"
-        )
-        shared_buffers, database_bytes, buffer_bytes = cursor.fetchone()
-        cursor.execute(
-            "SELECT coalesce(sum(pg_prewarm(c.oid::regclass)), 0) FROM pg_class c"
-            " JOIN pg_namespace n ON n.oid = c.relnamespace"
-            " WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'i', 't')"
-        )
-        blocks = int(cursor.fetchone()[0])
-    log(
-        f"PostgreSQL shared_buffers {shared_buffers}, database {database_bytes / 2**20:.0f} MB: "
-        f"{blocks:,} blocks prewarmed"
-    )
-    if buffer_bytes < database_bytes:
-        log("shared_buffers is smaller than the database: reads will miss it (see bench/README.md to raise it)")
-    return {
-        "prewarmed": True,
-        "shared_buffers": shared_buffers,
-        "database_mb": round(database_bytes / 2**20),
-        "blocks_prewarmed": blocks,
-    }
-
-
 def explain(queries: list[str]) -> None:
     """EXPLAIN (ANALYZE, BUFFERS) of the SELECTs of one request (read-only: nothing is written)."""
     with connection.cursor() as cursor:
@@ -408,17 +343,6 @@ def explain(queries: list[str]) -> None:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
             print("\n" + sql[:400])
             print("\n".join("    " + row[0] for row in cursor.fetchall()))
-
-
-# --- CPU accounting ------------------------------------------------------------------------------
-
-
-def backend_pids() -> list[int]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-        return [row[0] for row in cursor.fetchall()]
 
 
 # --- server and load -----------------------------------------------------------------------------
@@ -472,27 +396,6 @@ def condense_log(path: Path) -> dict[str, int]:
     summary = "".join(f"{count:>8}  {key}\n" for key, count in sorted(tally.items()))
     path.write_text("".join(kept) + "access log, requests per route and status:\n" + summary)
     return tally
-
-
-def check_targets(port: int, name: str, targets: list[Target]) -> None:
-    """Every target must answer 2xx before it is measured (a 403/404 is fast and would flatter)."""
-    bad = 0
-    for method, path, body, headers in targets[:50]:
-        request = urllib.request.Request(  # noqa: S310
-            f"http://127.0.0.1:{port}{path}",
-            data=body.encode() if body else None,
-            method=method,
-            headers={**headers, **({"Content-Type": "application/json"} if body else {})},
-        )
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-                response.read()
-        except urllib.error.HTTPError as error:
-            bad += 1
-            if bad == 1:
-                log(f"{name}: {method} {path} -> {error.code} {error.read()[:300]!r}")
-    if bad:
-        raise SystemExit(f"{name}: {bad} of {min(len(targets), 50)} sample requests failed; not measuring")
 
 
 def main() -> None:

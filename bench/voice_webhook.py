@@ -48,8 +48,10 @@ from bench.load import (  # noqa: E402
     ensure_tool,
     free_port,
     log,
+    percentile,
     proc_cpu,
     run_wrk,
+    server_times,
     start_gunicorn,
     stop_gunicorn,
     write_targets,
@@ -204,28 +206,6 @@ def query_counts(targets: list[Target], samples: int) -> dict:
         "statuses": sorted(set(statuses)),
         "in_process_ms_median": round(statistics.median(totals), 2),
     }
-
-
-def server_times(log_path: Path, start: int, route: str) -> list[float]:
-    """duration_ms of the access-log lines for `route` written since byte `start`."""
-    times = []
-    with log_path.open() as lines:
-        lines.seek(start)
-        for line in lines:
-            if '"route"' not in line:
-                continue
-            try:
-                entry = json.loads(line)
-            except ValueError:
-                continue
-            if entry.get("route") == route and entry.get("status") == 200:
-                times.append(float(entry["duration_ms"]))
-    return times
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))], 2) if ordered else 0.0
 
 
 def postgres_cpu() -> dict[int, float]:
