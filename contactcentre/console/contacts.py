@@ -17,7 +17,7 @@ from contactcentre.errors import Conflict, RateLimited, RuleViolation, Validatio
 from contactcentre.firstline.selectors import customer_view
 from contactcentre.firstline.services import contact_identify, contact_open
 from contactcentre.interactions.models import ContactMoment
-from contactcentre.interactions.selectors import contact_at_hand, contact_moments_visible
+from contactcentre.interactions.selectors import contact_at_hand, contact_moments_in_scope
 from contactcentre.processinglog.purposes import Purpose
 from contactcentre.registry.selectors import party_not_found
 from lifeevents.selectors import life_event_choices
@@ -70,7 +70,7 @@ def _callback_number(view) -> str:
 @staff_screen(*VIEW_CUSTOMER)
 @require_GET
 def workspace(request, contact_id: int):
-    contact = contact_moments_visible(principal=request.principal).filter(pk=contact_id).first()
+    contact = contact_moments_in_scope(principal=request.principal).filter(pk=contact_id).first()
     if contact is None:
         raise party_not_found()
     return render(request, "console/contact.html", workspace_context(request, contact))

@@ -50,6 +50,12 @@ def _contacts_in_scope(qs: QuerySet[ContactMoment], principal: Principal) -> Que
     return qs.none()
 
 
+def contact_moments_in_scope(*, principal: Principal) -> QuerySet[ContactMoment]:
+    """The contacts the principal may see, without their related rows: for reading one contact's own
+    fields (the console's workspace, the busiest page of the first line)."""
+    return _contacts_in_scope(ContactMoment.objects.all(), principal)
+
+
 def contact_moments_visible(*, principal: Principal) -> QuerySet[ContactMoment]:
     """First-line people see every contact; an organisation's system only those it recorded itself."""
     qs = ContactMoment.objects.select_related("agent", "organisation", "life_event").prefetch_related("articles")
