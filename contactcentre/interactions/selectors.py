@@ -102,6 +102,20 @@ def _contact_history_rows(qs: QuerySet[ContactMoment]) -> QuerySet[ContactMoment
     )
 
 
+# What a citizen reads of their own contacts: not who served them, where, nor how they were identified.
+CITIZEN_CONTACT_FIELDS = (
+    "id",
+    "channel",
+    "direction",
+    "topic",
+    "question",
+    "answer",
+    "outcome",
+    "started_at",
+    "ended_at",
+)
+
+
 def contact_history(*, party_id: int, principal: Principal, limit: int = CONTACT_HISTORY_LIMIT) -> list[dict]:
     """The newest contacts of a party as plain rows (one indexed query, no model instances): the
     history in the customer view."""
@@ -126,6 +140,20 @@ def contact_history_shared(*, grant: Grant, party_id: int, limit: int = CONTACT_
 
 def contact_moments_of_party(*, party_id: int, principal) -> QuerySet[ContactMoment]:
     return contact_moments_visible(principal=principal).filter(party_id=party_id).order_by("-started_at", "-id")
+
+
+def contact_moments_of_citizen(*, principal: Principal) -> QuerySet[ContactMoment]:
+    """The signed-in citizen's own contacts across every channel, newest first (nobody else reads
+    them here), with only what they may read of them: no agent, desk or recording organisation. Hand
+    a page out with rows_read_log (object type "contact_moment"), which logs the read."""
+    if not principal.is_citizen:
+        return ContactMoment.objects.none()
+    return (
+        ContactMoment.objects.filter(party_id=principal.party_id)
+        .select_related("life_event")
+        .only(*CITIZEN_CONTACT_FIELDS, "party_id", "life_event__name")
+        .order_by("-started_at", "-id")
+    )
 
 
 def callback_requests_visible(*, principal: Principal) -> QuerySet[CallbackRequest]:

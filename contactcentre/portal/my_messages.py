@@ -2,16 +2,15 @@
 channel it went: an agent's answer to my web question (only here), a case's news, the outcome of my
 question to a second-line organisation. Read through interactions' selector, the page logged."""
 
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
 
 from contactcentre.interactions.models import Notification
-from contactcentre.interactions.selectors import notifications_of_citizen, rows_read_log
-from contactcentre.portal.mijn import SELF, citizen_required
+from contactcentre.interactions.selectors import notifications_of_citizen
+from contactcentre.portal.mijn import citizen_required
+from contactcentre.portal.own_rows import own_rows_page
 
-PAGE_SIZE = 20
 # How the message reached (or will reach) me, as a citizen would say it.
 CHANNEL_TEXT = {
     Notification.Channel.PORTAL: _lazy("In Mijn omgeving"),
@@ -24,10 +23,8 @@ CHANNEL_TEXT = {
 @citizen_required  # first: an anonymous visitor is sent to sign in, whatever the method
 @require_GET
 def my_messages(request):
-    page = Paginator(notifications_of_citizen(principal=request.citizen), PAGE_SIZE).get_page(request.GET.get("page"))
-    shown = rows_read_log(
-        rows=page, actor=request.citizen, object_type="notification", purpose=SELF, purpose_reference=""
-    )
+    messages = notifications_of_citizen(principal=request.citizen)
+    page, shown = own_rows_page(request, messages, object_type="notification")
     rows = [
         {
             "subject": message.subject,

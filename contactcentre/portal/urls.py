@@ -1,6 +1,6 @@
 from django.urls import path
 
-from contactcentre.portal import callbacks, digid, mijn, my_messages, page_feedback, preferences, public
+from contactcentre.portal import callbacks, digid, mijn, my_contacts, my_messages, page_feedback, preferences, public
 
 urlpatterns = [
     path("", public.home, name="public-home"),
@@ -17,6 +17,7 @@ urlpatterns += [
     path("mijn/uitloggen/", mijn.logout, name="portal-logout"),
     path("mijn/", mijn.home, name="portal-home"),
     path("mijn/berichten/", my_messages.my_messages, name="portal-messages"),
+    path("mijn/contacten/", my_contacts.my_contacts, name="portal-contacts"),
     path("mijn/gegevens/", mijn.my_data, name="portal-data"),
     path("mijn/gegevens/controle/", mijn.verify, name="portal-verify"),
     path("mijn/toestemmingen/", mijn.consents, name="portal-consents"),

@@ -1,5 +1,6 @@
 """A citizen signs in with the simulated DigiD, sees a case status, changes a phone number with the
-code the SMS brought, withdraws a consent and reads who looked at their data; axe-core on every page."""
+code the SMS brought, withdraws a consent, finds their question among their contacts and reads who
+looked at their data; axe-core on every page."""
 
 import json
 import re
@@ -68,6 +69,13 @@ def test_a_citizen_follows_their_case_changes_a_phone_number_and_withdraws_a_con
     page.get_by_role("button", name="Stuur mijn vraag").click()
     expect(page.get_by_role("status")).to_contain_text("Uw vraag is ontvangen")
     assert WorkItem.objects.get(queue__code="web").party_id == me.pk
+
+    page.get_by_role("link", name="Mijn contacten").click()
+    expect(page.locator(".message-list").get_by_role("heading", level=2)).to_have_text(
+        ["Mag ik mijn schuur als werkplaats gebruiken?"]
+    )
+    expect(page.locator(".message-list")).to_contain_text("Website/portaal · U nam contact op")
+    assert_accessible(page)
 
     page.get_by_role("link", name="Wie zag mijn gegevens").click()
     expect(page.get_by_role("table")).to_contain_text("Burger bekijkt of wijzigt eigen gegevens")
