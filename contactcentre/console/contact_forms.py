@@ -142,6 +142,8 @@ class OutcomeForm(PanelForm):
     )
     answer = forms.CharField(
         label=_("Wat is er gezegd of afgesproken (optioneel)"),
+        # The citizen reads it as our answer in "Mijn contacten": no notes for colleagues here.
+        help_text=_("De klant ziet dit als ons antwoord in Mijn contacten."),
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 2}),
