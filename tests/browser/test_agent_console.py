@@ -124,12 +124,16 @@ def test_an_agent_changes_a_phone_number_by_code_and_escalates_a_permit_question
 def test_the_main_path_with_the_keyboard_only(staff_page, knowledge):
     _caller()
     page = staff_page("agent")
-    page.goto("/medewerker/contacten/nieuw/")  # the channel field has the focus: phone is chosen
+    page.goto("/medewerker/contacten/nieuw/")  # phone is the channel chosen
     keyboard = page.keyboard
-    keyboard.press("Tab")
+    keyboard.press("Alt+p")  # the person search: not relying on where the focus lands at load
+    expect(page.get_by_label("BSN")).to_be_focused()
+    keyboard.press("Shift+Tab")  # the question, just before it
+    expect(page.get_by_label("Vraag (kort)")).to_be_focused()
     keyboard.type(QUESTION)
     keyboard.press("Tab")  # BSN
     keyboard.press("Tab")  # phone number
+    expect(page.get_by_label("Telefoonnummer")).to_be_focused()
     keyboard.type("0612345678")
     keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sanne de Vries")
