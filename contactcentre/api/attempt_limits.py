@@ -91,6 +91,12 @@ def counter_add(key: str, delta: int, *, timeout: int) -> int:
         return cache.incr(key, delta)
 
 
+def attempt_over_limit(key: str, *, limit: int, timeout: int) -> bool:
+    """Count one attempt on `key`; True when its window (of `timeout` seconds from the first) now holds
+    more than `limit` (the caller refuses this one)."""
+    return counter_add(key, 1, timeout=timeout) > limit
+
+
 def slot_reserve(key: str, *, guard_key: str, limit: int, guard_limit: int, timeout: int) -> bool:
     """Take a slot on counter `key` (its window starting at the first) unless `key` has reached `limit`
     or counter `guard_key` has reached `guard_limit`; False when refused (nothing is then counted)."""

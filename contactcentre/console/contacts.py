@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.throttling import SimpleRateThrottle
 
-from contactcentre.api.attempt_limits import counter_add
+from contactcentre.api.attempt_limits import attempt_over_limit
 from contactcentre.api.screens import staff_screen
 from contactcentre.console import contact_forms as forms
 from contactcentre.errors import Conflict, RateLimited, RuleViolation, ValidationFailed
@@ -88,7 +88,8 @@ def _bsn_search_count(request, form) -> None:
     if not form.cleaned_data.get("bsn"):
         return
     rate = _BsnSearchRate()
-    if counter_add(f"console:bsn-search:{request.principal.key}", 1, timeout=rate.duration) > rate.num_requests:
+    key = f"console:bsn-search:{request.principal.key}"
+    if attempt_over_limit(key, limit=rate.num_requests, timeout=rate.duration):
         raise RateLimited(_("Te veel zoekopdrachten op BSN. Probeer het over een minuut opnieuw."))
 
 

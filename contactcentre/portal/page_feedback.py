@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from contactcentre.api.attempt_limits import counter_add
+from contactcentre.api.attempt_limits import attempt_over_limit
 from contactcentre.api.client_address import client_address
 from contactcentre.errors import DomainError
 from contactcentre.portal.mijn import error_messages
@@ -48,7 +48,7 @@ def _over_limit(request) -> bool:
     """Counted per client address, under a hash of it, for an hour; the address itself is kept nowhere."""
     address = client_address(request) or "unknown"
     key = "page-feedback:" + hashlib.sha256(address.encode()).hexdigest()[:32]
-    return counter_add(key, 1, timeout=HOUR) > settings.PAGE_FEEDBACK_PER_HOUR
+    return attempt_over_limit(key, limit=settings.PAGE_FEEDBACK_PER_HOUR, timeout=HOUR)
 
 
 def _back_with_thanks(path: str, query: str) -> str:
